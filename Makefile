@@ -1,0 +1,32 @@
+# Two commands do everything on a fresh clone with python3 (>= 3.11) and make:
+#   make run    Telegram bot when TELEGRAM_BOT_TOKEN is set, otherwise a chat in the terminal
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The stamp is rebuilt when pyproject.toml changes, so new dependencies install themselves.
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench check clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qogam needs Python >= 3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' >&2
+	@touch $@
+
+run: $(STAMP)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/qogam run; else $(BIN)/qogam chat; fi
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+check: $(STAMP)
+	$(BIN)/qogam kb check
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Qogam: a civic participation bot for Kazakhstan."""

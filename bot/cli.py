@@ -1,0 +1,215 @@
+"""The `qogam` command line: chat, ask, eval, kb check|dump, gaps (and run, for Telegram).
+
+Heavy imports stay inside the commands so that `qogam ask` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _load_kb():
+    from bot.core.knowledge import KnowledgeError, load_or_fail
+
+    try:
+        return load_or_fail()
+    except KnowledgeError as exc:
+        raise click.ClickException(f"the knowledge base has errors (run `qogam kb check`):\n{exc}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log decisions and their numbers at debug level to stderr.")
+@click.version_option(package_name="qogam")
+def main(verbose: bool) -> None:
+    """Qogam: answers about local government in Kazakhstan, in Kazakh, Russian and English."""
+    _setup_logging(verbose)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help="Reply in this language instead of the question's.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
+@click.argument("question", nargs=-1, required=True)
+def ask(lang: str | None, as_json: bool, question: tuple[str, ...]) -> None:
+    """Answer QUESTION (or, with "-", every line of standard input). Never writes to the database."""
+    from bot.core import policy
+    from bot.core.evaluation import describe
+    from bot.core.matcher import Matcher
+
+    kb = _load_kb()
+    matcher = Matcher(kb)
+    text = " ".join(question)
+    questions = [line.rstrip("\n") for line in sys.stdin] if text == "-" else [text]
+    for q in questions:
+        query, candidates = matcher.match(q, hint=lang)
+        decision = policy.decide(candidates)
+        status, entry, suggestions = describe(decision)
+        reply_lang = lang or query.detection.lang
+        if as_json:
+            print(json.dumps({
+                "question": q, "lang": reply_lang, "status": status, "entry": entry,
+                "score": candidates[0].score if candidates else 0.0, "suggestions": list(suggestions),
+            }, ensure_ascii=False), flush=True)
+        else:
+            click.echo(_human_reply(kb, decision, reply_lang))
+
+
+def _human_reply(kb, decision, lang: str) -> str:
+    from bot.core import policy
+    from bot.core.render import answer_text, no_match_text, suggestion_text
+    from bot.i18n import translator
+
+    t = translator(lang)
+    if isinstance(decision, policy.Answer):
+        return answer_text(kb.entries[decision.entry_id], t)
+    if isinstance(decision, policy.Suggest):
+        return suggestion_text(decision.entry_ids, kb, t)
+    return no_match_text(t, logged=False)
+
+
+def _conversation():
+    from bot.core.conversation import Conversation
+    from bot.core.matcher import Matcher
+    from bot.storage.db import open_db
+
+    kb = _load_kb()
+    return Conversation(kb, Matcher(kb), open_db())
+
+
+@main.command()
+def chat() -> None:
+    """Talk to the bot in the terminal (the same conversation as in Telegram). Ctrl-D quits."""
+    from bot.console.repl import ConsoleChat
+
+    ConsoleChat(_conversation()).run(sys.stdin)
+
+
+@main.group()
+def kb() -> None:
+    """Check or dump the knowledge base in knowledge/ (QOGAM_KNOWLEDGE_DIR overrides)."""
+
+
+@kb.command("check")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def kb_check(strict: bool) -> None:
+    """Validate every entry; exit 1 on errors. Prints file and entry id for each problem."""
+    from bot.core.checks import check
+
+    knowledge, problems = check()
+    for problem in problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{len(knowledge.entries)} entries, {errors} errors, {warnings} warnings")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@kb.command("dump")
+def kb_dump() -> None:
+    """Print the loaded knowledge base as JSON."""
+    knowledge = _load_kb()
+    entries = [
+        {
+            "id": e.id,
+            "category": e.category,
+            "answers": {lang: text.answer for lang, text in e.texts.items()},
+            "questions": {lang: list(text.questions) for lang, text in e.texts.items()},
+            "sources": [{"title": s.title, "url": s.url} for s in e.sources],
+            "titles": {lang: text.title for lang, text in e.texts.items()},
+            "reviewed": e.reviewed.isoformat(),
+            "review_note": e.review_note,
+        }
+        for e in knowledge.entries.values()
+    ]
+    categories = [{"id": c.id, "names": c.names} for c in knowledge.categories.values()]
+    click.echo(json.dumps({"entries": entries, "categories": categories}, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000), help="How many gaps.")
+@click.option("--all", "show_all", is_flag=True, help="Include suggested and resolved questions too.")
+def gaps(as_json: bool, limit: int, show_all: bool) -> None:
+    """List logged gaps (questions without an answer), newest first."""
+    from bot.storage import gaps as gap_log
+    from bot.storage.db import open_db
+
+    statuses = (gap_log.UNANSWERED, gap_log.REJECTED, gap_log.SUGGESTED, gap_log.RESOLVED) if show_all \
+        else gap_log.OPEN_STATUSES
+    rows = gap_log.latest(open_db(), limit, statuses)
+    if as_json:
+        click.echo(json.dumps([
+            {"id": g.id, "created_at": g.created_at, "lang": g.lang, "channel": g.channel,
+             "question": g.question, "status": g.status, "best_score": g.best_score,
+             "candidates": g.candidates, "chosen_entry": g.chosen_entry}
+            for g in rows
+        ], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No gaps logged.")
+    for g in rows:
+        best = ", ".join(f"{c['entry']} {c['score']:.2f}" for c in g.candidates) or "-"
+        click.echo(f"{g.created_at}  {g.lang}  {g.channel:<8} {g.status:<10} {g.question}\n    candidates: {best}")
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--errors", "show_errors", is_flag=True, help="List the questions that went wrong.")
+def evaluate(file: Path, as_json: bool, show_errors: bool) -> None:
+    """Measure the matcher on a labelled TSV (expected id or "-", language, question)."""
+    from bot.core import evaluation
+    from bot.core.matcher import Matcher
+
+    try:
+        cases = evaluation.read_cases(file)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    outcomes = evaluation.run(Matcher(_load_kb()), cases)
+    summary = evaluation.summarize(outcomes)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_format_summary(summary))
+    if show_errors:
+        for o in evaluation.errors(outcomes):
+            got = o.entry or ",".join(o.suggestions) or "-"
+            click.echo(f"  {o.case.expected:<24} {o.status:<10} {got:<40} [{o.case.lang}→{o.detected}] {o.case.question}")
+
+
+def _format_summary(s: dict) -> str:
+    def pct(x):
+        return "n/a" if x is None else f"{x * 100:.1f}%"
+
+    lines = [
+        f"questions {s['questions']} (in scope {s['in_scope']}, out of scope {s['out_of_scope']})",
+        f"accuracy@1               {pct(s['accuracy_at_1'])}",
+        f"false answers            {pct(s['false_answer_rate'])}",
+        f"suggestion recall        {pct(s['suggestion_recall'])}",
+        f"answered or suggested    {pct(s['found_in_answer_or_suggestions'])}",
+        f"out-of-scope abstention  {pct(s['out_of_scope_abstention'])}",
+        f"language detection       {pct(s['language_accuracy'])}",
+        f"latency p50 / p99        {s['latency_ms']['p50']} / {s['latency_ms']['p99']} ms",
+        "by language:",
+    ]
+    for lang, f in s["by_language"].items():
+        lines.append(f"  {lang}: {f['questions']} questions, accuracy@1 {pct(f['accuracy_at_1'])}, "
+                     f"false answers {pct(f['false_answer_rate'])}, language {pct(f['language_accuracy'])}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

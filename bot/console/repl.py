@@ -1,0 +1,66 @@
+"""`qogam chat`: the resident's conversation in a terminal, on the same core as Telegram.
+
+Buttons are shown as numbered choices; typing the number presses the button. Commands are the
+Telegram ones (/help, /language, /topics ...). Ctrl-D or the end of piped input quits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from bot.core.conversation import Button, Conversation, Person, Reply
+
+
+def language_hint_from_env() -> str | None:
+    """The terminal's locale (LANG=ru_RU.UTF-8) plays the part of Telegram's language_code."""
+    value = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return value.split("_")[0].split(".")[0].lower() or None
+
+
+class ConsoleChat:
+    def __init__(self, conversation: Conversation, out: TextIO = sys.stdout):
+        self.conversation = conversation
+        self.out = out
+        self.person = Person(key="console:local", channel="console", language_hint=language_hint_from_env())
+        self.choices: list[Button] = []
+
+    def handle(self, line: str) -> list[Reply]:
+        """One line of input: a command, the number of a choice, or a question."""
+        line = line.strip()
+        if line.startswith("/"):
+            name, _, argument = line[1:].partition(" ")
+            return self.conversation.command(self.person, name, argument)
+        if line.isdigit() and self.choices:
+            index = int(line) - 1
+            if 0 <= index < len(self.choices):
+                return self.conversation.press(self.person, self.choices[index].data)
+        return self.conversation.ask(self.person, line)
+
+    def show(self, replies: list[Reply]) -> None:
+        self.choices = []
+        for reply in replies:
+            print(reply.text, file=self.out)
+            for row in reply.buttons:
+                labels = []
+                for button in row:
+                    self.choices.append(button)
+                    labels.append(f"[{len(self.choices)}] {button.label}")
+                print("  " + "   ".join(labels), file=self.out)
+            print(file=self.out)
+
+    def run(self, stream: TextIO = sys.stdin) -> None:
+        interactive = stream.isatty()
+        if interactive:
+            self.show(self.conversation.start(self.person))
+        while True:
+            if interactive:
+                print("> ", end="", file=self.out, flush=True)
+            line = stream.readline()
+            if not line:
+                break
+            if line.strip():
+                self.show(self.handle(line))
+        if interactive:
+            print(file=self.out)

@@ -1,0 +1,86 @@
+"""`qogam kb check`: what an editor must fix before the knowledge base ships, and what to improve.
+
+Errors: schema problems (from the loader), Kazakh text without Kazakh letters (Russian pasted by
+mistake), a rendered answer longer than one Telegram message, the same phrasing in two entries, and a
+phrasing that the real matcher sends to a different entry than its own.
+Warnings: thin entries (few phrasings, very short or very long answers) and entries whose phrasing is
+only suggested, not answered, by the matcher.
+"""
+
+from __future__ import annotations
+
+from bot.core import policy
+from bot.core.knowledge import KnowledgeBase, Problem, load
+from bot.core.matcher import Matcher, prepare
+from bot.core.normalize import clean, has_kazakh_letters, tokens
+from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text
+from bot.i18n import translator
+
+MIN_QUESTIONS = 6
+# A plain answer a resident reads on a phone: long enough to be useful, short enough to be read.
+ANSWER_CHARS = (400, 1200)
+
+
+def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
+    kb, problems = load(directory)
+    if any(p.severity == "error" for p in problems):
+        return kb, problems
+    problems += check_content(kb)
+    problems += check_retrieval(kb, Matcher(kb))
+    return kb, problems
+
+
+def check_content(kb: KnowledgeBase) -> list[Problem]:
+    problems = []
+    seen: dict[str, str] = {}
+    for entry in kb.entries.values():
+        where = str(entry.path)
+
+        def add(message: str, severity: str = "error") -> None:
+            problems.append(Problem(where, entry.id, message, severity))
+
+        kk = entry.texts["kk"]
+        for field, value in (("title", kk.title), ("answer", kk.answer)):
+            if not has_kazakh_letters(value):
+                add(f"[kk] {field} has no Kazakh letters (ә ғ қ ң ө ұ ү һ і): is it Russian pasted by mistake?")
+        for lang, text in entry.texts.items():
+            rendered = answer_text(entry, translator(lang))
+            if len(rendered) > TELEGRAM_MESSAGE_LIMIT:
+                add(f"[{lang}] answer with sources is {len(rendered)} characters; one Telegram message holds "
+                    f"{TELEGRAM_MESSAGE_LIMIT}")
+            low, high = ANSWER_CHARS
+            if not low <= len(text.answer) <= high:
+                add(f"[{lang}] answer is {len(text.answer)} characters; aim for {low}-{high}", "warning")
+            if len(text.questions) < MIN_QUESTIONS:
+                add(f"[{lang}] only {len(text.questions)} phrasings; write at least {MIN_QUESTIONS}", "warning")
+            for question in text.questions:
+                key = " ".join(tokens(clean(question)))
+                other = seen.get(key)
+                if other and other != entry.id:
+                    add(f"[{lang}] phrasing {question!r} is also in {other}")
+                elif other == entry.id:
+                    add(f"[{lang}] phrasing {question!r} is repeated", "warning")
+                seen.setdefault(key, entry.id)
+    return problems
+
+
+def check_retrieval(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
+    """Every phrasing must find its own entry first (self-retrieval through the real matcher)."""
+    problems = []
+    for entry in kb.entries.values():
+        for lang, text in entry.texts.items():
+            for question in text.questions:
+                candidates = matcher.rank(prepare(question, lang))
+                top = candidates[0].entry_id if candidates else None
+                if top != entry.id:
+                    score = candidates[0].score if candidates else 0.0
+                    problems.append(Problem(str(entry.path), entry.id,
+                                            f"[{lang}] phrasing {question!r} finds {top} ({score:.2f}) instead"))
+                    continue
+                decision = policy.decide(candidates)
+                if not isinstance(decision, policy.Answer):
+                    problems.append(Problem(
+                        str(entry.path), entry.id,
+                        f"[{lang}] phrasing {question!r} is only {type(decision).__name__.lower()}ed "
+                        f"(score {candidates[0].score:.2f}); make it more specific to this entry", "warning"))
+    return problems

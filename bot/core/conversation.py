@@ -1,0 +1,323 @@
+"""What the bot says to a resident, independent of the transport.
+
+Telegram and the terminal chat both turn their input into calls here (a text, a command, a pressed
+button) and show the returned replies: Telegram as messages with inline keyboards, the terminal as
+text with numbered choices. There is one copy of this logic.
+
+Button data is a short ASCII string (Telegram allows 64 bytes): a letter for the action and ids.
+    e:<entry>            open an entry                 l:<lang>           set the language
+    s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these"
+    v:<entry>:u|d        👍 / 👎 on an answer           r:<feedback>:w|o|u reason for a 👎
+    t:<page>             categories                    c:<category>:<page> entries of a category
+    forget               confirm deleting my data
+Anything else, or ids that do not exist or belong to someone else, get a polite "expired" reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from bot.core import policy
+from bot.core.knowledge import KnowledgeBase
+from bot.core.matcher import Matcher
+from bot.core.redact import redact
+from bot.core.render import answer_text, no_match_text, suggestion_text
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
+from bot.storage import feedback, gaps, users
+
+log = logging.getLogger(__name__)
+
+# Longer questions are cut before matching and storing: no real question is longer, and a 10,000
+# character paste should not cost the matcher or the gap log anything.
+MAX_QUESTION_CHARS = 1000
+# Rows of entry buttons per page in /topics; Telegram shows up to 100 buttons, but a phone screen ~8.
+PAGE_SIZE = 6
+REASON_CODES = {"w": "wrong_topic", "o": "outdated", "u": "unclear"}
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    # For logs and metrics: answered / suggested / unanswered / command / error ...
+    outcome: str = "info"
+    score: float | None = None
+    lang: str = "kk"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is talking: a stable key ("tg:123") and the language their client reports, if any."""
+
+    key: str
+    channel: str
+    language_hint: str | None = None
+
+
+@dataclass
+class Conversation:
+    kb: KnowledgeBase
+    matcher: Matcher
+    db: Database
+    commands: tuple[str, ...] = field(default=("start", "help", "topics", "language", "about", "mydata", "forget"))
+
+    # ---- language -------------------------------------------------------------------------------
+    def language(self, person: Person) -> str:
+        """Saved choice, else the client's language if we speak it, else Kazakh."""
+        saved = users.get_language(self.db, person.key)
+        if saved:
+            return saved
+        hint = (person.language_hint or "").split("-")[0].lower()
+        return hint if hint in LANGUAGES else "kk"
+
+    def _t(self, person: Person) -> Translator:
+        return translator(self.language(person))
+
+    # ---- commands -------------------------------------------------------------------------------
+    def start(self, person: Person, payload: str = "") -> list[Reply]:
+        """Greeting; `payload` is a deep link (t.me/bot?start=...) to a topic or a category."""
+        payload = payload.strip()
+        if payload:
+            opened = self._open_deep_link(person, payload)
+            if opened:
+                return opened
+        t = self._t(person)
+        saved = users.get_language(self.db, person.key) is not None
+        text = "\n".join([
+            t.gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."),
+            t.gettext("Ask me in Kazakh, Russian or English: who elects the village akim, what the maslikhat decides, how to file an appeal to the akimat and how long it may take."),
+            t.gettext("Every answer comes with its legal basis. Browse all topics with /topics."),
+        ])
+        buttons = () if saved else (self._language_row(),)
+        if not saved:
+            text += "\n\n" + t.gettext("Choose your language:")
+        return [Reply(text, buttons, "command", lang=t.lang)]
+
+    def help(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        text = "\n".join([
+            t.gettext("Just write your question, for example: \"Who approves the village budget?\""),
+            "",
+            t.gettext("/topics — browse topics"),
+            t.gettext("/language — change the language"),
+            t.gettext("/about — about this bot"),
+            t.gettext("/mydata — what is stored about you"),
+            t.gettext("/forget — delete what is stored about you"),
+            t.gettext("/help — this help"),
+        ])
+        return [Reply(text, (), "command", lang=t.lang)]
+
+    def choose_language(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(t.gettext("Choose your language:"), (self._language_row(),), "command", lang=t.lang)]
+
+    def about(self, person: Person) -> list[Reply]:
+        return self._entry_reply(person, "bot.about", outcome="command") if "bot.about" in self.kb.entries else []
+
+    def topics(self, person: Person, page: int = 0) -> list[Reply]:
+        t = self._t(person)
+        categories = list(self.kb.categories.values())
+        used = [c for c in categories if self.kb.in_category(c.id)]
+        rows, nav = self._page(used, page, lambda c: Button(c.names[t.lang], f"c:{c.id}:0"), "t:{}", t)
+        return [Reply(t.gettext("Choose a topic:"), (*rows, *nav), "command", lang=t.lang)]
+
+    def category(self, person: Person, category_id: str, page: int = 0) -> list[Reply]:
+        t = self._t(person)
+        category = self.kb.categories.get(category_id)
+        entries = self.kb.in_category(category_id)
+        if not category or not entries:
+            return self._expired(t)
+        rows, nav = self._page(
+            entries, page, lambda e: Button(e.texts[t.lang].title, f"e:{e.id}"), f"c:{category_id}:{{}}", t
+        )
+        back = (Button(t.gettext("« All topics"), "t:0"),)
+        return [Reply(category.names[t.lang], (*rows, *nav, back), "command", lang=t.lang)]
+
+    def my_data(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        user = users.get_user(self.db, person.key)
+        questions = gaps.for_user(self.db, person.key)
+        votes = feedback.for_user(self.db, person.key)
+        lines = [t.gettext("This is everything stored about you:")]
+        lines.append(
+            t.gettext("Language: {language}", language=LANGUAGE_NAMES[user["language"]])
+            if user else t.gettext("Language: not chosen")
+        )
+        lines.append(t.ngettext("{n} question the bot could not answer (without your name):",
+                                "{n} questions the bot could not answer (without your name):", len(questions)))
+        lines.extend(f"• {g.question}" for g in questions[-10:])
+        lines.append(t.ngettext("{n} rating of an answer", "{n} ratings of answers", len(votes)))
+        lines.append(t.gettext("Delete all of it with /forget."))
+        return [Reply("\n".join(lines), (), "command", lang=t.lang)]
+
+    def forget(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(
+            t.gettext("Delete your language choice, your unanswered questions and your ratings? This cannot be undone."),
+            ((Button(t.gettext("Yes, delete"), "forget"),),), "command", lang=t.lang,
+        )]
+
+    def unknown_command(self, person: Person, command: str) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(t.gettext("I don't know the command /{command}. See /help.", command=command[:32]),
+                      (), "command", lang=t.lang)]
+
+    def command(self, person: Person, name: str, argument: str = "") -> list[Reply]:
+        """Dispatch a slash command by name (without the slash)."""
+        name = name.lower().split("@")[0]
+        handlers = {
+            "start": lambda: self.start(person, argument),
+            "help": lambda: self.help(person),
+            "topics": lambda: self.topics(person),
+            "language": lambda: self.choose_language(person),
+            "about": lambda: self.about(person),
+            "mydata": lambda: self.my_data(person),
+            "forget": lambda: self.forget(person),
+        }
+        handler = handlers.get(name)
+        return handler() if handler else self.unknown_command(person, name)
+
+    # ---- questions ------------------------------------------------------------------------------
+    def ask(self, person: Person, text: str) -> list[Reply]:
+        text = (text or "")[:MAX_QUESTION_CHARS]
+        saved = self.language(person)
+        query, candidates = self.matcher.match(text, hint=saved)
+        if not query.words:
+            t = translator(saved)
+            return [Reply(t.gettext("Please write your question in words, for example: \"What does the maslikhat do?\""),
+                          (), "empty", lang=saved)]
+        # The question's own language wins when it is clear; otherwise the resident's saved language.
+        lang = query.detection.lang if query.detection.confident else saved
+        t = translator(lang)
+        decision = policy.decide(candidates)
+        top = [(c.entry_id, c.score) for c in candidates[:policy.MAX_SUGGESTIONS]]
+        if isinstance(decision, policy.Answer):
+            return self._entry_reply(person, decision.entry_id, lang=lang, score=decision.score)
+        if isinstance(decision, policy.Suggest):
+            gap_id = gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
+                                 question=redact(query.text), status=gaps.SUGGESTED, candidates=top)
+            rows = tuple(
+                (Button(self.kb.entries[eid].texts[lang].title, f"s:{gap_id}:{eid}"),) for eid in decision.entry_ids
+            )
+            rows += ((Button(t.gettext("None of these"), f"x:{gap_id}"),),)
+            return [Reply(suggestion_text(decision.entry_ids, self.kb, t), rows, "suggested", decision.score, lang)]
+        gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
+                    question=redact(query.text), status=gaps.UNANSWERED, candidates=top)
+        return [Reply(no_match_text(t, logged=True), (), "unanswered", decision.score, lang)]
+
+    # ---- buttons --------------------------------------------------------------------------------
+    def press(self, person: Person, data: str) -> list[Reply]:
+        """Handle pressed button data. Never raises on forged or stale data."""
+        t = self._t(person)
+        try:
+            kind, _, rest = (data or "").partition(":")
+            args = rest.split(":") if rest else []
+            if kind == "e" and len(args) == 1:
+                return self._entry_reply(person, args[0])
+            if kind == "l" and len(args) == 1 and args[0] in LANGUAGES:
+                users.set_language(self.db, person.key, person.channel, args[0])
+                nt = translator(args[0])
+                return [Reply(nt.gettext("Language saved: {language}. Ask your question.",
+                                         language=LANGUAGE_NAMES[args[0]]), (), "command", lang=nt.lang)]
+            if kind == "s" and len(args) == 2:
+                return self._pick_suggestion(person, int(args[0]), args[1], t)
+            if kind == "x" and len(args) == 1:
+                return self._reject_suggestions(person, int(args[0]), t)
+            if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0] in self.kb.entries:
+                return self._vote(person, args[0], args[1] == "u", t)
+            if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
+                if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
+                    return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback", lang=t.lang)]
+                return self._expired(t)
+            if kind == "t" and len(args) == 1:
+                return self.topics(person, int(args[0]))
+            if kind == "c" and len(args) == 2:
+                return self.category(person, args[0], int(args[1]))
+            if kind == "forget" and not args:
+                return self._forget_confirmed(person)
+        except (ValueError, OverflowError):  # a forged number: not an id of ours
+            pass
+        log.info("stale or forged button data from %s: %r", person.channel, (data or "")[:64])
+        return self._expired(t)
+
+    def _pick_suggestion(self, person: Person, gap_id: int, entry_id: str, t: Translator) -> list[Reply]:
+        found = gaps.get(self.db, gap_id)
+        if not found or found[1] != person.key or entry_id not in self.kb.entries:
+            return self._expired(t)
+        gap, _ = found
+        gaps.set_status(self.db, gap_id, gaps.RESOLVED, entry_id)
+        return self._entry_reply(person, entry_id, lang=gap.lang)
+
+    def _reject_suggestions(self, person: Person, gap_id: int, t: Translator) -> list[Reply]:
+        found = gaps.get(self.db, gap_id)
+        if not found or found[1] != person.key:
+            return self._expired(t)
+        gaps.set_status(self.db, gap_id, gaps.REJECTED)
+        lt = translator(found[0].lang)
+        return [Reply(no_match_text(lt, logged=True), (), "unanswered", lang=lt.lang)]
+
+    def _vote(self, person: Person, entry_id: str, up: bool, t: Translator) -> list[Reply]:
+        feedback_id = feedback.record_vote(self.db, user_key=person.key, entry_id=entry_id, lang=t.lang,
+                                           vote=1 if up else -1)
+        if up:
+            return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang)]
+        reasons = (
+            (Button(t.gettext("Wrong topic"), f"r:{feedback_id}:w"),),
+            (Button(t.gettext("Outdated"), f"r:{feedback_id}:o"),),
+            (Button(t.gettext("Unclear"), f"r:{feedback_id}:u"),),
+        )
+        return [Reply(t.gettext("What was wrong with the answer?"), reasons, "feedback", lang=t.lang)]
+
+    def _forget_confirmed(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        with self.db.atomic():
+            removed = gaps.delete_for_user(self.db, person.key) + feedback.delete_for_user(self.db, person.key)
+            users.delete_user(self.db, person.key)
+        log.info("deleted data of a %s user (%d rows)", person.channel, removed)
+        return [Reply(t.gettext("Done: everything stored about you has been deleted."), (), "command", lang=t.lang)]
+
+    # ---- helpers --------------------------------------------------------------------------------
+    def _entry_reply(self, person: Person, entry_id: str, *, lang: str | None = None, score: float | None = None,
+                     outcome: str = "answered") -> list[Reply]:
+        t = translator(lang) if lang else self._t(person)
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return self._expired(t)
+        votes = ((Button("👍", f"v:{entry.id}:u"), Button("👎", f"v:{entry.id}:d")),)
+        return [Reply(answer_text(entry, t), votes, outcome, score, t.lang)]
+
+    def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
+        # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".
+        key = payload.replace("-", ".")
+        if key in self.kb.entries:
+            return self._entry_reply(person, key)
+        if payload in self.kb.categories:
+            return self.category(person, payload)
+        return None
+
+    def _expired(self, t: Translator) -> list[Reply]:
+        return [Reply(t.gettext("This button has expired. Please ask your question again or use /topics."),
+                      (), "stale", lang=t.lang)]
+
+    def _language_row(self) -> tuple[Button, ...]:
+        return tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES)
+
+    def _page(self, items, page, make, nav_pattern, t):
+        pages = max(1, -(-len(items) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        rows = tuple((make(item),) for item in items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE])
+        nav = []
+        if page > 0:
+            nav.append(Button(t.gettext("‹ Back"), nav_pattern.format(page - 1)))
+        if page < pages - 1:
+            nav.append(Button(t.gettext("More ›"), nav_pattern.format(page + 1)))
+        return rows, ((tuple(nav),) if nav else ())

@@ -1,0 +1,214 @@
+"""The curated knowledge base: TOML files in knowledge/ that editors write and review in git.
+
+Loading never stops at the first mistake: every problem is collected with its file and entry id, so an
+editor sees them all at once in `qogam kb check`. The running bot refuses to start on errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.language import LANGUAGES
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+CATEGORIES_FILE = "categories.toml"
+# Ids travel in callback data and /start deep links, so they stay short and ASCII.
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+MAX_ID_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """An entry in one language."""
+
+    title: str
+    answer: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    category: str
+    texts: dict[str, LocalText]
+    sources: tuple[Source, ...]
+    reviewed: dt.date
+    review_note: str | None
+    path: Path
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding of the loader or of `kb check`. Errors stop the bot; warnings inform editors."""
+
+    path: str
+    entry_id: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}" + (f" [{self.entry_id}]" if self.entry_id else "")
+        return f"{self.severity}: {where}: {self.message}"
+
+
+@dataclass
+class KnowledgeBase:
+    categories: dict[str, Category] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def in_category(self, category_id: str) -> list[Entry]:
+        return [e for e in self.entries.values() if e.category == category_id]
+
+
+class KnowledgeError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def knowledge_dir() -> Path:
+    return Path(os.environ.get("QOGAM_KNOWLEDGE_DIR") or DEFAULT_DIR)
+
+
+def load(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read categories and every entry file; return what could be read and the problems found."""
+    directory = Path(directory or knowledge_dir())
+    kb = KnowledgeBase()
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return kb, [Problem(str(directory), None, "knowledge directory not found")]
+    _load_categories(directory / CATEGORIES_FILE, kb, problems)
+    for path in sorted(directory.rglob("*.toml")):
+        if path.name == CATEGORIES_FILE:
+            continue
+        entry = _load_entry(path, directory, kb, problems)
+        if entry is None:
+            continue
+        if entry.id in kb.entries:
+            problems.append(Problem(_rel(path, directory), entry.id,
+                                    f"duplicate id, also in {_rel(kb.entries[entry.id].path, directory)}"))
+            continue
+        kb.entries[entry.id] = entry
+    return kb, problems
+
+
+def load_or_fail(directory: Path | None = None) -> KnowledgeBase:
+    kb, problems = load(directory)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise KnowledgeError(errors)
+    return kb
+
+
+def _rel(path: Path, directory: Path) -> str:
+    try:
+        return str(path.relative_to(directory.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_toml(path: Path, directory: Path, problems: list[Problem]) -> dict | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(_rel(path, directory), None, f"not valid TOML: {exc}"))
+    except OSError as exc:
+        problems.append(Problem(_rel(path, directory), None, f"cannot read: {exc}"))
+    return None
+
+
+def _load_categories(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> None:
+    directory = path.parent
+    data = _read_toml(path, directory, problems) if path.exists() else None
+    if data is None:
+        if not path.exists():
+            problems.append(Problem(_rel(path, directory), None, "categories file missing"))
+        return
+    for item in data.get("category", []):
+        cid = item.get("id")
+        names = {lang: item.get(lang) for lang in LANGUAGES}
+        if not isinstance(cid, str) or not all(isinstance(n, str) and n.strip() for n in names.values()):
+            problems.append(Problem(_rel(path, directory), cid, "a category needs an id and names in kk, ru, en"))
+            continue
+        if cid in kb.categories:
+            problems.append(Problem(_rel(path, directory), cid, "duplicate category id"))
+            continue
+        kb.categories[cid] = Category(cid, {lang: n.strip() for lang, n in names.items()})
+
+
+def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[Problem]) -> Entry | None:
+    rel = _rel(path, directory)
+    data = _read_toml(path, directory, problems)
+    if data is None:
+        return None
+    eid = data.get("id")
+    before = len(problems)
+
+    def bad(message: str) -> None:
+        problems.append(Problem(rel, eid if isinstance(eid, str) else None, message))
+
+    known = {"id", "category", "reviewed", "review_note", "sources", *LANGUAGES}
+    for key in data.keys() - known:
+        bad(f"unknown field {key!r}")
+    if not isinstance(eid, str) or not ID_PATTERN.match(eid) or len(eid) > MAX_ID_LENGTH:
+        bad(f"id must be lowercase ASCII words joined by dots, at most {MAX_ID_LENGTH} characters")
+    category = data.get("category")
+    if category not in kb.categories:
+        bad(f"unknown category {category!r}; categories are: {', '.join(kb.categories)}")
+    reviewed = data.get("reviewed")
+    if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
+        bad("reviewed must be a date like 2026-11-21")
+    review_note = data.get("review_note")
+    if review_note is not None and (not isinstance(review_note, str) or not review_note.strip()):
+        bad("review_note must be text when present")
+    sources = []
+    raw_sources = data.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        bad("at least one [[sources]] with a title is required")
+    else:
+        for src in raw_sources:
+            title, url = (src.get("title"), src.get("url")) if isinstance(src, dict) else (None, None)
+            if not isinstance(title, str) or not title.strip():
+                bad("every source needs a title")
+            elif url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))):
+                bad(f"source url must start with https:// ({url!r})")
+            else:
+                sources.append(Source(title.strip(), url))
+    texts: dict[str, LocalText] = {}
+    for lang in LANGUAGES:
+        block = data.get(lang)
+        if not isinstance(block, dict):
+            bad(f"missing language [{lang}]")
+            continue
+        title, answer, questions = block.get("title"), block.get("answer"), block.get("questions")
+        if not isinstance(title, str) or not title.strip():
+            bad(f"[{lang}] title is missing")
+        if not isinstance(answer, str) or not answer.strip():
+            bad(f"[{lang}] answer is missing")
+        if not isinstance(questions, list) or not questions or not all(
+            isinstance(q, str) and q.strip() for q in questions
+        ):
+            bad(f"[{lang}] questions must be a non-empty list of phrasings")
+        if len(problems) == before:
+            texts[lang] = LocalText(title.strip(), answer.strip(), tuple(q.strip() for q in questions))
+    if len(problems) != before:
+        return None
+    return Entry(eid, category, texts, tuple(sources), reviewed, review_note, path)

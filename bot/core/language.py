@@ -1,0 +1,127 @@
+"""Which language a question is written in: Kazakh, Russian or English.
+
+Kazakh is recognised by its own letters, and when those are missing (a Russian keyboard, or Latin
+script) by Kazakh words and suffixes. A hint (the user's saved choice or Telegram's language_code)
+decides when the text itself says too little, which is common for two-word questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.normalize import CYRILLIC, LATIN, fold, has_kazakh_letters
+
+LANGUAGES = ("kk", "ru", "en")
+
+# Frequent Kazakh words, folded (ә→а, і/ы/й→и, қ→к ...) so that they are found with or without Kazakh
+# letters. Chosen because they are common in questions and rare or absent in Russian.
+_KK_WORDS = {
+    "калаи", "каида", "кандаи", "ким", "неге", "неше", "канша", "кашан", "бар", "жок", "керек",
+    "болади", "болама", "бола", "туралы", "деген", "деген", "ма", "ме", "ба", "бе", "па", "пе", "жане",
+    "мен", "бен", "пен", "ушин", "бул", "осы", "сол", "кимге", "кимнин", "калаи", "ауил", "ауилдик",
+    "акимдик", "акимдиги", "акими", "акимнин", "маслихатка", "ненин", "жаза", "жазамин",
+    "жазу", "сураи", "береди", "бере", "ала", "алами", "аламин", "ету", "етеди", "истеиди", "отиниш",
+    "шагим", "саилау", "саиланади", "жергиликти", "озин", "баскару", "когамдастик", "жиин", "жиналис",
+    "тиндау", "курау", "жауап", "мерзими", "мерзим", "аудан", "аудандик", "облис", "облистик", "кала",
+    "халик", "бюджети", "кеинги", "кандаи", "калаиша", "барамин", "керекпин", "болса", "емес", "едим",
+    "маган", "мени", "сиз", "биз", "олар", "онин", "оган", "кеше", "ертен", "бугин", "жаксы", "депутати",
+    "мекемеси", "ктк", "кимдер", "нелер", "калалик", "ауилда", "ауилга",
+}
+# Suffixes of inflected Kazakh words after folding (ның→нин, ға→га, дағы→даги ...).
+_KK_SUFFIX = re.compile(
+    r"(?:нин|дин|тин|нан|ден|тен|дан|тан|нен|га|ге|ка|ке|лар|лер|дар|дер|тар|тер|дик|тик|лик|гис|даги|деги"
+    r"|таги|теги|ади|еди|иди|мин|сиз|миз|ниц|нин|ин)$"
+)
+_RU_WORDS = {
+    "как", "что", "где", "кто", "когда", "какой", "какая", "какие", "каких", "сколько", "почему", "зачем",
+    "в", "на", "по", "для", "и", "или", "ли", "можно", "нужно", "надо", "это", "такое", "у", "с", "о", "об",
+    "от", "до", "из", "за", "к", "не", "мне", "меня", "я", "мы", "вы", "если", "чем", "куда", "есть",
+    "ли", "при", "же", "бы", "его", "ее", "их", "который", "которые", "будет", "был", "была", "было",
+}
+_RU_ONLY_LETTERS = set("ёэъщ")
+_RU_SUFFIX = re.compile(r"(?:ться|тся|ого|его|ому|ему|ыми|ими|ая|яя|ое|ее|ые|ие|ый|ий|ой|ия|ции|ать|ять|ить|ешь|ует|ает|ют|ют)$")
+
+# English function words, and Kazakh words written in Latin letters (2021 alphabet or informal).
+_EN_WORDS = {
+    "the", "a", "an", "is", "are", "was", "be", "how", "what", "who", "whom", "where", "when", "why",
+    "which", "do", "does", "did", "can", "could", "i", "my", "me", "we", "our", "you", "your", "to", "of",
+    "in", "on", "for", "with", "and", "or", "about", "there", "it", "this", "that", "should", "will",
+    "would", "have", "has", "get", "if", "long", "much", "many",
+}
+_KK_LATIN_LETTERS = set("äöüışğñūq")
+_KK_LATIN_WORDS = {
+    "qalay", "kalay", "kalai", "qalai", "qaida", "kaida", "qayda", "kayda", "kim", "ne", "nege", "qanday",
+    "kanday", "qansha", "kansha", "qashan", "kashan", "bar", "zhok", "joq", "jok", "kerek", "bolady",
+    "turaly", "degen", "ma", "me", "ba", "be", "zhane", "jane", "men", "ushin", "üşin", "auyl", "aul",
+    "auyldyq", "akimi", "äkimi", "akimdik", "äkimdik", "maslihat", "maslikhat", "mäslihat", "saylau",
+    "sailau", "otinish", "ötiniş", "shagym", "şağym", "jiyn", "zhiyn", "jinalys", "zhinalys", "audan",
+    "oblys", "halyq", "khalyq", "jergilikti", "zhergilikti", "byudzheti", "budzheti", "kimge", "jazu",
+    "zhazu", "beredi", "etedi", "isteydi", "isteidi", "deputaty", "tyndau", "tyñdau", "qoğamdyq",
+}
+_KK_LATIN_SUFFIX = re.compile(r"(?:nyn|nin|nyñ|niñ|dyn|din|ga|ge|qa|ke|lar|ler|dar|der|tar|ter|dyq|dik|ny|dy|ty)$")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The detected language, the script, and whether the text itself was clear about it."""
+
+    lang: str
+    latin_kazakh: bool
+    confident: bool
+
+
+def detect(text: str, hint: str | None = None) -> Detection:
+    """Guess kk/ru/en from cleaned text. `hint` is used when the text is not conclusive."""
+    hint = hint if hint in LANGUAGES else None
+    cyr = len(CYRILLIC.findall(text))
+    lat = len(LATIN.findall(text))
+    if not cyr and not lat:
+        return Detection(hint or "kk", False, False)
+    if cyr >= lat:
+        return _detect_cyrillic(text, hint)
+    return _detect_latin(text, hint)
+
+
+def _detect_cyrillic(text: str, hint: str | None) -> Detection:
+    if has_kazakh_letters(text):
+        return Detection("kk", False, True)
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    kk = ru = 0.0
+    for word in words:
+        folded = fold(word)
+        if folded in _KK_WORDS:
+            kk += 1.0
+        elif word in _RU_WORDS:
+            ru += 1.0
+        elif len(word) > 4 and _RU_SUFFIX.search(word):
+            ru += 0.5
+        elif len(folded) > 4 and _KK_SUFFIX.search(folded):
+            kk += 0.5
+        if _RU_ONLY_LETTERS & set(word):
+            ru += 0.5
+    if kk > ru:
+        return Detection("kk", False, kk - ru >= 1)
+    if ru > kk:
+        return Detection("ru", False, ru - kk >= 1)
+    # Nothing decisive: a bare "аким" or "маслихат". Trust the hint if it names a Cyrillic language.
+    return Detection(hint if hint in ("kk", "ru") else "ru", False, False)
+
+
+def _detect_latin(text: str, hint: str | None) -> Detection:
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    kk = en = 0.0
+    for word in words:
+        if _KK_LATIN_LETTERS & set(word) or word in _KK_LATIN_WORDS:
+            kk += 1.0
+        elif word in _EN_WORDS:
+            en += 1.0
+        elif len(word) > 4 and _KK_LATIN_SUFFIX.search(word):
+            kk += 0.5
+    if kk > en:
+        return Detection("kk", True, kk - en >= 1)
+    if en > kk:
+        return Detection("en", False, en - kk >= 1)
+    if hint == "kk":
+        return Detection("kk", True, False)
+    return Detection("en", False, False)

@@ -1,0 +1,98 @@
+"""Text normalisation shared by the index and the incoming questions.
+
+Residents type Kazakh without a Kazakh keyboard (әкім → аким), in the Latin alphabet of 2021 or informal
+Latin (äkım, akimat, qalay), mix look-alike Latin letters into Cyrillic words, and paste text with
+zero-width characters. Everything is folded to one comparable form here, so the matcher compares like
+with like. Both sides (knowledge phrasings and questions) must go through the same functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and bidi marks survive NFKC; they would split or glue words invisibly.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+    None,
+)
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+# Latin letters that look like Cyrillic ones, and back. Used only inside a word that mixes both scripts
+# (a Cyrillic word with a Latin "a" typed by a phone keyboard that switched layouts).
+_LATIN_TO_CYR = str.maketrans("aAeEoOpPcCxXyKkMHTBiI", "аАеЕоОрРсСхХуКкМНТВіІ")
+_CYR_TO_LAT = str.maketrans("аАеЕоОрРсСхХуКкМНТВіІ", "aAeEoOpPcCxXyKkMHTBiI")
+
+# Folding Kazakh-specific letters to what a Russian keyboard offers. ы, й, і and и are all folded to и:
+# residents type "жиын"/"жыйын", "ауыл"/"auyl", "сайлау"/"saylau" interchangeably, and the distinction
+# costs almost nothing in Russian (both sides are folded the same way). э → е for "экім"/"экология".
+_FOLD = str.maketrans(
+    {
+        "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+        "і": "и", "ы": "и", "й": "и", "ё": "е", "э": "е", "ъ": "", "ь": "",
+    }
+)
+
+# Latin-script Kazakh (2021 alphabet and informal Latin) to Cyrillic. Digraphs first.
+_LATIN_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("gh", "ғ"), ("kh", "х"), ("ng", "ң"),
+                   ("ts", "ц"), ("ya", "я"), ("yu", "ю"))
+_LATIN_SINGLE = str.maketrans(
+    {
+        "a": "а", "ä": "ә", "b": "б", "c": "с", "ç": "ч", "d": "д", "e": "е", "f": "ф", "g": "г",
+        "ğ": "ғ", "h": "х", "ı": "ы", "i": "і", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н",
+        "ñ": "ң", "o": "о", "ö": "ө", "p": "п", "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т",
+        "u": "у", "ū": "ұ", "ü": "ү", "v": "в", "w": "у", "x": "х", "y": "ы", "z": "з",
+    }
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def clean(text: str) -> str:
+    """Unicode-level clean-up that keeps the text readable: NFKC, no invisible or control characters,
+    look-alike letters fixed inside mixed-script words, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _WORD.sub(_fix_mixed_script, text)
+    return " ".join(text.split())
+
+
+def _fix_mixed_script(match: re.Match[str]) -> str:
+    word = match.group(0)
+    cyr = len(CYRILLIC.findall(word))
+    lat = len(LATIN.findall(word))
+    if not cyr or not lat:
+        return word
+    # The majority script wins: "мaслихат" (Latin a) is Cyrillic, "аkimat" (Cyrillic а) is Latin.
+    return word.translate(_LATIN_TO_CYR) if cyr >= lat else word.translate(_CYR_TO_LAT)
+
+
+def latin_to_cyrillic(text: str) -> str:
+    """Transliterate Latin-script Kazakh (already casefolded) to Cyrillic."""
+    for latin, cyrillic in _LATIN_DIGRAPHS:
+        text = text.replace(latin, cyrillic)
+    return text.translate(_LATIN_SINGLE)
+
+
+def fold(text: str) -> str:
+    """Casefold and fold Kazakh letters so that text typed without a Kazakh keyboard matches."""
+    return text.casefold().translate(_FOLD)
+
+
+def tokens(text: str, *, latin_kazakh: bool = False) -> list[str]:
+    """Normalised word tokens of an already cleaned text.
+
+    latin_kazakh: the text is Kazakh written in Latin letters; its Latin words are transliterated to
+    Cyrillic so that they meet the Cyrillic phrasings of the knowledge base.
+    """
+    text = text.casefold()
+    if latin_kazakh:
+        text = _WORD.sub(lambda m: latin_to_cyrillic(m.group(0)) if LATIN.search(m.group(0)) else m.group(0), text)
+    return _WORD.findall(fold(text))
+
+
+def has_kazakh_letters(text: str) -> bool:
+    return any(ch in KAZAKH_LETTERS for ch in text)

@@ -1,0 +1,57 @@
+"""Turn entries and decisions into text a resident reads, in their language.
+
+Replies are plain text: no parse mode, so no content can break Telegram's HTML/Markdown parser, and
+the terminal shows exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from bot.core.knowledge import Entry, KnowledgeBase
+from bot.i18n import Translator
+
+# Telegram's limit for one message is 4096 characters; an answer with its sources must fit in one.
+TELEGRAM_MESSAGE_LIMIT = 4096
+
+
+def answer_text(entry: Entry, t: Translator) -> str:
+    text = entry.texts[t.lang]
+    lines = [text.title, "", text.answer, "", t.gettext("Sources:")]
+    for source in entry.sources:
+        lines.append(f"• {source.title}" + (f" — {source.url}" if source.url else ""))
+    lines.append(t.gettext("Checked against these sources on {date}.", date=t.date(entry.reviewed)))
+    if entry.review_note:
+        lines.append(t.gettext("Some details are awaiting legal review: check them with the akimat before relying on them."))
+    return "\n".join(lines)
+
+
+def suggestion_text(entry_ids: tuple[str, ...], kb: KnowledgeBase, t: Translator) -> str:
+    lines = [t.gettext("I am not sure which topic you mean. Did you mean:")]
+    for n, eid in enumerate(entry_ids, 1):
+        lines.append(f"{n}. {kb.entries[eid].texts[t.lang].title}")
+    return "\n".join(lines)
+
+
+def no_match_text(t: Translator, *, logged: bool) -> str:
+    first = t.gettext("I don't have an answer to this question yet.")
+    if logged:
+        return "\n".join([
+            first,
+            t.gettext("I have passed it to the editors, who add new answers to the knowledge base."),
+            t.gettext("You can browse the topics I know with /topics."),
+        ])
+    return "\n".join([first, t.gettext("You can browse the topics I know with /topics.")])
+
+
+def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
+    """Split at paragraph, then line, then word boundaries so that each part fits `limit`."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts

@@ -1,0 +1,87 @@
+"""The gap log: questions the bot could not answer, for editors to turn into entries."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.storage.clock import now_iso
+
+UNANSWERED = "unanswered"
+SUGGESTED = "suggested"
+REJECTED = "rejected"
+RESOLVED = "resolved"
+# What editors need to act on: nothing matched, or the resident turned every suggestion down.
+OPEN_STATUSES = (UNANSWERED, REJECTED)
+
+
+@dataclass(frozen=True)
+class Gap:
+    id: int
+    created_at: str
+    lang: str
+    channel: str
+    question: str
+    status: str
+    best_score: float
+    candidates: list[dict]
+    chosen_entry: str | None
+
+
+def record(
+    db: Database, *, user_key: str | None, channel: str, lang: str, question: str, status: str,
+    candidates: list[tuple[str, float]],
+) -> int:
+    """Store an already redacted question with its best candidates; return its id."""
+    now = now_iso()
+    cursor = db.execute(
+        "insert into gaps (created_at, updated_at, user_key, channel, lang, question, status, best_score, "
+        "candidates) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [now, now, user_key, channel, lang, question, status, candidates[0][1] if candidates else 0.0,
+         json.dumps([{"entry": e, "score": s} for e, s in candidates], ensure_ascii=False)],
+    )
+    db.conn.commit()
+    return cursor.lastrowid
+
+
+def get(db: Database, gap_id: int) -> tuple[Gap, str | None] | None:
+    """The gap and the user it belongs to."""
+    row = next(db.query("select * from gaps where id = ?", [gap_id]), None)
+    return (_gap(row), row["user_key"]) if row else None
+
+
+def set_status(db: Database, gap_id: int, status: str, chosen_entry: str | None = None) -> None:
+    db.execute(
+        "update gaps set status = ?, chosen_entry = ?, updated_at = ? where id = ?",
+        [status, chosen_entry, now_iso(), gap_id],
+    )
+    db.conn.commit()
+
+
+def latest(db: Database, limit: int = 50, statuses: tuple[str, ...] = OPEN_STATUSES) -> list[Gap]:
+    marks = ", ".join("?" for _ in statuses)
+    rows = db.query(
+        f"select * from gaps where status in ({marks}) order by created_at desc, id desc limit ?",
+        [*statuses, limit],
+    )
+    return [_gap(r) for r in rows]
+
+
+def for_user(db: Database, user_key: str) -> list[Gap]:
+    return [_gap(r) for r in db.query("select * from gaps where user_key = ? order by id", [user_key])]
+
+
+def delete_for_user(db: Database, user_key: str) -> int:
+    cursor = db.execute("delete from gaps where user_key = ?", [user_key])
+    db.conn.commit()
+    return cursor.rowcount
+
+
+def _gap(row: dict) -> Gap:
+    return Gap(
+        id=row["id"], created_at=row["created_at"], lang=row["lang"], channel=row["channel"],
+        question=row["question"], status=row["status"], best_score=row["best_score"] or 0.0,
+        candidates=json.loads(row["candidates"] or "[]"), chosen_entry=row["chosen_entry"],
+    )
