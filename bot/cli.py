@@ -53,8 +53,9 @@ def ask(lang: str | None, as_json: bool, question: tuple[str, ...]) -> None:
     text = " ".join(question)
     questions = [line.rstrip("\n") for line in sys.stdin] if text == "-" else [text]
     for q in questions:
-        query, candidates = matcher.match(q, hint=lang)
-        decision = policy.decide(candidates)
+        result = matcher.match(q, hint=lang)
+        query, candidates = result.query, result.candidates
+        decision = policy.decide(result)
         status, entry, suggestions = describe(decision)
         reply_lang = lang or query.detection.lang
         if as_json:

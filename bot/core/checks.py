@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.core import policy
 from bot.core.knowledge import KnowledgeBase, Problem, load
-from bot.core.matcher import Matcher, prepare
+from bot.core.matcher import Matcher
 from bot.core.normalize import clean, has_kazakh_letters, tokens
 from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text
 from bot.i18n import translator
@@ -70,14 +70,15 @@ def check_retrieval(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
     for entry in kb.entries.values():
         for lang, text in entry.texts.items():
             for question in text.questions:
-                candidates = matcher.rank(prepare(question, lang))
+                result = matcher.match(question, lang)
+                candidates = result.candidates
                 top = candidates[0].entry_id if candidates else None
                 if top != entry.id:
                     score = candidates[0].score if candidates else 0.0
                     problems.append(Problem(str(entry.path), entry.id,
                                             f"[{lang}] phrasing {question!r} finds {top} ({score:.2f}) instead"))
                     continue
-                decision = policy.decide(candidates)
+                decision = policy.decide(result)
                 if not isinstance(decision, policy.Answer):
                     problems.append(Problem(
                         str(entry.path), entry.id,

@@ -190,7 +190,8 @@ class Conversation:
     def ask(self, person: Person, text: str) -> list[Reply]:
         text = (text or "")[:MAX_QUESTION_CHARS]
         saved = self.language(person)
-        query, candidates = self.matcher.match(text, hint=saved)
+        result = self.matcher.match(text, hint=saved)
+        query, candidates = result.query, result.candidates
         if not query.words:
             t = translator(saved)
             return [Reply(t.gettext("Please write your question in words, for example: \"What does the maslikhat do?\""),
@@ -198,7 +199,7 @@ class Conversation:
         # The question's own language wins when it is clear; otherwise the resident's saved language.
         lang = query.detection.lang if query.detection.confident else saved
         t = translator(lang)
-        decision = policy.decide(candidates)
+        decision = policy.decide(result)
         top = [(c.entry_id, c.score) for c in candidates[:policy.MAX_SUGGESTIONS]]
         if isinstance(decision, policy.Answer):
             return self._entry_reply(person, decision.entry_id, lang=lang, score=decision.score)
@@ -279,9 +280,7 @@ class Conversation:
 
     def _forget_confirmed(self, person: Person) -> list[Reply]:
         t = self._t(person)
-        with self.db.atomic():
-            removed = gaps.delete_for_user(self.db, person.key) + feedback.delete_for_user(self.db, person.key)
-            users.delete_user(self.db, person.key)
+        removed = users.forget(self.db, person.key)
         log.info("deleted data of a %s user (%d rows)", person.channel, removed)
         return [Reply(t.gettext("Done: everything stored about you has been deleted."), (), "command", lang=t.lang)]
 

@@ -57,11 +57,11 @@ def run(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
     for case in cases:
         # No language hint: the evaluation measures what the text alone tells.
         started = time.perf_counter()
-        query, candidates = matcher.match(case.question)
-        decision = policy.decide(candidates)
+        result = matcher.match(case.question)
+        decision = policy.decide(result)
         elapsed = time.perf_counter() - started
         status, entry, suggestions = describe(decision)
-        outcomes.append(Outcome(case, status, entry, suggestions, query.detection.lang, elapsed))
+        outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed))
     return outcomes
 
 
@@ -108,7 +108,8 @@ def summarize(outcomes: list[Outcome]) -> dict:
         for lang in sorted({o.case.lang for o in outcomes})
     }
     summary["thresholds"] = {"answer_min": policy.ANSWER_MIN, "margin_min": policy.MARGIN_MIN,
-                             "suggest_min": policy.SUGGEST_MIN}
+                             "strong_min": policy.STRONG_MIN, "strong_margin_min": policy.STRONG_MARGIN_MIN,
+                             "unknown_max": policy.UNKNOWN_MAX, "suggest_min": policy.SUGGEST_MIN}
     return summary
 
 

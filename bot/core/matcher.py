@@ -79,6 +79,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Result:
+    """Ranked candidates, and how much of the question the knowledge base does not know at all
+    (share of the question vector's weight on unknown words, 0..1)."""
+
+    query: "Query"
+    candidates: list[Candidate]
+    unknown_share: float
+
+
+@dataclass(frozen=True)
 class Query:
     """A question after cleaning, language detection and normalisation."""
 
@@ -175,7 +185,9 @@ class Matcher:
 
     def rank(self, query: Query, limit: int = 5) -> list[Candidate]:
         """Entries by descending score, each entry once."""
-        q = self.vector(query.words)
+        return self._rank(self.vector(query.words), limit)
+
+    def _rank(self, q: dict[str, float], limit: int) -> list[Candidate]:
         if not q:
             return []
         best_phrase: dict[str, float] = defaultdict(float)
@@ -193,6 +205,8 @@ class Matcher:
         ranked = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [Candidate(eid, min(1.0, round(score, 4))) for eid, score in ranked]
 
-    def match(self, text: str, hint: str | None = None, limit: int = 5) -> tuple[Query, list[Candidate]]:
+    def match(self, text: str, hint: str | None = None, limit: int = 5) -> Result:
         query = prepare(text, hint)
-        return query, self.rank(query, limit)
+        q = self.vector(query.words)
+        unknown = sum(w * w for f, w in q.items() if f not in self.idf)
+        return Result(query, self._rank(q, limit), round(unknown, 4))

@@ -14,14 +14,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.matcher import Candidate
+from bot.core.matcher import Result
 
 log = logging.getLogger(__name__)
 
-# Cosine-based scores in [0, 1] (see matcher.py).
-ANSWER_MIN = 0.42
-# The best entry must lead the runner-up by this much to be answered outright.
-MARGIN_MIN = 0.06
+# Cosine-based scores in [0, 1] (see matcher.py). Two ways to an answer: a moderate score with a clear
+# lead over the runner-up, or a high score with a small lead (high scores are rarely wrong on the dev
+# set; low scores with a small lead are where neighbouring entries get confused).
+ANSWER_MIN = 0.30
+MARGIN_MIN = 0.10
+STRONG_MIN = 0.55
+STRONG_MARGIN_MIN = 0.03
+# When more than half of the question's weight is on words the knowledge base has never seen ("какая
+# зарплата у депутата маслихата"), the topic words that did match are not enough for a confident answer.
+UNKNOWN_MAX = 0.5
 # Below this nothing is close enough even to suggest.
 SUGGEST_MIN = 0.22
 # A suggestion must be within this distance of the best score to be worth a button.
@@ -49,11 +55,13 @@ class NoMatch:
 Decision = Answer | Suggest | NoMatch
 
 
-def decide(candidates: list[Candidate]) -> Decision:
+def decide(result: Result) -> Decision:
+    candidates = result.candidates
     best = candidates[0].score if candidates else 0.0
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     margin = best - runner_up
-    if best >= ANSWER_MIN and margin >= MARGIN_MIN:
+    confident = (best >= ANSWER_MIN and margin >= MARGIN_MIN) or (best >= STRONG_MIN and margin >= STRONG_MARGIN_MIN)
+    if confident and result.unknown_share <= UNKNOWN_MAX:
         decision: Decision = Answer(candidates[0].entry_id, best)
     elif best >= SUGGEST_MIN:
         ids = tuple(
@@ -64,8 +72,10 @@ def decide(candidates: list[Candidate]) -> Decision:
     else:
         decision = NoMatch(best)
     log.debug(
-        "decision=%s best=%.3f runner_up=%.3f margin=%.3f (answer>=%.2f margin>=%.2f suggest>=%.2f) top=%s",
-        type(decision).__name__, best, runner_up, margin, ANSWER_MIN, MARGIN_MIN, SUGGEST_MIN,
+        "decision=%s best=%.3f runner_up=%.3f margin=%.3f unknown=%.2f (answer: >=%.2f with margin >=%.2f, or "
+        ">=%.2f with margin >=%.2f; unknown <=%.2f; suggest >=%.2f) top=%s",
+        type(decision).__name__, best, runner_up, margin, result.unknown_share, ANSWER_MIN, MARGIN_MIN,
+        STRONG_MIN, STRONG_MARGIN_MIN, UNKNOWN_MAX, SUGGEST_MIN,
         [(c.entry_id, c.score) for c in candidates[:MAX_SUGGESTIONS]],
     )
     return decision

@@ -36,13 +36,13 @@ def record(
 ) -> int:
     """Store an already redacted question with its best candidates; return its id."""
     now = now_iso()
-    cursor = db.execute(
-        "insert into gaps (created_at, updated_at, user_key, channel, lang, question, status, best_score, "
-        "candidates) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [now, now, user_key, channel, lang, question, status, candidates[0][1] if candidates else 0.0,
-         json.dumps([{"entry": e, "score": s} for e, s in candidates], ensure_ascii=False)],
-    )
-    db.conn.commit()
+    with db.conn:  # commits on success, rolls back on error
+        cursor = db.execute(
+            "insert into gaps (created_at, updated_at, user_key, channel, lang, question, status, best_score, "
+            "candidates) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [now, now, user_key, channel, lang, question, status, candidates[0][1] if candidates else 0.0,
+             json.dumps([{"entry": e, "score": s} for e, s in candidates], ensure_ascii=False)],
+        )
     return cursor.lastrowid
 
 
@@ -53,11 +53,11 @@ def get(db: Database, gap_id: int) -> tuple[Gap, str | None] | None:
 
 
 def set_status(db: Database, gap_id: int, status: str, chosen_entry: str | None = None) -> None:
-    db.execute(
-        "update gaps set status = ?, chosen_entry = ?, updated_at = ? where id = ?",
-        [status, chosen_entry, now_iso(), gap_id],
-    )
-    db.conn.commit()
+    with db.conn:  # commits on success, rolls back on error
+        db.execute(
+            "update gaps set status = ?, chosen_entry = ?, updated_at = ? where id = ?",
+            [status, chosen_entry, now_iso(), gap_id],
+        )
 
 
 def latest(db: Database, limit: int = 50, statuses: tuple[str, ...] = OPEN_STATUSES) -> list[Gap]:
@@ -72,11 +72,6 @@ def latest(db: Database, limit: int = 50, statuses: tuple[str, ...] = OPEN_STATU
 def for_user(db: Database, user_key: str) -> list[Gap]:
     return [_gap(r) for r in db.query("select * from gaps where user_key = ? order by id", [user_key])]
 
-
-def delete_for_user(db: Database, user_key: str) -> int:
-    cursor = db.execute("delete from gaps where user_key = ?", [user_key])
-    db.conn.commit()
-    return cursor.rowcount
 
 
 def _gap(row: dict) -> Gap:

@@ -1,0 +1,40 @@
+"""Shared fixtures: the real knowledge base, a real SQLite database, the real conversation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.conversation import Conversation, Person
+from bot.core.knowledge import load_or_fail
+from bot.core.matcher import Matcher
+from bot.storage.db import open_db
+
+REPO = Path(__file__).resolve().parents[1]
+DEV_SET = REPO.parent / "shared" / "eval" / "dev_questions.tsv"
+
+
+@pytest.fixture(scope="session")
+def kb():
+    return load_or_fail()
+
+
+@pytest.fixture(scope="session")
+def matcher(kb):
+    return Matcher(kb)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_db(tmp_path / "qogam.db")
+
+
+@pytest.fixture
+def conversation(kb, matcher, db):
+    return Conversation(kb, matcher, db)
+
+
+@pytest.fixture
+def resident():
+    return Person(key="test:1", channel="test", language_hint="ru")

@@ -1,0 +1,131 @@
+"""Loading and `kb check` on small knowledge bases written for the test, and on the real one."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.checks import check
+from bot.core.knowledge import DEFAULT_DIR, load
+
+SEED_IDS = ("akim.role", "akimat.role", "maslikhat.role", "lsg.definition", "budget.village",
+            "appeals.file", "appeals.deadlines", "bot.about")
+REQUIRED_IDS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "topics.md"
+
+
+def entry(eid="test.one", category="akims", kk_answer="Әкім — жергілікті атқарушы органның басшысы. " * 12,
+          questions=None, extra=""):
+    questions = questions or {
+        "kk": ["әкім деген кім", "әкімнің міндеті"],
+        "ru": ["кто такой аким", "чем занимается аким"],
+        "en": ["who is an akim", "what does an akim do"],
+    }
+    blocks = []
+    answers = {"kk": kk_answer, "ru": "Аким — глава местного исполнительного органа. " * 12,
+               "en": "An akim heads the local executive body. " * 12}
+    titles = {"kk": "Әкім деген кім?", "ru": "Кто такой аким?", "en": "Who is an akim?"}
+    for lang in ("kk", "ru", "en"):
+        qs = ", ".join(f'"{q}"' for q in questions[lang])
+        blocks.append(f'[{lang}]\ntitle = "{titles[lang]}"\nanswer = """{answers[lang]}"""\nquestions = [{qs}]\n')
+    return (f'id = "{eid}"\ncategory = "{category}"\nreviewed = 2026-11-21\n{extra}\n'
+            f'[[sources]]\ntitle = "Law No. 148-II"\nurl = "https://adilet.zan.kz/rus/docs/Z010000148_"\n\n'
+            + "\n".join(blocks))
+
+
+@pytest.fixture
+def kbdir(tmp_path):
+    directory = tmp_path / "knowledge"
+    directory.mkdir()
+    shutil.copy(DEFAULT_DIR / "categories.toml", directory / "categories.toml")
+    return directory
+
+
+def errors(directory):
+    _, problems = check(directory)
+    return [p for p in problems if p.severity == "error"]
+
+
+def test_a_valid_entry_passes(kbdir):
+    (kbdir / "one.toml").write_text(entry(), encoding="utf-8")
+    assert errors(kbdir) == []
+
+
+def test_broken_toml_names_the_file(kbdir):
+    (kbdir / "bad.toml").write_text("id = \n", encoding="utf-8")
+    (found,) = errors(kbdir)
+    assert "bad.toml" in found.path and "TOML" in found.message
+
+
+def test_duplicate_ids_are_errors(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "b.toml").write_text(entry(), encoding="utf-8")
+    assert any("duplicate id" in p.message and p.entry_id == "test.one" for p in errors(kbdir))
+
+
+def test_missing_language_is_an_error(kbdir):
+    text = entry().split("[en]")[0]
+    (kbdir / "one.toml").write_text(text, encoding="utf-8")
+    assert any("missing language [en]" in p.message for p in errors(kbdir))
+
+
+def test_schema_errors_are_reported(kbdir):
+    text = entry(category="nope").replace("reviewed = 2026-11-21", 'reviewed = "yesterday"')
+    (kbdir / "one.toml").write_text(text, encoding="utf-8")
+    messages = " ".join(p.message for p in errors(kbdir))
+    assert "unknown category" in messages and "reviewed must be a date" in messages
+
+
+def test_russian_pasted_as_kazakh_is_an_error(kbdir):
+    (kbdir / "one.toml").write_text(entry(kk_answer="Аким — глава исполнительного органа. " * 12), encoding="utf-8")
+    assert any("no Kazakh letters" in p.message for p in errors(kbdir))
+
+
+def test_answer_longer_than_a_telegram_message_is_an_error(kbdir):
+    (kbdir / "one.toml").write_text(entry(kk_answer="Әкім сөзі. " * 500), encoding="utf-8")
+    assert any("one Telegram message" in p.message for p in errors(kbdir))
+
+
+def test_same_phrasing_in_two_entries_is_an_error(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "b.toml").write_text(entry(eid="test.two"), encoding="utf-8")
+    assert any("is also in test.one" in p.message for p in errors(kbdir))
+
+
+def test_phrasing_that_finds_another_entry_is_an_error(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    other = {
+        "kk": ["мәслихат деген не", "мәслихат не істейді"],
+        # The second is test.one's "кто такой аким" reordered: it passes the duplicate check, but the
+        # matcher sends it to test.one, whose phrasings are all about the akim.
+        "ru": ["что такое маслихат", "аким кто такой"],
+        "en": ["what is a maslikhat", "what does the maslikhat decide"],
+    }
+    (kbdir / "b.toml").write_text(entry(eid="test.two", category="maslikhat", questions=other), encoding="utf-8")
+    assert any(p.entry_id == "test.two" and "finds test.one" in p.message for p in errors(kbdir))
+
+
+def test_thin_entry_is_a_warning_not_an_error(kbdir):
+    (kbdir / "one.toml").write_text(entry(), encoding="utf-8")
+    _, problems = check(kbdir)
+    assert any(p.severity == "warning" and "phrasings" in p.message for p in problems)
+
+
+def test_the_real_knowledge_base_is_clean():
+    kb, problems = check()
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert set(SEED_IDS) <= set(kb.entries)
+
+
+@pytest.mark.skipif(not REQUIRED_IDS.exists(), reason="shared/reference not beside the repository")
+def test_every_required_topic_exists():
+    import re
+
+    required = set(re.findall(r"^\| ([a-z][a-z0-9_.]+) \|", REQUIRED_IDS.read_text(encoding="utf-8"), re.M)) - {"id"}
+    kb, _ = load()
+    assert required and required <= set(kb.entries), sorted(required - set(kb.entries))
+
+
+def test_every_entry_has_sources_and_three_languages(kb):
+    for e in kb.entries.values():
+        assert e.sources and set(e.texts) == {"kk", "ru", "en"}, e.id
+        assert e.category in kb.categories

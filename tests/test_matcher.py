@@ -1,0 +1,77 @@
+"""The matcher on the real knowledge base: the ways residents really type."""
+
+import pytest
+
+from bot.core import policy
+from bot.core.matcher import STOP_WORDS, Matcher
+
+
+def best(matcher, text, hint=None):
+    result = matcher.match(text, hint)
+    return result.candidates[0].entry_id if result.candidates else None
+
+
+@pytest.mark.parametrize(
+    "text, entry",
+    [
+        ("Что такое маслихат?", "maslikhat.role"),
+        ("маслихат деген не", "maslikhat.role"),
+        ("Мәслихат не істейді?", "maslikhat.role"),
+        ("маслихат не истейди", "maslikhat.role"),  # without Kazakh letters
+        ("mäslihat ne isteidi", "maslikhat.role"),  # 2021 Latin
+        ("What does the maslikhat do?", "maslikhat.role"),
+        ("Ауыл бюджетін кім бекітеді?", "budget.village"),
+        ("auyl budjetin kim bekitedi", "budget.village"),  # informal Latin
+        ("акимат ответ на обращение сколько дней", "appeals.deadlines"),
+        ("How long does the akimat have to answer my appeal?", "appeals.deadlines"),
+        ("Әкімдікке өтінішті қалай беремін?", "appeals.file"),
+    ],
+)
+def test_questions_find_their_entry(matcher, text, entry):
+    assert best(matcher, text) == entry
+
+
+def test_a_typo_in_the_middle_of_a_word_is_corrected(matcher):
+    assert best(matcher, "что такое маслтхат") == "maslikhat.role"
+
+
+def test_question_words_alone_match_nothing(matcher):
+    for text in ("что такое", "деген не", "what is", "как", "қалай"):
+        assert matcher.match(text).candidates == [], text
+
+
+def test_question_words_do_not_change_the_winner(matcher):
+    plain = matcher.match("маслихат полномочия").candidates[0]
+    wordy = matcher.match("скажите пожалуйста что такое маслихат полномочия").candidates[0]
+    assert plain.entry_id == wordy.entry_id
+    assert abs(plain.score - wordy.score) < 0.05
+
+
+def test_stop_words_are_folded_like_the_text():
+    assert "калаи" in STOP_WORDS and "кандаи" in STOP_WORDS  # қалай, қандай after folding
+
+
+def test_unknown_words_lower_the_score(matcher):
+    known = matcher.match("депутат маслихата").candidates[0].score
+    diluted = matcher.match("депутат маслихата зарплата премия").candidates[0].score
+    assert diluted < known
+
+
+def test_each_entry_appears_once_and_scores_are_ordered(matcher):
+    candidates = matcher.match("аким акимат маслихат бюджет").candidates
+    ids = [c.entry_id for c in candidates]
+    assert len(ids) == len(set(ids))
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+    assert all(0 <= c.score <= 1 for c in candidates)
+
+
+def test_out_of_scope_questions_are_not_answered(matcher):
+    for text in ("Какой курс доллара сегодня?", "погода в Алматы завтра", "best pizza in Astana"):
+        assert not isinstance(policy.decide(matcher.match(text)), policy.Answer), text
+
+
+def test_index_covers_every_language_of_every_entry(kb):
+    small = Matcher(kb)
+    for entry in kb.entries.values():
+        for lang, text in entry.texts.items():
+            assert small.match(text.questions[0], lang).candidates, (entry.id, lang)

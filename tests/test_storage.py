@@ -1,0 +1,59 @@
+from bot.storage import feedback, gaps, users
+from bot.storage.db import migrations, open_db
+
+
+def test_database_file_uses_wal_and_is_migrated(tmp_path):
+    db = open_db(tmp_path / "q.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert {"users", "gaps", "feedback"} <= set(db.table_names())
+    assert migrations.pending(db) == []
+
+
+def test_reopening_applies_nothing_twice_and_keeps_data(tmp_path):
+    db = open_db(tmp_path / "q.db")
+    users.set_language(db, "tg:1", "telegram", "kk")
+    db.conn.close()
+    again = open_db(tmp_path / "q.db")
+    assert users.get_language(again, "tg:1") == "kk"
+    applied = [m.name for m in migrations.applied(again)]
+    assert len(applied) == len(set(applied))
+
+
+def test_data_dir_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("QOGAM_DATA_DIR", str(tmp_path / "d"))
+    open_db()
+    assert (tmp_path / "d" / "qogam.db").exists()
+
+
+def test_language_is_upserted(db):
+    users.set_language(db, "tg:1", "telegram", "kk")
+    users.set_language(db, "tg:1", "telegram", "en")
+    assert users.get_language(db, "tg:1") == "en"
+    assert db["users"].count == 1
+
+
+def test_gaps_are_listed_newest_first_and_by_status(db):
+    first = gaps.record(db, user_key="u", channel="test", lang="ru", question="первый", status=gaps.UNANSWERED,
+                        candidates=[("akim.role", 0.1)])
+    gaps.record(db, user_key="u", channel="test", lang="kk", question="екінші", status=gaps.SUGGESTED, candidates=[])
+    third = gaps.record(db, user_key="v", channel="test", lang="en", question="third", status=gaps.UNANSWERED,
+                        candidates=[])
+    listed = gaps.latest(db)
+    assert [g.id for g in listed] == [third, first]
+    assert listed[1].candidates == [{"entry": "akim.role", "score": 0.1}]
+    assert len(gaps.latest(db, limit=1)) == 1
+
+
+def test_deleting_a_user_removes_only_their_rows(db):
+    gaps.record(db, user_key="u", channel="t", lang="ru", question="q", status=gaps.UNANSWERED, candidates=[])
+    gaps.record(db, user_key="v", channel="t", lang="ru", question="q", status=gaps.UNANSWERED, candidates=[])
+    feedback.record_vote(db, user_key="u", entry_id="akim.role", lang="ru", vote=1)
+    users.set_language(db, "u", "t", "kk")
+    assert users.forget(db, "u") == 3
+    assert [g for g in gaps.latest(db)] and gaps.for_user(db, "v")
+
+
+def test_a_reason_attaches_only_to_the_owners_thumbs_down(db):
+    down = feedback.record_vote(db, user_key="u", entry_id="akim.role", lang="ru", vote=-1)
+    assert not feedback.set_reason(db, down, "someone-else", "outdated")
+    assert feedback.set_reason(db, down, "u", "outdated")
