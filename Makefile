@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # The stamp is rebuilt when pyproject.toml changes, so new dependencies install themselves.
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench check clean
+.PHONY: run test bench check messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qogam needs Python >= 3.11")'
@@ -27,6 +27,12 @@ bench: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/qogam kb check
+
+# After changing user-facing strings: refresh locales/messages.pot and the .po files, then translate
+# the new entries in locales/{kk,ru,en}/LC_MESSAGES/messages.po (tests fail until every one is done).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o locales/messages.pot bot
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-location --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -85,8 +85,13 @@ def _conversation():
     from bot.core.matcher import Matcher
     from bot.storage.db import open_db
 
+    import gc
+
     kb = _load_kb()
-    return Conversation(kb, Matcher(kb), open_db())
+    conversation = Conversation(kb, Matcher(kb), open_db())
+    # The index lives as long as the process: keep the garbage collector from re-scanning it.
+    gc.freeze()
+    return conversation
 
 
 @main.command()

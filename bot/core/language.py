@@ -51,16 +51,20 @@ _EN_WORDS = {
     "would", "have", "has", "get", "if", "long", "much", "many",
 }
 _KK_LATIN_LETTERS = set("äöüışğñūq")
+# Kazakh in form: grammar words and inflected nouns. Terms English text uses too (akim, akimat,
+# maslikhat, oblys, e-Otinish) are no evidence, nor are "me", "be", "men", which are English words.
 _KK_LATIN_WORDS = {
     "qalay", "kalay", "kalai", "qalai", "qaida", "kaida", "qayda", "kayda", "kim", "ne", "nege", "qanday",
-    "kanday", "qansha", "kansha", "qashan", "kashan", "bar", "zhok", "joq", "jok", "kerek", "bolady",
-    "turaly", "degen", "ma", "me", "ba", "be", "zhane", "jane", "men", "ushin", "üşin", "auyl", "aul",
-    "auyldyq", "akimi", "äkimi", "akimdik", "äkimdik", "maslihat", "maslikhat", "mäslihat", "saylau",
-    "sailau", "otinish", "ötiniş", "shagym", "şağym", "jiyn", "zhiyn", "jinalys", "zhinalys", "audan",
-    "oblys", "halyq", "khalyq", "jergilikti", "zhergilikti", "byudzheti", "budzheti", "kimge", "jazu",
-    "zhazu", "beredi", "etedi", "isteydi", "isteidi", "deputaty", "tyndau", "tyñdau", "qoğamdyq",
+    "kanday", "qansha", "kansha", "qashan", "kashan", "zhok", "joq", "jok", "kerek", "bolady", "turaly",
+    "degen", "ma", "ba", "zhane", "jane", "ushin", "üşin", "auyldyq", "akimi", "äkimi", "akimdik",
+    "äkimdik", "akimdigi", "mäslihat", "maslihatqa", "saylau", "sailau", "shagym", "şağym", "jiyn",
+    "zhiyn", "jinalys", "zhinalys", "halyq", "khalyq", "jergilikti", "zhergilikti", "byudzheti",
+    "budzheti", "budjetin", "kimge", "jazu", "zhazu", "beredi", "etedi", "isteydi", "isteidi",
+    "deputaty", "tyndau", "tyñdau", "qoğamdyq", "qogamdyq", "bekitedi", "saylaidy", "saylaydy",
 }
-_KK_LATIN_SUFFIX = re.compile(r"(?:nyn|nin|nyñ|niñ|dyn|din|ga|ge|qa|ke|lar|ler|dar|der|tar|ter|dyq|dik|ny|dy|ty)$")
+# Only endings that English words practically never have: "-ge", "-ty", "-der" would make "village",
+# "party" and "leader" Kazakh.
+_KK_LATIN_SUFFIX = re.compile(r"(?:nyn|nyñ|niñ|dyn|dyñ|tyn|tyñ|dyq|tyq|lyq|ğa|ğe|qa|dağy|degi|ndağy)$")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Detection:
     lang: str
     latin_kazakh: bool
     confident: bool
+    script: str = "cyrillic"
 
 
 def detect(text: str, hint: str | None = None) -> Detection:
@@ -78,7 +83,7 @@ def detect(text: str, hint: str | None = None) -> Detection:
     cyr = len(CYRILLIC.findall(text))
     lat = len(LATIN.findall(text))
     if not cyr and not lat:
-        return Detection(hint or "kk", False, False)
+        return Detection(hint or "kk", False, False, "none")
     if cyr >= lat:
         return _detect_cyrillic(text, hint)
     return _detect_latin(text, hint)
@@ -120,9 +125,9 @@ def _detect_latin(text: str, hint: str | None) -> Detection:
         elif len(word) > 4 and _KK_LATIN_SUFFIX.search(word):
             kk += 0.5
     if kk > en:
-        return Detection("kk", True, kk - en >= 1)
+        return Detection("kk", True, kk - en >= 1, "latin")
     if en > kk:
-        return Detection("en", False, en - kk >= 1)
+        return Detection("en", False, en - kk >= 1, "latin")
     if hint == "kk":
-        return Detection("kk", True, False)
-    return Detection("en", False, False)
+        return Detection("kk", True, False, "latin")
+    return Detection("en", False, False, "latin")

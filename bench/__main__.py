@@ -1,0 +1,7 @@
+"""Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
+
+from bench import cold_start, matching
+
+if __name__ == "__main__":
+    matching.main()
+    cold_start.main()

@@ -1,0 +1,98 @@
+"""Matching latency on the real knowledge base and on a synthetic one 250 times larger; memory.
+
+The synthetic knowledge base keeps the shape of the real one (phrasing lengths, three languages,
+shared words such as "аким" in many entries) but gives every copy its own topic words, drawn from a
+Zipf-like vocabulary of 60,000 made-up words, so postings lists grow as they would in a real larger
+knowledge base rather than repeating one topic 250 times.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import time
+import tracemalloc
+from pathlib import Path
+
+from bot.core import policy
+from bot.core.knowledge import Entry, KnowledgeBase, LocalText, load_or_fail
+from bot.core.matcher import Matcher
+
+SCALE = 250
+DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_questions.tsv"
+FALLBACK_QUESTIONS = ["Что такое маслихат?", "Ауыл бюджетін кім бекітеді?", "How do I file an appeal?"]
+
+
+def questions() -> list[str]:
+    if DEV_SET.exists():
+        lines = [ln.split("\t") for ln in DEV_SET.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"]
+        return [parts[2] for parts in lines if len(parts) >= 3]
+    return FALLBACK_QUESTIONS
+
+
+def synthetic(kb: KnowledgeBase, scale: int, seed: int = 7) -> KnowledgeBase:
+    rng = random.Random(seed)
+    vocabulary = [f"{rng.choice('бвгдклмнпрст')}{rng.choice('аеиоу')}{i:x}" for i in range(60_000)]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    out = KnowledgeBase(categories=dict(kb.categories))
+    real = list(kb.entries.values())
+    for copy in range(scale):
+        topic = rng.choices(vocabulary, weights, k=4)
+        for base in real:
+            texts = {}
+            for lang, text in base.texts.items():
+                def vary(phrase: str) -> str:
+                    words = phrase.split()
+                    for _ in range(max(1, len(words) // 3)):
+                        words[rng.randrange(len(words))] = rng.choice(topic) if rng.random() < 0.6 else \
+                            rng.choices(vocabulary, weights)[0]
+                    return " ".join(words)
+                texts[lang] = LocalText(vary(text.title), text.answer, tuple(vary(q) for q in text.questions))
+            eid = f"{base.id}.s{copy}"
+            out.entries[eid] = Entry(eid, base.category, texts, base.sources, base.reviewed, None, base.path)
+    return out
+
+
+def latency(matcher: Matcher, qs: list[str], rounds: int) -> dict:
+    samples = []
+    for _ in range(rounds):
+        for q in qs:
+            started = time.perf_counter()
+            policy.decide(matcher.match(q))
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"n": len(samples), "p50": statistics.median(samples), "p99": samples[int(len(samples) * 0.99)],
+            "max": samples[-1]}
+
+
+def main() -> None:
+    kb = load_or_fail()
+    qs = questions()
+    real = latency(Matcher(kb), qs, rounds=20)
+    phrasings = sum(len(t.questions) + 1 for e in kb.entries.values() for t in e.texts.values())
+    print(f"real knowledge base: {len(kb.entries)} entries, {phrasings} phrasings")
+    print(f"  match+decide latency over {real['n']} questions: p50 {real['p50']:.3f} ms, "
+          f"p99 {real['p99']:.3f} ms, max {real['max']:.3f} ms")
+
+    big = synthetic(kb, SCALE)
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    big_matcher = Matcher(big)
+    build = time.perf_counter() - started
+    memory, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # As the long-running bot does after start-up: the index is permanent, so the garbage collector
+    # stops walking its millions of objects (a full collection otherwise pauses a question for ~1 s).
+    gc.freeze()
+    large = latency(big_matcher, qs, rounds=3)
+    big_phrasings = sum(len(t.questions) + 1 for e in big.entries.values() for t in e.texts.values())
+    print(f"synthetic knowledge base x{SCALE}: {len(big.entries)} entries, {big_phrasings} phrasings")
+    print(f"  index build {build:.1f} s, index memory {memory / 2**20:.0f} MiB")
+    print(f"  match+decide latency over {large['n']} questions: p50 {large['p50']:.3f} ms, "
+          f"p99 {large['p99']:.3f} ms, max {large['max']:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
