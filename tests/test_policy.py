@@ -5,7 +5,7 @@ from bot.core.language import Detection
 
 def result(*scores, unknown=0.0):
     candidates = [Candidate(f"e{i}", s) for i, s in enumerate(scores)]
-    return Result(Query("q", Detection("ru", False, True), ("q",)), candidates, unknown)
+    return Result(Query("q", Detection("ru", True), ("q",)), candidates, unknown)
 
 
 def test_clear_winner_is_answered():

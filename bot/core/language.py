@@ -72,9 +72,12 @@ class Detection:
     """The detected language, the script, and whether the text itself was clear about it."""
 
     lang: str
-    latin_kazakh: bool
     confident: bool
     script: str = "cyrillic"
+
+    @property
+    def latin_kazakh(self) -> bool:
+        return self.lang == "kk" and self.script == "latin"
 
 
 def detect(text: str, hint: str | None = None) -> Detection:
@@ -83,7 +86,7 @@ def detect(text: str, hint: str | None = None) -> Detection:
     cyr = len(CYRILLIC.findall(text))
     lat = len(LATIN.findall(text))
     if not cyr and not lat:
-        return Detection(hint or "kk", False, False, "none")
+        return Detection(hint or "kk", False, "none")
     if cyr >= lat:
         return _detect_cyrillic(text, hint)
     return _detect_latin(text, hint)
@@ -91,7 +94,7 @@ def detect(text: str, hint: str | None = None) -> Detection:
 
 def _detect_cyrillic(text: str, hint: str | None) -> Detection:
     if has_kazakh_letters(text):
-        return Detection("kk", False, True)
+        return Detection("kk", True)
     words = re.findall(r"[^\W\d_]+", text.casefold())
     kk = ru = 0.0
     for word in words:
@@ -107,11 +110,11 @@ def _detect_cyrillic(text: str, hint: str | None) -> Detection:
         if _RU_ONLY_LETTERS & set(word):
             ru += 0.5
     if kk > ru:
-        return Detection("kk", False, kk - ru >= 1)
+        return Detection("kk", kk - ru >= 1)
     if ru > kk:
-        return Detection("ru", False, ru - kk >= 1)
+        return Detection("ru", ru - kk >= 1)
     # Nothing decisive: a bare "аким" or "маслихат". Trust the hint if it names a Cyrillic language.
-    return Detection(hint if hint in ("kk", "ru") else "ru", False, False)
+    return Detection(hint if hint in ("kk", "ru") else "ru", False)
 
 
 def _detect_latin(text: str, hint: str | None) -> Detection:
@@ -125,9 +128,9 @@ def _detect_latin(text: str, hint: str | None) -> Detection:
         elif len(word) > 4 and _KK_LATIN_SUFFIX.search(word):
             kk += 0.5
     if kk > en:
-        return Detection("kk", True, kk - en >= 1, "latin")
+        return Detection("kk", kk - en >= 1, "latin")
     if en > kk:
-        return Detection("en", False, en - kk >= 1, "latin")
+        return Detection("en", en - kk >= 1, "latin")
     if hint == "kk":
-        return Detection("kk", True, False, "latin")
-    return Detection("en", False, False, "latin")
+        return Detection("kk", False, "latin")
+    return Detection("en", False, "latin")

@@ -231,7 +231,7 @@ class Matcher:
             # Latin text that reads equally well as English or as Latin Kazakh: try the other reading
             # and keep whichever the knowledge base recognises better.
             other_lang = "en" if query.detection.lang == "kk" else "kk"
-            other = Query(query.text, Detection(other_lang, other_lang == "kk", False, "latin"),
+            other = Query(query.text, Detection(other_lang, False, "latin"),
                           tuple(tokens(query.text, latin_kazakh=transliterates(other_lang))))
             alternative = self._match(other, limit)
             if alternative.candidates and (not result.candidates or
