@@ -16,7 +16,7 @@ Anything else, or ids that do not exist or belong to someone else, get a polite 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -68,7 +68,6 @@ class Conversation:
     kb: KnowledgeBase
     matcher: Matcher
     db: Database
-    commands: tuple[str, ...] = field(default=("start", "help", "topics", "language", "about", "mydata", "forget"))
 
     # ---- language -------------------------------------------------------------------------------
     def language(self, person: Person) -> str:
