@@ -84,6 +84,6 @@ def check_retrieval(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
                 if not isinstance(decision, policy.Answer):
                     problems.append(Problem(
                         str(entry.path), entry.id,
-                        f"[{lang}] phrasing {question!r} is only {type(decision).__name__.lower()}ed "
+                        f"[{lang}] phrasing {question!r} is not answered outright "
                         f"(score {candidates[0].score:.2f}); make it more specific to this entry", "warning"))
     return problems
