@@ -1,4 +1,4 @@
-"""The `qogam` command line: chat, ask, eval, kb check|dump, gaps (and run, for Telegram).
+"""The `qogam` command line: run (Telegram), chat, ask, eval, kb check|dump, gaps.
 
 Heavy imports stay inside the commands so that `qogam ask` starts fast.
 """
@@ -92,6 +92,54 @@ def _conversation():
     # The index lives as long as the process: keep the garbage collector from re-scanning it.
     gc.freeze()
     return conversation
+
+
+@main.command()
+@click.option("--webhook-url", metavar="URL",
+              help="Receive updates by webhook at this public HTTPS URL instead of long polling "
+                   "(needs the [webhooks] extra). Its path is served on --listen/--port.")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address to listen on.")
+@click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535),
+              help="Webhook mode: port to listen on.")
+def run(webhook_url: str | None, listen: str, port: int) -> None:
+    """Run the Telegram bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL and QOGAM_DATA_DIR
+    (and TELEGRAM_WEBHOOK_SECRET in webhook mode). Stops cleanly on Ctrl-C or SIGTERM."""
+    import os
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise click.ClickException("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you "
+                                   "(or use `qogam chat` to talk to the bot in the terminal)")
+    if webhook_url:
+        try:
+            import tornado  # noqa: F401 - python-telegram-bot's webhook server
+        except ImportError as exc:
+            raise click.ClickException("webhook mode needs the webhooks extra: pip install 'qogam[webhooks]'") from exc
+        if not webhook_url.startswith("https://"):
+            raise click.ClickException("Telegram sends webhooks only to https:// URLs")
+    _setup_logging_for_service()
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.telegram.app import run as run_bot
+
+    try:
+        run_bot(_conversation(), token, api_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None,
+                webhook_url=webhook_url, listen=listen, port=port,
+                secret_token=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None)
+    except InvalidToken as exc:
+        raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
+    except NetworkError as exc:
+        raise click.ClickException(f"cannot reach the Telegram Bot API: {exc}") from exc
+
+
+def _setup_logging_for_service() -> None:
+    """The bot logs one line per update at INFO. httpx would log every request URL, and the URL holds
+    the token: it stays at WARNING."""
+    root = logging.getLogger()
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @main.command()

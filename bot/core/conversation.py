@@ -16,7 +16,7 @@ Anything else, or ids that do not exist or belong to someone else, get a polite 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
@@ -52,6 +52,12 @@ class Reply:
     outcome: str = "info"
     score: float | None = None
     lang: str = "kk"
+    entry_id: str | None = None
+    # After a button press: `replaces_pressed` puts this reply in place of the message that carried the
+    # button (paging through topics, a confirmation); `closes_pressed` only removes that message's buttons
+    # (one vote per answer). Transports that cannot edit (the terminal) simply show the reply.
+    replaces_pressed: bool = False
+    closes_pressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,14 +75,13 @@ class Conversation:
     matcher: Matcher
     db: Database
 
+    # The slash commands, in the order menus show them.
+    COMMANDS = ("start", "topics", "language", "help", "about", "mydata", "forget")
+
     # ---- language -------------------------------------------------------------------------------
     def language(self, person: Person) -> str:
         """Saved choice, else the client's language if we speak it, else Kazakh."""
-        saved = users.get_language(self.db, person.key)
-        if saved:
-            return saved
-        hint = (person.language_hint or "").split("-")[0].lower()
-        return hint if hint in LANGUAGES else "kk"
+        return users.get_language(self.db, person.key) or _client_language(person)
 
     def _t(self, person: Person) -> Translator:
         return translator(self.language(person))
@@ -214,6 +219,49 @@ class Conversation:
                     question=redact(query.text), status=gaps.UNANSWERED, candidates=top)
         return [Reply(no_match_text(t, logged=True), (), "unanswered", decision.score, lang)]
 
+    def shareable(self, person: Person, text: str, limit: int = 5) -> list[Reply]:
+        """Entries worth offering for a half-typed question (Telegram's inline mode), best first.
+
+        Nothing is logged: inline queries arrive as the resident types, letter by letter.
+        """
+        text = (text or "")[:MAX_QUESTION_CHARS]
+        result = self.matcher.match(text, hint=self.language(person))
+        if not result.query.words:
+            return []
+        detection = result.query.detection
+        lang = detection.lang if detection.confident else self.language(person)
+        decision = policy.decide(result)
+        if isinstance(decision, policy.Answer):
+            ids = [decision.entry_id]
+        elif isinstance(decision, policy.Suggest):
+            ids = list(decision.entry_ids)
+        else:
+            ids = []
+        # After the policy's picks, other candidates that clear the suggestion floor, for a longer list.
+        ids += [c.entry_id for c in result.candidates if c.score >= policy.SUGGEST_MIN and c.entry_id not in ids]
+        scores = {c.entry_id: c.score for c in result.candidates}
+        return [r for eid in ids[:limit] for r in self._entry_reply(person, eid, lang=lang, score=scores.get(eid))]
+
+    def not_text(self, person: Person) -> list[Reply]:
+        """Stickers, photos, voice, locations: say what the bot understands."""
+        t = self._t(person)
+        return [Reply(t.gettext("I can only read text. Please write your question in words, or browse /topics."),
+                      (), "not_text", lang=t.lang)]
+
+    def slow_down(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(t.gettext("You are sending messages very quickly. Please wait a few seconds, then ask again."),
+                      (), "throttled", lang=t.lang)]
+
+    def apology(self, person: Person) -> list[Reply]:
+        """After an internal error, which may be the database's: fall back to the client's language."""
+        try:
+            t = self._t(person)
+        except Exception:  # noqa: BLE001 - the apology itself must not fail
+            t = translator(_client_language(person))
+        return [Reply(t.gettext("Sorry, something went wrong on my side. Please try again in a minute."),
+                      (), "error", lang=t.lang)]
+
     # ---- buttons --------------------------------------------------------------------------------
     def press(self, person: Person, data: str) -> list[Reply]:
         """Handle pressed button data. Never raises on forged or stale data."""
@@ -227,23 +275,25 @@ class Conversation:
                 users.set_language(self.db, person.key, person.channel, args[0])
                 nt = translator(args[0])
                 return [Reply(nt.gettext("Language saved: {language}. Ask your question.",
-                                         language=LANGUAGE_NAMES[args[0]]), (), "command", lang=nt.lang)]
+                                         language=LANGUAGE_NAMES[args[0]]), (), "command", lang=nt.lang,
+                              closes_pressed=True)]
             if kind == "s" and len(args) == 2:
                 return self._pick_suggestion(person, int(args[0]), args[1], t)
             if kind == "x" and len(args) == 1:
-                return self._reject_suggestions(person, int(args[0]), t)
+                return _closing(self._reject_suggestions(person, int(args[0]), t))
             if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0] in self.kb.entries:
-                return self._vote(person, args[0], args[1] == "u", t)
+                return _closing(self._vote(person, args[0], args[1] == "u", t))
             if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
                 if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
-                    return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback", lang=t.lang)]
+                    return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback",
+                                  lang=t.lang, replaces_pressed=True)]
                 return self._expired(t)
             if kind == "t" and len(args) == 1:
-                return self.topics(person, int(args[0]))
+                return _replacing(self.topics(person, int(args[0])))
             if kind == "c" and len(args) == 2:
-                return self.category(person, args[0], int(args[1]))
+                return _replacing(self.category(person, args[0], int(args[1])))
             if kind == "forget" and not args:
-                return self._forget_confirmed(person)
+                return _replacing(self._forget_confirmed(person))
         except (ValueError, OverflowError):  # a forged number: not an id of ours
             pass
         log.info("stale or forged button data from %s: %r", person.channel, (data or "")[:64])
@@ -291,7 +341,7 @@ class Conversation:
         if entry is None:
             return self._expired(t)
         votes = ((Button("👍", f"v:{entry.id}:u"), Button("👎", f"v:{entry.id}:d")),)
-        return [Reply(answer_text(entry, t), votes, outcome, score, t.lang)]
+        return [Reply(answer_text(entry, t), votes, outcome, score, t.lang, entry_id=entry.id)]
 
     def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
         # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".
@@ -319,3 +369,17 @@ class Conversation:
         if page < pages - 1:
             nav.append(Button(t.gettext("More ›"), nav_pattern.format(page + 1)))
         return rows, ((tuple(nav),) if nav else ())
+
+
+def _client_language(person: Person) -> str:
+    hint = (person.language_hint or "").split("-")[0].lower()
+    return hint if hint in LANGUAGES else "kk"
+
+
+def _replacing(replies: list[Reply]) -> list[Reply]:
+    """The first reply takes the place of the pressed message, unless it is an "expired" notice."""
+    return [replace(replies[0], replaces_pressed=True), *replies[1:]] if replies[0].outcome != "stale" else replies
+
+
+def _closing(replies: list[Reply]) -> list[Reply]:
+    return [replace(replies[0], closes_pressed=True), *replies[1:]] if replies[0].outcome != "stale" else replies

@@ -1,0 +1,52 @@
+"""The last line of defence: a handler failed. The resident gets a short apology, the log gets the update
+id and the traceback, and the application goes on with the next update."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.core.conversation import Conversation
+from bot.telegram.handlers import person_of
+
+log = logging.getLogger("bot.telegram")
+
+
+def error_handler(conversation: Conversation):
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else "-"
+        if isinstance(error, Forbidden):
+            # 403: the resident blocked the bot or deleted their account. Nothing to apologise to.
+            log.info("update=%s outcome=forbidden detail=%s", update_id, error.message)
+            return
+        if not isinstance(update, Update):
+            # Errors outside an update: polling lost the network, Telegram restarted... PTB retries.
+            if isinstance(error, (NetworkError, RetryAfter)):
+                log.warning("telegram unreachable, retrying: %s", error)
+            else:
+                log.error("error outside an update", exc_info=error)
+            return
+        log.error("update=%s outcome=error", update_id, exc_info=error)
+        await _apologise(conversation, update, context)
+
+    return on_error
+
+
+async def _apologise(conversation: Conversation, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None:
+        return
+    text = conversation.apology(person_of(user))[0].text
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(text=text[:200], show_alert=True)
+        elif chat is not None:
+            message = update.effective_message
+            thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+            await context.bot.send_message(chat.id, text, message_thread_id=thread)
+    except TelegramError as exc:  # the apology is best effort; the traceback is already logged
+        log.warning("update=%s could not apologise: %s", update.update_id, exc)

@@ -1,0 +1,271 @@
+"""Telegram updates in, core replies out. No conversation logic lives here, only the Telegram side of it:
+who is talking, whether a group message is for us, how a reply becomes messages, edits and toasts.
+
+Every update ends in exactly one INFO log line: its id, kind, chat type, outcome, score, language,
+entry and time taken. Message text is never logged at INFO level.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.core.conversation import Conversation, Person, Reply
+from bot.core.throttle import Throttle, Verdict
+from bot.i18n import translator
+from bot.telegram.keyboards import chunks, deep_link_payload, markup
+
+log = logging.getLogger("bot.telegram")
+
+# A toast (answerCallbackQuery text) may hold at most 200 characters.
+TOAST_LIMIT = 200
+# Inline results are cached by Telegram for everyone typing the same query; answers change rarely.
+INLINE_CACHE_SECONDS = 300
+# Telegram shows a short description under each inline result; longer text is cut by the client anyway.
+INLINE_PREVIEW_CHARS = 120
+
+
+def person_of(user: User) -> Person:
+    return Person(key=f"tg:{user.id}", channel="telegram", language_hint=user.language_code)
+
+
+class Handlers:
+    def __init__(self, conversation: Conversation, throttle: Throttle | None = None):
+        self.conversation = conversation
+        self.throttle = throttle or Throttle()
+
+    def register(self, application: Application) -> None:
+        new_messages = filters.UpdateType.MESSAGE  # edited messages and channel posts fall through: silence
+        application.add_handler(MessageHandler(new_messages & filters.COMMAND, self.on_command))
+        application.add_handler(MessageHandler(new_messages & filters.TEXT, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline_query))
+        application.add_handler(ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+        application.add_handler(MessageHandler(new_messages & filters.ChatType.PRIVATE, self.on_other_message))
+        application.add_handler(TypeHandler(Update, self.on_ignored))
+
+    # ---- messages -------------------------------------------------------------------------------
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        started = time.perf_counter()
+        message = update.message
+        word, _, argument = message.text.partition(" ")
+        name, _, addressee = word[1:].partition("@")
+        private = message.chat.type == ChatType.PRIVATE
+        ours = addressee.lower() == (context.bot.username or "").lower()
+        # In a group, "/help@otherbot" is for another bot, and a bare unknown "/foo" most likely too.
+        if (addressee and not ours) or (not private and not addressee
+                                        and name.lower() not in self.conversation.COMMANDS):
+            _log_update(update, "command", [], started, outcome="ignored")
+            return
+        person = person_of(message.from_user)
+        replies = self._throttled(update, person) or self.conversation.command(person, name, argument.strip())
+        await self._send(context, message, replies)
+        _log_update(update, "command", replies, started)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        started = time.perf_counter()
+        message = update.message
+        text = message.text
+        if message.chat.type != ChatType.PRIVATE:
+            text = _addressed_text(message, context.bot)
+            if text is None:
+                _log_update(update, "text", [], started, outcome="ignored")
+                return
+        person = person_of(message.from_user)
+        replies = self._throttled(update, person) or self.conversation.ask(person, text)
+        await self._send(context, message, replies)
+        _log_update(update, "text", replies, started)
+
+    async def on_other_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice, locations ... in a private chat: say that only text is read."""
+        started = time.perf_counter()
+        message = update.message
+        if message.from_user is None:
+            _log_update(update, "other", [], started, outcome="ignored")
+            return
+        person = person_of(message.from_user)
+        replies = self._throttled(update, person) or self.conversation.not_text(person)
+        await self._send(context, message, replies)
+        _log_update(update, "other", replies, started)
+
+    # ---- buttons --------------------------------------------------------------------------------
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        started = time.perf_counter()
+        query = update.callback_query
+        person = person_of(query.from_user)
+        verdict = self.throttle.check(person.key)
+        if verdict is not Verdict.ALLOW:
+            text = self.conversation.slow_down(person)[0].text if verdict is Verdict.WARN else None
+            await query.answer(text=_toast(text) if text else None)
+            _log_update(update, "button", [], started, outcome="throttled")
+            return
+        replies = self.conversation.press(person, query.data or "")
+        message = query.message if isinstance(query.message, Message) else None
+        if message is None:
+            # A button under an inline-mode message, or on a message too old to touch: a toast is all we have.
+            await query.answer(text=_toast(replies[0].text), show_alert=True)
+            _log_update(update, "button", replies, started)
+            return
+        await query.answer()
+        first, rest = replies[0], replies[1:]
+        if first.replaces_pressed and await _edit(message, first):
+            pass
+        else:
+            if first.closes_pressed:
+                await _edit_markup(message)
+            rest = replies
+        await self._send(context, message, rest, quote=False)
+        _log_update(update, "button", replies, started)
+
+    # ---- inline mode ----------------------------------------------------------------------------
+    async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot question` in any chat: matching answers as articles the resident can send to neighbours."""
+        started = time.perf_counter()
+        query = update.inline_query
+        person = person_of(query.from_user)
+        replies = self.conversation.shareable(person, query.query)
+        lang = replies[0].lang if replies else self.conversation.language(person)
+        t = translator(lang)
+        username = context.bot.username
+        results = []
+        for reply in replies:
+            text = self.conversation.kb.entries[reply.entry_id].texts[reply.lang]
+            open_in_bot = InlineKeyboardMarkup([[InlineKeyboardButton(
+                t.gettext("Ask Qogam"), url=f"https://t.me/{username}?start={deep_link_payload(reply.entry_id)}"
+            )]]) if username else None
+            results.append(InlineQueryResultArticle(
+                id=reply.entry_id,
+                title=text.title,
+                description=_preview(text.answer),
+                input_message_content=InputTextMessageContent(reply.text),
+                reply_markup=open_in_bot,
+            ))
+        await query.answer(
+            results,
+            # The language of an unclear query comes from the resident's saved choice: cache per person.
+            is_personal=True,
+            cache_time=INLINE_CACHE_SECONDS if results else 5,
+            button=InlineQueryResultsButton(text=t.gettext("Ask Qogam"), start_parameter="inline"),
+        )
+        outcome = "shared" if results else "no_results"
+        _log_update(update, "inline", replies, started, outcome=outcome)
+
+    # ---- the rest -------------------------------------------------------------------------------
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was blocked, unblocked, added to or removed from a group. Nothing is stored yet."""
+        started = time.perf_counter()
+        change = update.my_chat_member
+        _log_update(update, "membership", [], started, outcome=f"{change.chat.type}:{change.new_chat_member.status}")
+
+    async def on_ignored(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Edited messages, group chatter, channel posts, polls ...: silence, but still one log line."""
+        _log_update(update, "other", [], time.perf_counter(), outcome="ignored")
+
+    # ---- helpers --------------------------------------------------------------------------------
+    def _throttled(self, update: Update, person: Person) -> list[Reply]:
+        """[] when the resident may go on; otherwise the one "slow down" reply, or a silent drop."""
+        verdict = self.throttle.check(person.key)
+        if verdict is Verdict.ALLOW:
+            return []
+        if verdict is Verdict.WARN:
+            return self.conversation.slow_down(person)
+        return [Reply("", outcome="throttled")]  # empty text: nothing is sent
+
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, message: Message, replies: list[Reply],
+                    *, quote: bool | None = None) -> None:
+        # In groups the answer quotes the question, so it is clear whom it answers.
+        quote = message.chat.type != ChatType.PRIVATE if quote is None else quote
+        thread = message.message_thread_id if message.is_topic_message else None
+        for reply in replies:
+            for i, (text, keyboard) in enumerate(chunks(reply) if reply.text else []):
+                await context.bot.send_message(
+                    message.chat.id, text, reply_markup=keyboard, message_thread_id=thread,
+                    reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True)
+                    if quote and i == 0 else None,
+                )
+
+
+async def _edit(message: Message, reply: Reply) -> bool:
+    """Put the reply in place of the message; False when it cannot be (then it is sent as a new one)."""
+    parts = chunks(reply)
+    if len(parts) != 1:
+        return False
+    try:
+        await message.edit_text(parts[0][0], reply_markup=parts[0][1])
+    except BadRequest as exc:
+        # Pressing "More ›" twice quickly asks for the same page again; Telegram refuses a no-op edit.
+        if "not modified" in str(exc).lower():
+            return True
+        log.info("could not edit message: %s", exc)
+        return False
+    return True
+
+
+async def _edit_markup(message: Message) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as exc:  # already without buttons, or too old to edit
+        log.debug("could not remove buttons: %s", exc)
+
+
+def _addressed_text(message: Message, bot) -> str | None:
+    """The text of a group message meant for the bot (a mention or a reply to it), without the mention."""
+    text = message.text
+    username = (bot.username or "").lower()
+    mentioned = False
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if (entity.type == MessageEntity.MENTION and value[1:].lower() == username) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id
+        ):
+            mentioned = True
+            text = text.replace(value, " ")
+    replied = message.reply_to_message
+    if mentioned or (replied and replied.from_user and replied.from_user.id == bot.id):
+        return text
+    return None
+
+
+def _toast(text: str) -> str:
+    return text if len(text) <= TOAST_LIMIT else text[:TOAST_LIMIT - 1] + "…"
+
+
+def _preview(answer: str) -> str:
+    line = " ".join(answer.split())
+    return line if len(line) <= INLINE_PREVIEW_CHARS else line[:INLINE_PREVIEW_CHARS - 1] + "…"
+
+
+def _log_update(update: Update, kind: str, replies: list[Reply], started: float, *, outcome: str | None = None) -> None:
+    first = replies[0] if replies else None
+    score = f"{first.score:.3f}" if first and first.score is not None else "-"
+    chat = update.effective_chat.type if update.effective_chat else "-"
+    log.info(
+        "update=%s kind=%s chat=%s outcome=%s score=%s lang=%s entry=%s ms=%.1f",
+        update.update_id, kind, chat, outcome or (first.outcome if first else "none"), score,
+        first.lang if first else "-", (first.entry_id if first else None) or "-",
+        (time.perf_counter() - started) * 1000,
+    )

@@ -1,0 +1,30 @@
+"""Replies of the core as Telegram messages: inline keyboards and text chunks."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.conversation import Reply
+from bot.core.render import split_message
+
+# Telegram rejects callback_data longer than 64 bytes (bytes, not characters).
+CALLBACK_DATA_LIMIT = 64
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in reply.buttons]
+    )
+
+
+def chunks(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The reply as messages under Telegram's 4096-character limit; buttons go under the last one."""
+    parts = split_message(reply.text)
+    return [(part, markup(reply) if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
+
+
+def deep_link_payload(entry_id: str) -> str:
+    """t.me/<bot>?start=<payload> allows only A-Z a-z 0-9 _ - (64 at most): dots travel as dashes."""
+    return entry_id.replace(".", "-")

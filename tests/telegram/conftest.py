@@ -1,0 +1,68 @@
+"""The real Application with every handler, talking to a FakeBotAPI instead of Telegram."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Update
+
+from bot.core.throttle import Throttle
+from bot.telegram.app import build_application
+from tests.telegram.fakes import TOKEN, FakeBotAPI, FakeRequest
+
+
+class Clock:
+    """A hand-moved monotonic clock for the flood throttle."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class Bot:
+    """What a test drives: push an update dict through the application, read the Bot API calls back."""
+
+    def __init__(self, application, api: FakeBotAPI, errors: list, clock: Clock):
+        self.application = application
+        self.api = api
+        self.errors = errors
+        self.clock = clock
+        # Tests of the error handler itself set this; every other test fails if any handler failed.
+        self.expect_errors = False
+
+    async def send(self, update: dict) -> list:
+        """Process one update; return the Bot API calls it caused."""
+        before = len(self.api.calls)
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        return self.api.calls[before:]
+
+    async def replies(self, update: dict) -> list[dict]:
+        return [c.params for c in await self.send(update) if c.method == "sendMessage"]
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+async def bot(conversation, clock):
+    api = FakeBotAPI()
+    application = build_application(conversation, TOKEN, request=FakeRequest(api),
+                                    updates_request=FakeRequest(api), throttle=Throttle(clock=clock))
+    errors: list[BaseException] = []
+
+    async def collect(update, context):
+        errors.append(context.error)
+
+    application.add_error_handler(collect)
+    async with application:
+        api.clear()  # getMe from initialize()
+        driver = Bot(application, api, errors, clock)
+        yield driver
+    if not driver.expect_errors:
+        assert errors == [], f"a handler failed: {errors!r}"
