@@ -12,11 +12,13 @@ from pathlib import Path
 
 import click
 
+from bot.logs import FORMAT
+
 
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=FORMAT,
         stream=sys.stderr,
     )
 
@@ -117,10 +119,12 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
             raise click.ClickException("webhook mode needs the webhooks extra: pip install 'qogam[webhooks]'") from exc
         if not webhook_url.startswith("https://"):
             raise click.ClickException("Telegram sends webhooks only to https:// URLs")
-    _setup_logging_for_service()
     from telegram.error import InvalidToken, NetworkError
 
+    from bot.logs import configure_service_logging
     from bot.telegram.app import run as run_bot
+
+    configure_service_logging(token)
 
     try:
         run_bot(_conversation(), token, api_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None,
@@ -130,16 +134,6 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
     except NetworkError as exc:
         raise click.ClickException(f"cannot reach the Telegram Bot API: {exc}") from exc
-
-
-def _setup_logging_for_service() -> None:
-    """The bot logs one line per update at INFO. httpx would log every request URL, and the URL holds
-    the token: it stays at WARNING."""
-    root = logging.getLogger()
-    if root.level > logging.INFO:
-        root.setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @main.command()

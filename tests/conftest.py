@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core import policy
+
 from bot.core.conversation import Conversation, Person
 from bot.core.knowledge import load_or_fail
 from bot.core.matcher import Matcher
@@ -38,3 +40,21 @@ def conversation(kb, matcher, db):
 @pytest.fixture
 def resident():
     return Person(key="test:1", channel="test", language_hint="ru")
+
+
+def dev_questions():
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            expected, lang, question = line.split("\t")
+            yield expected, lang, question
+
+
+def find_question(matcher, kind, lang=None):
+    """A dev-set question the live matcher treats as `kind` (Answer, Suggest, NoMatch), so tests follow the KB."""
+    for expected, q_lang, question in dev_questions():
+        if lang and q_lang != lang:
+            continue
+        decision = policy.decide(matcher.match(question))
+        if isinstance(decision, kind) and (kind is not policy.Answer or decision.entry_id == expected):
+            return question, q_lang, decision
+    pytest.skip(f"no dev question gives {kind.__name__} in {lang}")

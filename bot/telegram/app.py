@@ -85,6 +85,11 @@ def build_application(
 ) -> Application:
     """The Application with every handler. Tests pass fake `request`s that record Bot API calls."""
     bot_url, file_url = api_urls(api_base_url)
+
+    async def started(application: Application) -> None:
+        log.info("started as @%s with %d knowledge entries", application.bot.username, len(conversation.kb.entries))
+        await set_menus(application)
+
     builder = (
         Application.builder()
         .token(token)
@@ -95,7 +100,7 @@ def build_application(
         # Handlers never await in the middle of core work (it is synchronous), so updates can run
         # concurrently: a slow sendMessage to one resident does not hold up the next resident.
         .concurrent_updates(True)
-        .post_init(set_menus)
+        .post_init(started)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)

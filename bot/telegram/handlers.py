@@ -57,7 +57,7 @@ def person_of(user: User) -> Person:
 class Handlers:
     def __init__(self, conversation: Conversation, throttle: Throttle | None = None):
         self.conversation = conversation
-        self.throttle = throttle or Throttle()
+        self.throttle = throttle if throttle is not None else Throttle()
 
     def register(self, application: Application) -> None:
         new_messages = filters.UpdateType.MESSAGE  # edited messages and channel posts fall through: silence

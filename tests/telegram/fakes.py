@@ -154,11 +154,14 @@ class FakeBotAPIServer:
                 method = self.path.rsplit("/", 1)[-1]
                 status, body = fake.api.handle(method, params, poll_wait=fake.POLL_WAIT)
                 payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot stopped in the middle of a long poll
 
             do_GET = do_POST  # noqa: N815
 

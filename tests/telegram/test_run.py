@@ -1,0 +1,104 @@
+"""End to end: `qogam run` as a subprocess, long-polling a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+from bot.core import policy
+from bot.core.render import answer_text, no_match_text
+from bot.i18n import translator
+from tests.conftest import REPO, find_question
+from tests.telegram import fakes
+from tests.telegram.fakes import FakeBotAPI, FakeBotAPIServer
+
+OUT_OF_SCOPE = "Где купить билет на поезд до Туркестана?"
+
+
+def bot_env(server: FakeBotAPIServer, data_dir) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(TELEGRAM_BOT_TOKEN=fakes.TOKEN, TELEGRAM_API_BASE_URL=server.base_url,
+               QOGAM_DATA_DIR=str(data_dir), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    return env
+
+
+def test_a_conversation_through_qogam_run(tmp_path, matcher, kb):
+    api = FakeBotAPI()
+    with FakeBotAPIServer(api) as server:
+        env = bot_env(server, tmp_path)
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            def say(update: dict, expect: int = 1, method: str = "sendMessage") -> list[dict]:
+                """Push an update and wait until it has caused `expect` more calls of `method`."""
+                before = len(api.sent(method))
+                api.push(update)
+                assert api.wait_for(lambda a: len(a.sent(method)) >= before + expect), \
+                    f"no {method} after {update}; stderr:\n{proc.stderr.read() if proc.poll() is not None else ''}"
+                return api.sent(method)[before:]
+
+            [greeting] = say(fakes.command("/start", language_code="ru"))
+            assert greeting["text"].startswith(translator("ru").gettext(
+                "Hello! I am Qogam, a guide to local government in Kazakhstan."))
+
+            answers = {}
+            for lang in ("kk", "ru", "en"):
+                question, _, decision = find_question(matcher, policy.Answer, lang)
+                [reply] = say(fakes.message(question))
+                assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
+                answers[lang] = reply
+
+            question, lang, decision = find_question(matcher, policy.Suggest)
+            [suggestions] = say(fakes.message(question))
+            first = suggestions["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            [picked] = say(fakes.button(first))
+            assert picked["text"] == answer_text(kb.entries[decision.entry_ids[0]], translator(lang))
+
+            thumbs_up = answers["ru"]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            [thanks] = say(fakes.button(thumbs_up))
+            assert thanks["text"] == translator("ru").gettext("Thank you!")
+
+            [sorry] = say(fakes.message(OUT_OF_SCOPE))
+            assert sorry["text"] == no_match_text(translator("ru"), logged=True)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                _, stderr = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, stderr = proc.communicate()
+
+    assert proc.returncode == 0, stderr
+    menus = {c.params.get("language_code") for c in api.calls if c.method == "setMyCommands"}
+    assert menus == {None, "kk", "ru", "en"}
+
+    # One structured line per update, and neither questions nor the token in the log.
+    lines = [line for line in stderr.splitlines() if "update=" in line]
+    assert len(lines) == 8, stderr
+    assert sum("outcome=answered" in line for line in lines) == 4
+    assert fakes.TOKEN.split(":")[1] not in stderr and "Туркестан" not in stderr
+
+    gaps = subprocess.run([sys.executable, "-m", "bot", "gaps", "--json"], cwd=REPO, env=env,
+                          capture_output=True, text=True, check=True)
+    assert OUT_OF_SCOPE in [g["question"] for g in json.loads(gaps.stdout)]
+
+
+def test_run_without_a_token_explains_what_to_do(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["QOGAM_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "TELEGRAM_BOT_TOKEN" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_run_with_a_rejected_token_says_so(tmp_path):
+    api = FakeBotAPI(failures={"getMe": (401, "Unauthorized")})
+    with FakeBotAPIServer(api) as server:
+        done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=bot_env(server, tmp_path),
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "@BotFather" in done.stderr and "Traceback" not in done.stderr
+    assert fakes.TOKEN not in done.stderr

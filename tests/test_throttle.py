@@ -1,0 +1,38 @@
+from bot.core import throttle
+from bot.core.throttle import Throttle, Verdict
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_burst_then_one_warning_then_silence_then_refill():
+    clock = Clock()
+    t = Throttle(burst=3, rate=0.5, clock=clock)
+    assert [t.check("a") for _ in range(5)] == [Verdict.ALLOW] * 3 + [Verdict.WARN, Verdict.DROP]
+    clock.now += 1.9  # 0.95 of a token: still empty
+    assert t.check("a") is Verdict.DROP
+    clock.now += 0.2
+    assert t.check("a") is Verdict.ALLOW
+    assert t.check("a") is Verdict.WARN  # a new flood gets a new warning
+
+
+def test_people_do_not_share_a_bucket():
+    t = Throttle(burst=1, clock=Clock())
+    assert t.check("a") is Verdict.ALLOW and t.check("a") is Verdict.WARN
+    assert t.check("b") is Verdict.ALLOW
+
+
+def test_idle_buckets_are_forgotten(monkeypatch):
+    monkeypatch.setattr(throttle, "PRUNE_AT", 100)
+    clock = Clock()
+    t = Throttle(clock=clock)
+    for n in range(100):
+        t.check(str(n))
+    clock.now += throttle.IDLE_SECONDS
+    t.check("new")
+    assert len(t) == 1
