@@ -113,10 +113,12 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         raise click.ClickException("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you "
                                    "(or use `qogam chat` to talk to the bot in the terminal)")
     if webhook_url:
-        try:
-            import tornado  # noqa: F401 - python-telegram-bot's webhook server
-        except ImportError as exc:
-            raise click.ClickException("webhook mode needs the webhooks extra: pip install 'qogam[webhooks]'") from exc
+        import importlib.util
+
+        # python-telegram-bot's webhook server comes with its [webhooks] extra; without it PTB fails only
+        # after connecting, so look first.
+        if importlib.util.find_spec("tornado") is None:
+            raise click.ClickException("webhook mode needs the webhooks extra: pip install 'qogam[webhooks]'")
         if not webhook_url.startswith("https://"):
             raise click.ClickException("Telegram sends webhooks only to https:// URLs")
     from telegram.error import InvalidToken, NetworkError

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 from bot.core import policy
 from bot.core.render import answer_text, no_match_text
@@ -102,3 +106,64 @@ def test_run_with_a_rejected_token_says_so(tmp_path):
     assert done.returncode == 1
     assert "@BotFather" in done.stderr and "Traceback" not in done.stderr
     assert fakes.TOKEN not in done.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post_update(port: int, update: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/telegram/hook", json.dumps(update).encode(), headers)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_webhook_mode_registers_and_answers_only_with_the_secret(tmp_path):
+    api = FakeBotAPI()
+    port = free_port()
+    with FakeBotAPIServer(api) as server:
+        env = bot_env(server, tmp_path) | {"TELEGRAM_WEBHOOK_SECRET": "s3cret-value"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--webhook-url", "https://bot.example.kz/telegram/hook",
+             "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert api.wait_for(lambda a: a.sent("setWebhook")), "setWebhook was not called"
+            [hook] = api.sent("setWebhook")
+            assert hook["url"] == "https://bot.example.kz/telegram/hook" and hook["secret_token"] == "s3cret-value"
+            deadline = time.monotonic() + 20
+            status = None
+            while time.monotonic() < deadline:  # the listener starts just after setWebhook
+                try:
+                    status = post_update(port, fakes.command("/help"), "wrong")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            assert status == 403
+            assert post_update(port, fakes.command("/help", language_code="en"), "s3cret-value") == 200
+            assert api.wait_for(lambda a: a.sent())
+            assert translator("en").gettext("/topics — browse topics") in api.sent()[0]["text"]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                _, stderr = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, stderr = proc.communicate()
+    assert proc.returncode == 0, stderr
+    assert len(api.sent()) == 1  # the update with the wrong secret was refused
+
+
+def test_webhook_url_must_be_https(tmp_path):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fakes.TOKEN, "QOGAM_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--webhook-url", "http://bot.example.kz/hook"],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "https://" in done.stderr and "Traceback" not in done.stderr
