@@ -1,7 +1,8 @@
 """Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
 
-from bench import cold_start, matching
+from bench import cold_start, matching, telegram
 
 if __name__ == "__main__":
     matching.main()
     cold_start.main()
+    telegram.main()
