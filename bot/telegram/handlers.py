@@ -78,7 +78,7 @@ class Handlers:
         private = message.chat.type == ChatType.PRIVATE
         ours = addressee.lower() == (context.bot.username or "").lower()
         # In a group, "/help@otherbot" is for another bot, and a bare unknown "/foo" most likely too.
-        if (addressee and not ours) or (not private and not addressee
+        if message.from_user is None or (addressee and not ours) or (not private and not addressee
                                         and name.lower() not in self.conversation.COMMANDS):
             _log_update(update, "command", [], started, outcome="ignored")
             return
@@ -91,6 +91,10 @@ class Handlers:
         started = time.perf_counter()
         message = update.message
         text = message.text
+        if message.from_user is None or (message.via_bot and message.via_bot.id == context.bot.id):
+            # An answer shared through our own inline mode, posted back into a chat: not a question.
+            _log_update(update, "text", [], started, outcome="ignored")
+            return
         if message.chat.type != ChatType.PRIVATE:
             text = _addressed_text(message, context.bot)
             if text is None:

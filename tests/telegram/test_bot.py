@@ -317,3 +317,25 @@ async def test_menus_are_set_for_each_language(bot):
     assert {c["command"] for c in menus["ru"]} == {"start", "topics", "language", "help", "about", "mydata", "forget"}
     assert menus["ru"][1]["description"] == translator("ru").gettext("Browse topics")
     assert json.dumps(menus["kk"], ensure_ascii=False) != json.dumps(menus["en"], ensure_ascii=False)
+
+
+async def test_an_answer_shared_through_inline_mode_is_not_a_question(bot):
+    shared = fakes.message("Маслихат\n\nМаслихат – выборный орган", via_bot=fakes.BOT)
+    assert await bot.send(shared) == []
+
+
+# ---- parity with the terminal chat --------------------------------------------------------------
+async def test_terminal_chat_says_what_telegram_says(bot, conversation, matcher):
+    from bot.console.repl import ConsoleChat
+    from bot.core.conversation import Person
+
+    console = ConsoleChat(conversation)
+    console.person = Person("console:77", "console", "en")  # a fresh resident whose app speaks English
+    answered, _, _ = find_question(matcher, policy.Answer, "kk")
+    unsure, _, _ = find_question(matcher, policy.Suggest)
+    for line in ("/start", "/help", answered, unsure, "/topics", "/nonsense", "/mydata"):
+        expected = [r.text for r in console.handle(line)]
+        update = fakes.command(line, user_id=78, language_code="en") if line.startswith("/") \
+            else fakes.message(line, user_id=78, language_code="en")
+        got = [r["text"] for r in await bot.replies(update)]
+        assert got == expected, line
