@@ -29,6 +29,16 @@ def bot_env(server: FakeBotAPIServer, data_dir) -> dict:
     return env
 
 
+def stop(proc: subprocess.Popen) -> str:
+    """SIGTERM, as systemd or docker would send; the bot should exit by itself. Returns its stderr."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()[1] + "\n(killed: did not stop within 30 s of SIGTERM)"
+
+
 def test_a_conversation_through_qogam_run(tmp_path, matcher, kb):
     api = FakeBotAPI()
     with FakeBotAPIServer(api) as server:
@@ -68,12 +78,7 @@ def test_a_conversation_through_qogam_run(tmp_path, matcher, kb):
             [sorry] = say(fakes.message(OUT_OF_SCOPE))
             assert sorry["text"] == no_match_text(translator("ru"), logged=True)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                _, stderr = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, stderr = proc.communicate()
+            stderr = stop(proc)
 
     assert proc.returncode == 0, stderr
     menus = {c.params.get("language_code") for c in api.calls if c.method == "setMyCommands"}
@@ -152,12 +157,7 @@ def test_webhook_mode_registers_and_answers_only_with_the_secret(tmp_path):
             assert api.wait_for(lambda a: a.sent())
             assert translator("en").gettext("/topics — browse topics") in api.sent()[0]["text"]
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                _, stderr = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, stderr = proc.communicate()
+            stderr = stop(proc)
     assert proc.returncode == 0, stderr
     assert len(api.sent()) == 1  # the update with the wrong secret was refused
 
