@@ -73,7 +73,8 @@ class Handlers:
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         started = time.perf_counter()
         message = update.message
-        word, _, argument = message.text.partition(" ")
+        word, *rest = message.text.split(maxsplit=1)
+        argument = rest[0] if rest else ""
         name, _, addressee = word[1:].partition("@")
         private = message.chat.type == ChatType.PRIVATE
         ours = addressee.lower() == (context.bot.username or "").lower()
@@ -129,13 +130,18 @@ class Handlers:
             _log_update(update, "button", [], started, outcome="throttled")
             return
         replies = self.conversation.press(person, query.data or "")
-        message = query.message if isinstance(query.message, Message) else None
-        if message is None:
-            # A button under an inline-mode message, or on a message too old to touch: a toast is all we have.
+        if query.message is None:
+            # A button under a message sent through inline mode: there is no chat of ours, only a toast.
             await query.answer(text=_toast(replies[0].text), show_alert=True)
             _log_update(update, "button", replies, started)
             return
         await query.answer()
+        if not query.message.is_accessible or not isinstance(query.message, Message):
+            # The message is too old for the Bot API to show or edit (date 0): reply anew.
+            await self._send_to(context, query.message.chat.id, replies)
+            _log_update(update, "button", replies, started)
+            return
+        message = query.message
         first, rest = replies[0], replies[1:]
         if first.replaces_pressed and await _edit(message, first):
             pass
@@ -202,15 +208,21 @@ class Handlers:
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, message: Message, replies: list[Reply],
                     *, quote: bool | None = None) -> None:
-        # In groups the answer quotes the question, so it is clear whom it answers.
+        """Reply in the message's chat (and forum topic); in groups the first part quotes the question."""
         quote = message.chat.type != ChatType.PRIVATE if quote is None else quote
-        thread = message.message_thread_id if message.is_topic_message else None
+        await self._send_to(context, message.chat.id, replies,
+                            thread=message.message_thread_id if message.is_topic_message else None,
+                            quote_id=message.message_id if quote else None)
+
+    @staticmethod
+    async def _send_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply], *,
+                       thread: int | None = None, quote_id: int | None = None) -> None:
         for reply in replies:
             for i, (text, keyboard) in enumerate(chunks(reply) if reply.text else []):
                 await context.bot.send_message(
-                    message.chat.id, text, reply_markup=keyboard, message_thread_id=thread,
-                    reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True)
-                    if quote and i == 0 else None,
+                    chat_id, text, reply_markup=keyboard, message_thread_id=thread,
+                    reply_parameters=ReplyParameters(quote_id, allow_sending_without_reply=True)
+                    if quote_id and i == 0 else None,
                 )
 
 

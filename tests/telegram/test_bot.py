@@ -339,3 +339,21 @@ async def test_terminal_chat_says_what_telegram_says(bot, conversation, matcher)
             else fakes.message(line, user_id=78, language_code="en")
         got = [r["text"] for r in await bot.replies(update)]
         assert got == expected, line
+
+
+async def test_a_button_on_a_message_too_old_to_edit_replies_anew(bot, kb):
+    entry = next(iter(kb.entries))
+    update = fakes.button(f"e:{entry}", language_code="en")
+    update["callback_query"]["message"] = {"chat": fakes.private_chat(), "message_id": 5, "date": 0}
+    calls = await bot.send(update)
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert calls[1].params["text"] == answer_text(kb.entries[entry], translator("en"))
+    update = fakes.button("t:0", language_code="en")  # paging would edit; an old message is answered anew
+    update["callback_query"]["message"] = {"chat": fakes.private_chat(), "message_id": 5, "date": 0}
+    assert [c.method for c in await bot.send(update)] == ["answerCallbackQuery", "sendMessage"]
+
+
+async def test_command_argument_after_a_line_break(bot, kb):
+    entry = next(iter(kb.entries))
+    [reply] = await bot.replies(fakes.command(f"/start\n{entry.replace('.', '-')}", language_code="en"))
+    assert reply["text"] == answer_text(kb.entries[entry], translator("en"))
