@@ -357,3 +357,15 @@ async def test_command_argument_after_a_line_break(bot, kb):
     entry = next(iter(kb.entries))
     [reply] = await bot.replies(fakes.command(f"/start\n{entry.replace('.', '-')}", language_code="en"))
     assert reply["text"] == answer_text(kb.entries[entry], translator("en"))
+
+
+async def test_descriptions_fit_telegram_limits(bot):
+    from bot.telegram.app import set_menus
+
+    await set_menus(bot.application)
+    short = [c.params["short_description"] for c in bot.api.calls if c.method == "setMyShortDescription"]
+    long = [c.params["description"] for c in bot.api.calls if c.method == "setMyDescription"]
+    assert len(short) == len(long) == 4
+    assert max(map(len, short)) <= 120 and max(map(len, long)) <= 512  # Bot API limits
+    commands = [c for call in bot.api.calls if call.method == "setMyCommands" for c in call.params["commands"]]
+    assert all(1 <= len(c["description"]) <= 256 for c in commands)
