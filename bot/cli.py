@@ -177,7 +177,8 @@ def kb_dump() -> None:
             "category": e.category,
             "answers": {lang: text.answer for lang, text in e.texts.items()},
             "questions": {lang: list(text.questions) for lang, text in e.texts.items()},
-            "sources": [{"title": s.title, "url": s.url} for s in e.sources],
+            "sources": [{"title": s.title, "titles": {lang: s.title_in(lang) for lang in e.texts}, "url": s.url}
+                        for s in e.sources],
             "titles": {lang: text.title for lang, text in e.texts.items()},
             "reviewed": e.reviewed.isoformat(),
             "review_note": e.review_note,

@@ -110,6 +110,34 @@ def test_thin_entry_is_a_warning_not_an_error(kbdir):
     assert any(p.severity == "warning" and "phrasings" in p.message for p in problems)
 
 
+def test_source_titles_in_each_language_reach_the_reader(kbdir):
+    from bot.core.render import answer_text
+    from bot.i18n import translator
+
+    text = entry().replace('title = "Law No. 148-II"\n',
+                           'title = "Law No. 148-II"\ntitle_ru = "Закон № 148-II"\ntitle_kk = "№ 148-II Заң"\n')
+    (kbdir / "one.toml").write_text(text, encoding="utf-8")
+    kb, problems = check(kbdir)
+    assert not [p for p in problems if "title_" in p.message]
+    one = kb.entries["test.one"]
+    assert "• Закон № 148-II — https://" in answer_text(one, translator("ru"))
+    assert "• № 148-II Заң — https://" in answer_text(one, translator("kk"))
+    assert "• Law No. 148-II — https://" in answer_text(one, translator("en"))
+
+
+def test_a_source_without_local_titles_is_a_warning(kbdir):
+    (kbdir / "one.toml").write_text(entry(), encoding="utf-8")
+    _, problems = check(kbdir)
+    assert any(p.severity == "warning" and "title_kk / title_ru" in p.message for p in problems)
+
+
+def test_unknown_source_fields_are_errors(kbdir):
+    (kbdir / "one.toml").write_text(entry().replace('title = "Law No. 148-II"\n',
+                                                    'title = "Law No. 148-II"\ntitle_de = "Gesetz"\n'),
+                                    encoding="utf-8")
+    assert any("unknown source field(s): title_de" in p.message for p in errors(kbdir))
+
+
 def test_the_real_knowledge_base_is_clean():
     kb, problems = check()
     assert [str(p) for p in problems if p.severity == "error"] == []

@@ -3,8 +3,8 @@
 Errors: schema problems (from the loader), Kazakh text without Kazakh letters (Russian pasted by
 mistake), a rendered answer longer than one Telegram message, the same phrasing in two entries, and a
 phrasing that the real matcher sends to a different entry than its own.
-Warnings: thin entries (few phrasings, very short or very long answers) and entries whose phrasing is
-only suggested, not answered, by the matcher.
+Warnings: thin entries (few phrasings, very short or very long answers), sources without a Kazakh or
+Russian title, and entries whose phrasing is only suggested, not answered, by the matcher.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
         for field, value in checked:
             if not has_kazakh_letters(value):
                 add(f"[kk] {field} has no Kazakh letters (ә ғ қ ң ө ұ ү һ і): is it Russian pasted by mistake?")
+        for source in entry.sources:
+            missing = [lang for lang in ("kk", "ru") if source.title_in(lang) == source.title]
+            if missing:
+                add(f"source \"{source.title[:60]}\" has no title_{' / title_'.join(missing)}: "
+                    "readers of those languages see the English name", "warning")
         for lang, text in entry.texts.items():
             rendered = answer_text(entry, translator(lang))
             if len(rendered) > TELEGRAM_MESSAGE_LIMIT:

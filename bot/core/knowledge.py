@@ -24,8 +24,15 @@ MAX_ID_LENGTH = 40
 
 @dataclass(frozen=True)
 class Source:
+    """A citation. `title` is English; `titles` holds the Kazakh and Russian names (title_kk, title_ru)."""
+
     title: str
     url: str | None = None
+    titles: tuple[tuple[str, str], ...] = ()
+
+    def title_in(self, lang: str) -> str:
+        """The source's name in the reader's language; English when a translation is missing."""
+        return dict(self.titles).get(lang, self.title)
 
 
 @dataclass(frozen=True)
@@ -191,7 +198,15 @@ def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[P
             elif url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))):
                 bad(f"source url must start with https:// ({url!r})")
             else:
-                sources.append(Source(title.strip(), url))
+                local = {lang: src.get(f"title_{lang}") for lang in LANGUAGES if lang != "en"}
+                unknown = set(src) - {"title", "url", *(f"title_{lang}" for lang in local)}
+                if unknown:
+                    bad(f"unknown source field(s): {', '.join(sorted(unknown))}")
+                for lang, value in local.items():
+                    if value is not None and (not isinstance(value, str) or not value.strip()):
+                        bad(f"source title_{lang} must be text when present")
+                titles = tuple((lang, v.strip()) for lang, v in local.items() if isinstance(v, str) and v.strip())
+                sources.append(Source(title.strip(), url, titles))
     texts: dict[str, LocalText] = {}
     for lang in LANGUAGES:
         block = data.get(lang)

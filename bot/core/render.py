@@ -17,7 +17,7 @@ def answer_text(entry: Entry, t: Translator) -> str:
     text = entry.texts[t.lang]
     lines = [text.title, "", text.answer, "", t.gettext("Sources:")]
     for source in entry.sources:
-        lines.append(f"• {source.title}" + (f" — {source.url}" if source.url else ""))
+        lines.append(f"• {source.title_in(t.lang)}" + (f" — {source.url}" if source.url else ""))
     lines.append(t.gettext("Checked against these sources on {date}.", date=t.date(entry.reviewed)))
     if entry.review_note:
         lines.append(t.gettext("Some details are awaiting legal review: check them with the akimat before relying on them."))

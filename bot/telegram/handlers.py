@@ -107,14 +107,19 @@ class Handlers:
         _log_update(update, "text", replies, started)
 
     async def on_other_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stickers, photos, voice, locations ... in a private chat: say that only text is read."""
+        """Stickers, photos, voice, locations ... in a private chat: say that only text is read.
+
+        A photo or document with a caption is answered by its caption: residents send a screenshot of a
+        notice with "what does this mean?" written under it."""
         started = time.perf_counter()
         message = update.message
         if message.from_user is None:
             _log_update(update, "other", [], started, outcome="ignored")
             return
         person = person_of(message.from_user)
-        replies = self._throttled(update, person) or self.conversation.not_text(person)
+        replies = self._throttled(update, person) or (
+            self.conversation.ask(person, message.caption) if message.caption else self.conversation.not_text(person)
+        )
         await self._send(context, message, replies)
         _log_update(update, "other", replies, started)
 

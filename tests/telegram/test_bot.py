@@ -192,6 +192,13 @@ async def test_non_text_messages_in_private_say_what_the_bot_reads(bot, extra):
         "I can only read text. Please write your question in words, or browse /topics.")
 
 
+async def test_a_captioned_photo_is_answered_by_its_caption(bot, matcher, kb):
+    question, lang, decision = find_question(matcher, policy.Answer, "ru")
+    photo = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+    [reply] = await bot.replies(fakes.message(None, photo=photo, caption=question))
+    assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
+
+
 async def test_edited_messages_and_block_notices_are_silent(bot):
     assert await bot.send(fakes.message("кто такой аким?", edited=True)) == []
     assert await bot.send(fakes.blocked()) == []
