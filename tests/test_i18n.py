@@ -67,3 +67,13 @@ def test_dates_are_localised():
     assert "ноября" in translator("ru").date(day)
     assert "November" in translator("en").date(day)
     assert "қараша" in translator("kk").date(day).lower()
+
+
+def test_the_review_date_line_never_ends_in_two_periods(kb):
+    """Babel's Russian and Kazakh long dates end in an abbreviation ("2026 г."): no period after it."""
+    from bot.core.render import answer_text
+    from bot.i18n import LANGUAGES, translator
+
+    entry = next(iter(kb.entries.values()))
+    for lang in LANGUAGES:
+        assert ".." not in answer_text(entry, translator(lang)), lang
