@@ -16,6 +16,7 @@ import tracemalloc
 from pathlib import Path
 
 from bot.core import policy
+from bot.core.evaluation import read_cases
 from bot.core.knowledge import Entry, KnowledgeBase, LocalText, load_or_fail
 from bot.core.matcher import Matcher
 
@@ -26,8 +27,7 @@ FALLBACK_QUESTIONS = ["Что такое маслихат?", "Ауыл бюдж�
 
 def questions() -> list[str]:
     if DEV_SET.exists():
-        lines = [ln.split("\t") for ln in DEV_SET.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"]
-        return [parts[2] for parts in lines if len(parts) >= 3]
+        return [case.question for case in read_cases(DEV_SET)]
     return FALLBACK_QUESTIONS
 
 

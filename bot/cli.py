@@ -47,7 +47,6 @@ def main(verbose: bool) -> None:
 def ask(lang: str | None, as_json: bool, question: tuple[str, ...]) -> None:
     """Answer QUESTION (or, with "-", every line of standard input). Never writes to the database."""
     from bot.core import policy
-    from bot.core.evaluation import describe
     from bot.core.matcher import Matcher
 
     kb = _load_kb()
@@ -58,7 +57,7 @@ def ask(lang: str | None, as_json: bool, question: tuple[str, ...]) -> None:
         result = matcher.match(q, hint=lang)
         query, candidates = result.query, result.candidates
         decision = policy.decide(result)
-        status, entry, suggestions = describe(decision)
+        status, entry, suggestions = policy.describe(decision)
         reply_lang = lang or query.detection.lang
         if as_json:
             print(json.dumps({

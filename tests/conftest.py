@@ -9,6 +9,7 @@ import pytest
 from bot.core import policy
 
 from bot.core.conversation import Conversation, Person
+from bot.core.evaluation import read_cases
 from bot.core.knowledge import load_or_fail
 from bot.core.matcher import Matcher
 from bot.storage.db import open_db
@@ -42,19 +43,12 @@ def resident():
     return Person(key="test:1", channel="test", language_hint="ru")
 
 
-def dev_questions():
-    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            expected, lang, question = line.split("\t")
-            yield expected, lang, question
-
-
 def find_question(matcher, kind, lang=None):
     """A dev-set question the live matcher treats as `kind` (Answer, Suggest, NoMatch), so tests follow the KB."""
-    for expected, q_lang, question in dev_questions():
-        if lang and q_lang != lang:
+    for case in read_cases(DEV_SET):
+        if lang and case.lang != lang:
             continue
-        decision = policy.decide(matcher.match(question))
-        if isinstance(decision, kind) and (kind is not policy.Answer or decision.entry_id == expected):
-            return question, q_lang, decision
+        decision = policy.decide(matcher.match(case.question))
+        if isinstance(decision, kind) and (kind is not policy.Answer or decision.entry_id == case.expected):
+            return case.question, case.lang, decision
     pytest.skip(f"no dev question gives {kind.__name__} in {lang}")

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from bot.core import policy
 from bot.core.knowledge import KnowledgeBase
-from bot.core.matcher import Matcher
+from bot.core.matcher import Matcher, Query
 from bot.core.redact import redact
 from bot.core.render import answer_text, no_match_text, suggestion_text
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
@@ -200,8 +200,7 @@ class Conversation:
             t = translator(saved)
             return [Reply(t.gettext("Please write your question in words, for example: \"What does the maslikhat do?\""),
                           (), "empty", lang=saved)]
-        # The question's own language wins when it is clear; otherwise the resident's saved language.
-        lang = query.detection.lang if query.detection.confident else saved
+        lang = _reply_language(query, saved)
         t = translator(lang)
         decision = policy.decide(result)
         top = [(c.entry_id, c.score) for c in candidates[:policy.MAX_SUGGESTIONS]]
@@ -225,18 +224,13 @@ class Conversation:
         Nothing is logged: inline queries arrive as the resident types, letter by letter.
         """
         text = (text or "")[:MAX_QUESTION_CHARS]
-        result = self.matcher.match(text, hint=self.language(person))
+        saved = self.language(person)
+        result = self.matcher.match(text, hint=saved)
         if not result.query.words:
             return []
-        detection = result.query.detection
-        lang = detection.lang if detection.confident else self.language(person)
-        decision = policy.decide(result)
-        if isinstance(decision, policy.Answer):
-            ids = [decision.entry_id]
-        elif isinstance(decision, policy.Suggest):
-            ids = list(decision.entry_ids)
-        else:
-            ids = []
+        lang = _reply_language(result.query, saved)
+        _, entry_id, suggestions = policy.describe(policy.decide(result))
+        ids = [entry_id] if entry_id else list(suggestions)
         # After the policy's picks, other candidates that clear the suggestion floor, for a longer list.
         ids += [c.entry_id for c in result.candidates if c.score >= policy.SUGGEST_MIN and c.entry_id not in ids]
         scores = {c.entry_id: c.score for c in result.candidates}
@@ -280,20 +274,20 @@ class Conversation:
             if kind == "s" and len(args) == 2:
                 return self._pick_suggestion(person, int(args[0]), args[1], t)
             if kind == "x" and len(args) == 1:
-                return _closing(self._reject_suggestions(person, int(args[0]), t))
+                return _after_press(self._reject_suggestions(person, int(args[0]), t), closes_pressed=True)
             if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0] in self.kb.entries:
-                return _closing(self._vote(person, args[0], args[1] == "u", t))
+                return _after_press(self._vote(person, args[0], args[1] == "u", t), closes_pressed=True)
             if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
                 if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
                     return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback",
                                   lang=t.lang, replaces_pressed=True)]
                 return self._expired(t)
             if kind == "t" and len(args) == 1:
-                return _replacing(self.topics(person, int(args[0])))
+                return _after_press(self.topics(person, int(args[0])), replaces_pressed=True)
             if kind == "c" and len(args) == 2:
-                return _replacing(self.category(person, args[0], int(args[1])))
+                return _after_press(self.category(person, args[0], int(args[1])), replaces_pressed=True)
             if kind == "forget" and not args:
-                return _replacing(self._forget_confirmed(person))
+                return _after_press(self._forget_confirmed(person), replaces_pressed=True)
         except (ValueError, OverflowError):  # a forged number: not an id of ours
             pass
         log.info("stale or forged button data from %s: %r", person.channel, (data or "")[:64])
@@ -345,7 +339,7 @@ class Conversation:
 
     def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
         # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".
-        key = payload.replace("-", ".")
+        key = payload.replace("-", ".")  # the reverse of deep_link_payload()
         if key in self.kb.entries:
             return self._entry_reply(person, key)
         if payload in self.kb.categories:
@@ -376,10 +370,19 @@ def _client_language(person: Person) -> str:
     return hint if hint in LANGUAGES else "kk"
 
 
-def _replacing(replies: list[Reply]) -> list[Reply]:
-    """The first reply takes the place of the pressed message, unless it is an "expired" notice."""
-    return [replace(replies[0], replaces_pressed=True), *replies[1:]] if replies[0].outcome != "stale" else replies
+def _reply_language(query: Query, saved: str) -> str:
+    """The question's own language wins when it is clear; otherwise the resident's saved language."""
+    return query.detection.lang if query.detection.confident else saved
 
 
-def _closing(replies: list[Reply]) -> list[Reply]:
-    return [replace(replies[0], closes_pressed=True), *replies[1:]] if replies[0].outcome != "stale" else replies
+def deep_link_payload(entry_id: str) -> str:
+    """t.me/<bot>?start=<payload> allows only A-Z a-z 0-9 _ - (64 at most): dots travel as dashes.
+    `Conversation.start` reads them back."""
+    return entry_id.replace(".", "-")
+
+
+def _after_press(replies: list[Reply], **flags: bool) -> list[Reply]:
+    """Mark the first reply as replacing or closing the pressed message, unless it is an "expired" notice."""
+    if replies[0].outcome == "stale":
+        return replies
+    return [replace(replies[0], **flags), *replies[1:]]

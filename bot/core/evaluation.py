@@ -60,17 +60,9 @@ def run(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
         result = matcher.match(case.question)
         decision = policy.decide(result)
         elapsed = time.perf_counter() - started
-        status, entry, suggestions = describe(decision)
+        status, entry, suggestions = policy.describe(decision)
         outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed))
     return outcomes
-
-
-def describe(decision: policy.Decision) -> tuple[str, str | None, tuple[str, ...]]:
-    if isinstance(decision, policy.Answer):
-        return "answered", decision.entry_id, ()
-    if isinstance(decision, policy.Suggest):
-        return "suggested", None, decision.entry_ids
-    return "unanswered", None, ()
 
 
 def _ratio(part: int, whole: int) -> float | None:

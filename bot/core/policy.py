@@ -79,3 +79,12 @@ def decide(result: Result) -> Decision:
         [(c.entry_id, c.score) for c in candidates[:MAX_SUGGESTIONS]],
     )
     return decision
+
+
+def describe(decision: Decision) -> tuple[str, str | None, tuple[str, ...]]:
+    """(status, answered entry, suggested entries), as `qogam ask --json` and `qogam eval` report them."""
+    if isinstance(decision, Answer):
+        return "answered", decision.entry_id, ()
+    if isinstance(decision, Suggest):
+        return "suggested", None, decision.entry_ids
+    return "unanswered", None, ()

@@ -35,10 +35,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.conversation import Conversation, Person, Reply
+from bot.core.conversation import Conversation, Person, Reply, deep_link_payload
 from bot.core.throttle import Throttle, Verdict
 from bot.i18n import translator
-from bot.telegram.keyboards import chunks, deep_link_payload, markup
+from bot.telegram.keyboards import chunks
 
 log = logging.getLogger("bot.telegram")
 
@@ -84,7 +84,7 @@ class Handlers:
             _log_update(update, "command", [], started, outcome="ignored")
             return
         person = person_of(message.from_user)
-        replies = self._throttled(update, person) or self.conversation.command(person, name, argument.strip())
+        replies = self._throttled(person) or self.conversation.command(person, name, argument.strip())
         await self._send(context, message, replies)
         _log_update(update, "command", replies, started)
 
@@ -102,7 +102,7 @@ class Handlers:
                 _log_update(update, "text", [], started, outcome="ignored")
                 return
         person = person_of(message.from_user)
-        replies = self._throttled(update, person) or self.conversation.ask(person, text)
+        replies = self._throttled(person) or self.conversation.ask(person, text)
         await self._send(context, message, replies)
         _log_update(update, "text", replies, started)
 
@@ -117,7 +117,7 @@ class Handlers:
             _log_update(update, "other", [], started, outcome="ignored")
             return
         person = person_of(message.from_user)
-        replies = self._throttled(update, person) or (
+        replies = self._throttled(person) or (
             self.conversation.ask(person, message.caption) if message.caption else self.conversation.not_text(person)
         )
         await self._send(context, message, replies)
@@ -128,10 +128,9 @@ class Handlers:
         started = time.perf_counter()
         query = update.callback_query
         person = person_of(query.from_user)
-        verdict = self.throttle.check(person.key)
-        if verdict is not Verdict.ALLOW:
-            text = self.conversation.slow_down(person)[0].text if verdict is Verdict.WARN else None
-            await query.answer(text=_toast(text) if text else None)
+        throttled = self._throttled(person)
+        if throttled:
+            await query.answer(text=_toast(throttled[0].text) if throttled[0].text else None)
             _log_update(update, "button", [], started, outcome="throttled")
             return
         replies = self.conversation.press(person, query.data or "")
@@ -147,14 +146,14 @@ class Handlers:
             _log_update(update, "button", replies, started)
             return
         message = query.message
-        first, rest = replies[0], replies[1:]
+        first = replies[0]
         if first.replaces_pressed and await _edit(message, first):
-            pass
+            unsent = replies[1:]
         else:
             if first.closes_pressed:
                 await _edit_markup(message)
-            rest = replies
-        await self._send(context, message, rest, quote=False)
+            unsent = replies
+        await self._send(context, message, unsent, quote=False)
         _log_update(update, "button", replies, started)
 
     # ---- inline mode ----------------------------------------------------------------------------
@@ -202,7 +201,7 @@ class Handlers:
         _log_update(update, "other", [], time.perf_counter(), outcome="ignored")
 
     # ---- helpers --------------------------------------------------------------------------------
-    def _throttled(self, update: Update, person: Person) -> list[Reply]:
+    def _throttled(self, person: Person) -> list[Reply]:
         """[] when the resident may go on; otherwise the one "slow down" reply, or a silent drop."""
         verdict = self.throttle.check(person.key)
         if verdict is Verdict.ALLOW:

@@ -24,7 +24,3 @@ def chunks(reply: Reply) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     parts = split_message(reply.text)
     return [(part, markup(reply) if i == len(parts) - 1 else None) for i, part in enumerate(parts)]
 
-
-def deep_link_payload(entry_id: str) -> str:
-    """t.me/<bot>?start=<payload> allows only A-Z a-z 0-9 _ - (64 at most): dots travel as dashes."""
-    return entry_id.replace(".", "-")
