@@ -50,7 +50,7 @@ def synthetic(kb: KnowledgeBase, scale: int, seed: int = 7) -> KnowledgeBase:
                     return " ".join(words)
                 texts[lang] = LocalText(vary(text.title), text.answer, tuple(vary(q) for q in text.questions))
             eid = f"{base.id}.s{copy}"
-            out.entries[eid] = Entry(eid, base.category, texts, base.sources, base.reviewed, None, base.path)
+            out.entries[eid] = Entry(eid, base.category, texts, base.sources, base.reviewed, base.law_as_of, None, base.path)
     return out
 
 

@@ -180,7 +180,9 @@ def kb_dump() -> None:
                         for s in e.sources],
             "titles": {lang: text.title for lang, text in e.texts.items()},
             "reviewed": e.reviewed.isoformat(),
+            "law_as_of": e.law_as_of.isoformat(),
             "review_note": e.review_note,
+            "editor_note": e.editor_note,
         }
         for e in knowledge.entries.values()
     ]

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -43,6 +43,10 @@ class Translator:
 
     def date(self, value: dt.date, format: str = "long") -> str:
         return format_date(value, format=format, locale=self.lang)
+
+    def month(self, value: dt.date) -> str:
+        """Month and year in the language's own form: "March 2026", "март 2026 г.", "2026 ж. наурыз"."""
+        return format_skeleton("yMMMM", value, locale=self.lang)
 
     def datetime(self, value: dt.datetime, format: str = "medium") -> str:
         return format_datetime(value, format=format, locale=self.lang)

@@ -14,20 +14,20 @@ REQUIRED_IDS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "t
 
 
 def entry(eid="test.one", category="akims", kk_answer="Әкім — жергілікті атқарушы органның басшысы. " * 12,
-          questions=None, extra=""):
+          questions=None, extra="", ru_answer="Аким — глава местного исполнительного органа. " * 12,
+          en_answer="An akim heads the local executive body. " * 12):
     questions = questions or {
         "kk": ["әкім деген кім", "әкімнің міндеті"],
         "ru": ["кто такой аким", "чем занимается аким"],
         "en": ["who is an akim", "what does an akim do"],
     }
     blocks = []
-    answers = {"kk": kk_answer, "ru": "Аким — глава местного исполнительного органа. " * 12,
-               "en": "An akim heads the local executive body. " * 12}
+    answers = {"kk": kk_answer, "ru": ru_answer, "en": en_answer}
     titles = {"kk": "Әкім деген кім?", "ru": "Кто такой аким?", "en": "Who is an akim?"}
     for lang in ("kk", "ru", "en"):
         qs = ", ".join(f'"{q}"' for q in questions[lang])
         blocks.append(f'[{lang}]\ntitle = "{titles[lang]}"\nanswer = """{answers[lang]}"""\nquestions = [{qs}]\n')
-    return (f'id = "{eid}"\ncategory = "{category}"\nreviewed = 2026-11-21\n{extra}\n'
+    return (f'id = "{eid}"\ncategory = "{category}"\nreviewed = 2026-11-21\nlaw_as_of = 2026-03-17\n{extra}\n'
             f'[[sources]]\ntitle = "Law No. 148-II"\nurl = "https://adilet.zan.kz/rus/docs/Z010000148_"\n\n'
             + "\n".join(blocks))
 
@@ -136,6 +136,85 @@ def test_unknown_source_fields_are_errors(kbdir):
                                                     'title = "Law No. 148-II"\ntitle_de = "Gesetz"\n'),
                                     encoding="utf-8")
     assert any("unknown source field(s): title_de" in p.message for p in errors(kbdir))
+
+
+def test_law_as_of_is_required_and_not_after_the_review(kbdir):
+    (kbdir / "one.toml").write_text(entry().replace("law_as_of = 2026-03-17\n", ""), encoding="utf-8")
+    assert any("law_as_of must be a date" in p.message for p in errors(kbdir))
+    (kbdir / "one.toml").write_text(entry().replace("law_as_of = 2026-03-17", "law_as_of = 2026-12-01"),
+                                    encoding="utf-8")
+    assert any("later than reviewed" in p.message for p in errors(kbdir))
+
+
+def test_residents_see_the_month_the_law_is_stated_as_of_not_the_review_day(kbdir):
+    from bot.core.render import answer_text
+    from bot.i18n import translator
+
+    (kbdir / "one.toml").write_text(entry(), encoding="utf-8")
+    kb, _ = check(kbdir)
+    one = kb.entries["test.one"]
+    assert "The law is stated as of March 2026." in answer_text(one, translator("en"))
+    assert "по состоянию на март 2026\u202fг." in answer_text(one, translator("ru"))
+    assert "2026 ж. наурыз" in answer_text(one, translator("kk"))
+    for lang in ("kk", "ru", "en"):
+        assert "21" not in answer_text(one, translator(lang)).split("\n")[-1]
+
+
+def test_a_figure_missing_from_one_language_is_an_error(kbdir):
+    kk = "Петиция 2 500 дауыс жинаса, әкімдік оны қарайды. " * 10
+    ru = "Петицию рассматривают при 2 500 голосах. " * 10
+    en = "A petition is considered at 5,000 votes. " * 10  # the audit's kind of drift: en says 5,000
+    (kbdir / "one.toml").write_text(entry(kk_answer=kk, ru_answer=ru, en_answer=en), encoding="utf-8")
+    found = [p.message for p in errors(kbdir)]
+    assert any("[en] answer lacks the figure 2500" in m for m in found), found
+    assert any("[kk] answer lacks the figure 5000" in m for m in found), found
+    en = "A petition is considered at 2,500 votes. " * 10
+    (kbdir / "one.toml").write_text(entry(kk_answer=kk, ru_answer=ru, en_answer=en), encoding="utf-8")
+    assert not [m for m in (p.message for p in errors(kbdir)) if "figure" in m]
+
+
+@pytest.mark.parametrize("note", ["Verified: the Law says so.", "We did not find the article.",
+                                  "Law No. 30-VIII (article numbers to be checked)."])
+def test_editor_notes_in_an_answer_are_errors(kbdir, note):
+    (kbdir / "one.toml").write_text(entry(en_answer="An akim heads the local executive body. " * 12 + note),
+                                    encoding="utf-8")
+    assert any("editors' note" in p.message for p in errors(kbdir))
+
+
+def test_an_answer_may_not_promise_a_command_the_bot_lacks(kbdir):
+    text = "An akim heads the local executive body. " * 12
+    (kbdir / "one.toml").write_text(entry(en_answer=text + "Send /subscribe to follow your district."),
+                                    encoding="utf-8")
+    assert any("mentions /subscribe" in p.message for p in errors(kbdir))
+    (kbdir / "one.toml").write_text(entry(en_answer=text + "Browse with /topics; see adilet.zan.kz/rus/docs."),
+                                    encoding="utf-8")
+    assert not any("mentions" in p.message for p in errors(kbdir))
+
+
+def test_the_review_flag_and_its_mark_in_the_text_go_together(kbdir):
+    (kbdir / "one.toml").write_text(entry(extra='review_note = "The 2,500 threshold is unconfirmed."'),
+                                    encoding="utf-8")
+    assert len([p for p in errors(kbdir) if "does not mark the point" in p.message]) == 3
+    marked = {"kk_answer": "Әкім — басшы (заңгерлік тексеруге белгіленген). " * 10,
+              "ru_answer": "Аким — глава (отмечено для юридической проверки). " * 10,
+              "en_answer": "An akim is the head (marked for legal review). " * 10}
+    (kbdir / "one.toml").write_text(entry(**marked), encoding="utf-8")
+    assert len([p for p in errors(kbdir) if "has no review_note" in p.message]) == 3
+    (kbdir / "one.toml").write_text(entry(extra='review_note = "The head is unconfirmed."', **marked),
+                                    encoding="utf-8")
+    assert not [p for p in errors(kbdir) if "review" in p.message]
+
+
+def test_only_entries_resting_on_an_unconfirmed_fact_show_the_review_line(kb):
+    from bot.core.render import answer_text
+    from bot.i18n import translator
+
+    flagged = [e for e in kb.entries.values() if e.review_note]
+    assert 0 < len(flagged) < len(kb.entries) / 2
+    line = translator("en").gettext("One point in this answer (marked in the text) is awaiting legal review: "
+                                    "check it with the akimat before relying on it.")
+    for e in kb.entries.values():
+        assert (line in answer_text(e, translator("en"))) == bool(e.review_note), e.id
 
 
 def test_the_real_knowledge_base_is_clean():

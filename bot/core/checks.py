@@ -3,22 +3,47 @@
 Errors: schema problems (from the loader), Kazakh text without Kazakh letters (Russian pasted by
 mistake), a rendered answer longer than one Telegram message, the same phrasing in two entries, and a
 phrasing that the real matcher sends to a different entry than its own.
+Errors too, so that answers stay true to each other and to the bot: a figure (number, date,
+percentage) that one language's answer gives and another's lacks, editors' working notes left in an
+answer ("Verified:", "we did not find"), and a slash command the bot does not have.
 Warnings: thin entries (few phrasings, very short or very long answers), sources without a Kazakh or
 Russian title, and entries whose phrasing is only suggested, not answered, by the matcher.
 """
 
 from __future__ import annotations
 
+import re
+
 from bot.core import policy
+from bot.core.conversation import Conversation
 from bot.core.knowledge import KnowledgeBase, Problem, load
 from bot.core.matcher import Matcher
 from bot.core.normalize import clean, has_kazakh_letters, tokens
+from bot.core.numbers import figures
 from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text
 from bot.i18n import translator
 
 MIN_QUESTIONS = 6
 # A plain answer a resident reads on a phone: long enough to be useful, short enough to be read.
 ANSWER_CHARS = (400, 1200)
+# Editors' working language that must never reach a resident. Hedging the resident can act on ("not
+# yet confirmed: check with the akimat") is fine; notes about our own research ("Verified:", "we did
+# not find", "(article numbers to be checked)") belong in review_note or editor_note.
+EDITOR_MARKERS = re.compile("|".join((
+    r"\b(?:verified|checked|unverified|note to editors?|review note|todo|fixme|tbd)\s*:",
+    r"\bwe (?:did not|didn't|have not|haven't|could not|couldn't) (?:find|verify|confirm|check)",
+    r"\bwe found no\b", r"\bto be checked\)",
+    r"\b(?:проверено|не проверено|примечание редактора)\s*:", r"\bмы не (?:нашли|проверили|смогли)",
+    r"\bнужно уточнить\)",
+    r"\b(?:тексерілді|тексерілмеген)\s*:", r"\b(?:таппадық|тексермедік|анықтай алмадық)\b",
+    r"\bтексеру керек\)",
+)), re.IGNORECASE)
+# The footer tells residents that the point awaiting legal review is "marked in the text": this is the
+# mark, and an entry with a review_note carries it in every language (and only such an entry does).
+REVIEW_MARKS = {"kk": "заңгерлік тексеруге белгіленген", "ru": "отмечено для юридической проверки",
+                "en": "marked for legal review"}
+# "/topics" in an answer is a promise; a slash inside a word or an address ("аудан/район") is not.
+COMMAND_MENTION = re.compile(r"(?<![\w/.:])/([A-Za-z_]+)\b")
 
 
 def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
@@ -50,7 +75,19 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
             if missing:
                 add(f"source \"{source.title[:60]}\" has no title_{' / title_'.join(missing)}: "
                     "readers of those languages see the English name", "warning")
+        problems += [Problem(where, entry.id, message) for message in check_figures(entry)]
         for lang, text in entry.texts.items():
+            for marker in EDITOR_MARKERS.finditer(text.answer):
+                add(f"[{lang}] answer contains an editors' note ({marker.group()!r}): move it to review_note")
+            marked = REVIEW_MARKS[lang] in text.answer
+            if entry.review_note and not marked:
+                add(f"[{lang}] the entry has a review_note, but the answer does not mark the point "
+                    f"({REVIEW_MARKS[lang]!r}) that residents are told is marked in the text")
+            elif marked and not entry.review_note:
+                add(f"[{lang}] the answer says {REVIEW_MARKS[lang]!r} but the entry has no review_note naming the fact")
+            for command in COMMAND_MENTION.findall(text.answer):
+                if command.lower() not in Conversation.COMMANDS:
+                    add(f"[{lang}] answer mentions /{command}, which the bot does not have")
             rendered = answer_text(entry, translator(lang))
             if len(rendered) > TELEGRAM_MESSAGE_LIMIT:
                 add(f"[{lang}] answer with sources is {len(rendered)} characters; one Telegram message holds "
@@ -69,6 +106,18 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
                     add(f"[{lang}] phrasing {question!r} is repeated", "warning")
                 seen.setdefault(key, entry.id)
     return problems
+
+
+def check_figures(entry) -> list[str]:
+    """A figure stated in one language's answer must be stated in the other two."""
+    found = {lang: figures(text.answer) for lang, text in entry.texts.items()}
+    every = set().union(*found.values())
+    messages = []
+    for lang, own in found.items():
+        for figure in sorted(every - own):
+            having = "/".join(other for other in found if figure in found[other])
+            messages.append(f"[{lang}] answer lacks the figure {figure} that the [{having}] answer states")
+    return messages
 
 
 def check_retrieval(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:

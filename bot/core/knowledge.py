@@ -50,9 +50,17 @@ class Entry:
     category: str
     texts: dict[str, LocalText]
     sources: tuple[Source, ...]
+    # The day an editor last read the entry against its sources (for editors, not shown to residents).
     reviewed: dt.date
+    # The date the law is stated as of: the newest source actually checked. Residents see this one,
+    # because a review in November of sources from March does not make the law current to November.
+    law_as_of: dt.date
+    # Set only when the answer itself rests on a fact not yet confirmed in a legal text; it names that
+    # fact, and residents see that part of the answer awaits legal review.
     review_note: str | None
     path: Path
+    # Notes for editors only: what was left out and why, what to re-check later. Never shown.
+    editor_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[P
     def bad(message: str) -> None:
         problems.append(Problem(rel, eid if isinstance(eid, str) else None, message))
 
-    known = {"id", "category", "reviewed", "review_note", "sources", *LANGUAGES}
+    known = {"id", "category", "reviewed", "law_as_of", "review_note", "editor_note", "sources", *LANGUAGES}
     for key in data.keys() - known:
         bad(f"unknown field {key!r}")
     if not isinstance(eid, str) or not ID_PATTERN.match(eid) or len(eid) > MAX_ID_LENGTH:
@@ -183,9 +191,15 @@ def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[P
     reviewed = data.get("reviewed")
     if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
         bad("reviewed must be a date like 2026-11-21")
-    review_note = data.get("review_note")
-    if review_note is not None and (not isinstance(review_note, str) or not review_note.strip()):
-        bad("review_note must be text when present")
+    law_as_of = data.get("law_as_of")
+    if not isinstance(law_as_of, dt.date) or isinstance(law_as_of, dt.datetime):
+        bad("law_as_of must be a date like 2026-03-17: the newest source the answer was checked against")
+    elif isinstance(reviewed, dt.date) and law_as_of > reviewed:
+        bad("law_as_of is later than reviewed: an editor cannot have checked a source before it existed")
+    notes = {key: data.get(key) for key in ("review_note", "editor_note")}
+    for key, value in notes.items():
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            bad(f"{key} must be text when present")
     sources = []
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -226,4 +240,5 @@ def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[P
             texts[lang] = LocalText(title.strip(), answer.strip(), tuple(q.strip() for q in questions))
     if len(problems) != before:
         return None
-    return Entry(eid, category, texts, tuple(sources), reviewed, review_note, path)
+    return Entry(eid, category, texts, tuple(sources), reviewed, law_as_of, notes["review_note"], path,
+                 notes["editor_note"])

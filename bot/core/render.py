@@ -18,9 +18,11 @@ def answer_text(entry: Entry, t: Translator) -> str:
     lines = [text.title, "", text.answer, "", t.gettext("Sources:")]
     for source in entry.sources:
         lines.append(f"• {source.title_in(t.lang)}" + (f" — {source.url}" if source.url else ""))
-    lines.append(t.gettext("Checked against these sources on {date}.", date=t.date(entry.reviewed)))
+    # Month precision: the sources behind an answer are dated by the law's state, not by the hour.
+    lines.append(t.gettext("The law is stated as of {date}.", date=t.month(entry.law_as_of)))
     if entry.review_note:
-        lines.append(t.gettext("Some details are awaiting legal review: check them with the akimat before relying on them."))
+        lines.append(t.gettext("One point in this answer (marked in the text) is awaiting legal review: "
+                               "check it with the akimat before relying on it."))
     return "\n".join(lines)
 
 
