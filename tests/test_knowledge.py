@@ -37,6 +37,7 @@ def kbdir(tmp_path):
     directory = tmp_path / "knowledge"
     directory.mkdir()
     shutil.copy(DEFAULT_DIR / "categories.toml", directory / "categories.toml")
+    shutil.copy(DEFAULT_DIR / "areas.toml", directory / "areas.toml")
     return directory
 
 
@@ -183,9 +184,9 @@ def test_editor_notes_in_an_answer_are_errors(kbdir, note):
 
 def test_an_answer_may_not_promise_a_command_the_bot_lacks(kbdir):
     text = "An akim heads the local executive body. " * 12
-    (kbdir / "one.toml").write_text(entry(en_answer=text + "Send /subscribe to follow your district."),
+    (kbdir / "one.toml").write_text(entry(en_answer=text + "Send /petition to sign it here."),
                                     encoding="utf-8")
-    assert any("mentions /subscribe" in p.message for p in errors(kbdir))
+    assert any("mentions /petition" in p.message for p in errors(kbdir))
     (kbdir / "one.toml").write_text(entry(en_answer=text + "Browse with /topics; see adilet.zan.kz/rus/docs."),
                                     encoding="utf-8")
     assert not any("mentions" in p.message for p in errors(kbdir))

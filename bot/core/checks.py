@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from bot.core import policy
+from bot.core.areas import load_areas
 from bot.core.conversation import Conversation
 from bot.core.knowledge import KnowledgeBase, Problem, load
 from bot.core.matcher import Matcher
@@ -52,6 +53,7 @@ def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
         return kb, problems
     problems += check_content(kb)
     problems += check_retrieval(kb, Matcher(kb))
+    problems += load_areas(directory)[1]
     return kb, problems
 
 

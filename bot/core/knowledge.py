@@ -17,6 +17,8 @@ from bot.core.language import LANGUAGES
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 CATEGORIES_FILE = "categories.toml"
+# Files in knowledge/ that are not entries: the topic groups, and the areas (bot/core/areas.py).
+NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml"}
 # Ids travel in callback data and /start deep links, so they stay short and ASCII.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 MAX_ID_LENGTH = 40
@@ -111,7 +113,7 @@ def load(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
         return kb, [Problem(str(directory), None, "knowledge directory not found")]
     _load_categories(directory / CATEGORIES_FILE, kb, problems)
     for path in sorted(directory.rglob("*.toml")):
-        if path.name == CATEGORIES_FILE:
+        if path.name in NOT_ENTRIES:
             continue
         entry = _load_entry(path, directory, kb, problems)
         if entry is None:

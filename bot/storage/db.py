@@ -50,6 +50,36 @@ def m002_feedback(db: Database) -> None:
     db["feedback"].create_index(["entry_id"])
 
 
+@migrations()
+def m003_subscriptions_roles_audit(db: Database) -> None:
+    # Where a conversation waits for typed text (an area name after /subscribe, a user id in /roles),
+    # kept here so that a restart does not forget it; the interface language the bot inferred from a
+    # resident's messages (language_chosen = 0) until they choose one with /language (1); and when a
+    # resident blocked the bot (stopped_at), so that nothing more is sent until they /start again.
+    db["users"].add_column("language_chosen", int)
+    db["users"].add_column("awaiting", str)
+    db["users"].add_column("awaiting_at", str)
+    db["users"].add_column("stopped_at", str)
+    db.execute("update users set language_chosen = 1 where language is not null")
+    # One row per resident and area. A broadcast reads "every active subscriber of these areas": the
+    # index on area_code serves it; the primary key makes subscribing twice a no-op.
+    db["subscriptions"].create({"user_key": str, "area_code": str, "created_at": str},
+                               pk=("user_key", "area_code"), not_null={"created_at"})
+    db["subscriptions"].create_index(["area_code", "user_key"])
+    # Staff roles: editor (area optional: all areas when null) and broadcaster (always with an area;
+    # acts on it and the areas under it). Admins are not stored: they come from QOGAM_ADMIN_IDS.
+    db["roles"].create({"user_key": str, "role": str, "area_code": str, "granted_at": str, "granted_by": str},
+                       not_null={"user_key", "role", "granted_at", "granted_by"})
+    db.execute("create unique index roles_unique on roles (user_key, role, ifnull(area_code, ''))")
+    # Every privileged action, append-only: the triggers refuse to change or delete a row.
+    db["audit"].create({"id": int, "at": str, "actor": str, "action": str, "target": str, "detail": str},
+                       pk="id", not_null={"at", "actor", "action"})
+    db.execute("create trigger audit_no_update before update on audit "
+               "begin select raise(abort, 'the audit log is append-only'); end")
+    db.execute("create trigger audit_no_delete before delete on audit "
+               "begin select raise(abort, 'the audit log is append-only'); end")
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
 

@@ -1,4 +1,5 @@
-"""Users' settings: the chosen interface language. Keyed by channel and channel id, never by name."""
+"""Users' settings: the interface language (chosen or inferred), where a dialogue waits for typed text.
+Keyed by channel and channel id, never by name."""
 
 from __future__ import annotations
 
@@ -12,14 +13,52 @@ def get_language(db: Database, user_key: str) -> str | None:
     return row["language"] if row else None
 
 
-def set_language(db: Database, user_key: str, channel: str, language: str) -> None:
+def set_language(db: Database, user_key: str, channel: str, language: str, *, chosen: bool = True) -> None:
+    """Save the interface language. An inferred one (chosen=False) never overrides a chosen one."""
     now = now_iso()
+    keep_chosen = "" if chosen else " where users.language_chosen is not 1"
     with db.conn:  # commits on success, rolls back on error
         db.execute(
-            "insert into users (user_key, channel, language, created_at, updated_at) values (?, ?, ?, ?, ?) "
-            "on conflict(user_key) do update set language = excluded.language, updated_at = excluded.updated_at",
-            [user_key, channel, language, now, now],
+            "insert into users (user_key, channel, language, language_chosen, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, ?) on conflict(user_key) do update set language = excluded.language, "
+            "language_chosen = excluded.language_chosen, updated_at = excluded.updated_at" + keep_chosen,
+            [user_key, channel, language, int(chosen), now, now],
         )
+
+
+def language_chosen(db: Database, user_key: str) -> bool:
+    row = next(db.query("select language_chosen from users where user_key = ?", [user_key]), None)
+    return bool(row and row["language_chosen"])
+
+
+# A prompt for typed text (an area name, a user id) goes stale after this long: a resident who comes
+# back a day later with a question means the question, not an answer to an old prompt.
+AWAITING_MINUTES = 30
+
+
+def set_awaiting(db: Database, user_key: str, channel: str, what: str | None) -> None:
+    """Remember that the next text from this user answers a prompt (`what`), or forget it (None)."""
+    now = now_iso()
+    with db.conn:
+        db.execute(
+            "insert into users (user_key, channel, awaiting, awaiting_at, created_at, updated_at) "
+            "values (?, ?, ?, ?, ?, ?) on conflict(user_key) do update set awaiting = excluded.awaiting, "
+            "awaiting_at = excluded.awaiting_at",
+            [user_key, channel, what, now if what else None, now, now],
+        )
+
+
+def awaiting(db: Database, user_key: str) -> str | None:
+    import datetime as dt
+
+    from bot.storage.clock import now
+
+    row = next(db.query("select awaiting, awaiting_at from users where user_key = ?", [user_key]), None)
+    if not row or not row["awaiting"]:
+        return None
+    if now() - dt.datetime.fromisoformat(row["awaiting_at"]) > dt.timedelta(minutes=AWAITING_MINUTES):
+        return None
+    return row["awaiting"]
 
 
 def get_user(db: Database, user_key: str) -> dict | None:
@@ -30,6 +69,6 @@ def forget(db: Database, user_key: str) -> int:
     """Delete everything stored about a user, in one transaction; return the number of rows removed."""
     removed = 0
     with db.conn:
-        for table in ("gaps", "feedback", "users"):
+        for table in ("gaps", "feedback", "subscriptions", "users"):
             removed += db.execute(f"delete from {table} where user_key = ?", [user_key]).rowcount
     return removed

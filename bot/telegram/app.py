@@ -38,6 +38,8 @@ def bot_commands(t: Translator) -> list[BotCommand]:
     descriptions = {
         "start": t.gettext("Start and choose the language"),
         "topics": t.gettext("Browse topics"),
+        "subscribe": t.gettext("Hearing announcements for your area"),
+        "subscriptions": t.gettext("The areas you follow"),
         "language": t.gettext("Change the language"),
         "help": t.gettext("How to ask a question"),
         "about": t.gettext("About this bot"),

@@ -321,7 +321,9 @@ async def test_menus_are_set_for_each_language(bot):
              if c.method == "setMyCommands"}
     assert set(menus) == {None, "kk", "ru", "en"}
     assert menus[None] == menus["kk"]
-    assert {c["command"] for c in menus["ru"]} == {"start", "topics", "language", "help", "about", "mydata", "forget"}
+    assert {c["command"] for c in menus["ru"]} == {"start", "topics", "subscribe", "subscriptions", "language", "help", "about",
+                                                "mydata", "forget"}
+    assert "roles" not in {c["command"] for c in menus["ru"]}  # privileged commands are never listed
     assert menus["ru"][1]["description"] == translator("ru").gettext("Browse topics")
     assert json.dumps(menus["kk"], ensure_ascii=False) != json.dumps(menus["en"], ensure_ascii=False)
 

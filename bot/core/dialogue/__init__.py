@@ -1,0 +1,1 @@
+"""Dialogue modules, one per audience, behind bot/core/dialogue/router.py."""

@@ -1,0 +1,116 @@
+"""What every audience's dialogue shares: the reply types, who is talking, and small helpers.
+
+A dialogue module returns Reply objects; the transports (Telegram, the terminal) show them. Button data
+is a short ASCII string (Telegram allows 64 bytes) whose prefix, before the first ":", names the
+module that owns the button; the router sends a press to that module and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlite_utils import Database
+
+from bot.core.areas import Areas
+from bot.core.knowledge import KnowledgeBase
+from bot.core.matcher import Matcher
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.storage import users
+
+# Rows of buttons per page; Telegram shows up to 100 buttons, but a phone screen about 8.
+PAGE_SIZE = 6
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    # For logs and metrics: answered / suggested / unanswered / command / error ...
+    outcome: str = "info"
+    score: float | None = None
+    lang: str = "kk"
+    entry_id: str | None = None
+    # After a button press: `replaces_pressed` puts this reply in place of the message that carried the
+    # button (paging through topics, a confirmation); `closes_pressed` only removes that message's buttons
+    # (one vote per answer). Transports that cannot edit (the terminal) simply show the reply.
+    replaces_pressed: bool = False
+    closes_pressed: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who is talking: a stable key ("tg:123") and the language their client reports, if any."""
+
+    key: str
+    channel: str
+    language_hint: str | None = None
+
+
+@dataclass
+class Context:
+    """What the dialogue modules work with: content, the matcher, the database, the areas."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    db: Database
+    areas: Areas
+
+    def language(self, person: Person) -> str:
+        """Chosen with /language, else inferred from the resident's last clear message, else the
+        client's language if we speak it, else Kazakh."""
+        return users.get_language(self.db, person.key) or client_language(person)
+
+    def t(self, person: Person) -> Translator:
+        return translator(self.language(person))
+
+
+def client_language(person: Person) -> str:
+    hint = (person.language_hint or "").split("-")[0].lower()
+    return hint if hint in LANGUAGES else "kk"
+
+
+def expired(t: Translator) -> list[Reply]:
+    return [Reply(t.gettext("This button has expired. Please ask your question again or use /topics."),
+                  (), "stale", lang=t.lang)]
+
+
+def unknown_command(t: Translator, command: str) -> list[Reply]:
+    return [Reply(t.gettext("I don't know the command /{command}. See /help.", command=command[:32]),
+                  (), "command", lang=t.lang)]
+
+
+def after_press(replies: list[Reply], **flags: bool) -> list[Reply]:
+    """Mark the first reply as replacing or closing the pressed message, unless it is an "expired" notice."""
+    if not replies or replies[0].outcome == "stale":
+        return replies
+    return [replace(replies[0], **flags), *replies[1:]]
+
+
+def page(items, number, make, nav_pattern, t: Translator, size: int = PAGE_SIZE):
+    """One page of button rows, and a row with ‹ Back / More › when there are other pages."""
+    pages = max(1, -(-len(items) // size))
+    number = min(max(number, 0), pages - 1)
+    rows = tuple((make(item),) for item in items[number * size:(number + 1) * size])
+    nav = []
+    if number > 0:
+        nav.append(Button(t.gettext("‹ Back"), nav_pattern.format(number - 1)))
+    if number < pages - 1:
+        nav.append(Button(t.gettext("More ›"), nav_pattern.format(number + 1)))
+    return rows, ((tuple(nav),) if nav else ())
+
+
+def deep_link_payload(entry_id: str) -> str:
+    """t.me/<bot>?start=<payload> allows only A-Z a-z 0-9 _ - (64 at most): dots travel as dashes.
+    The router reads them back."""
+    return entry_id.replace(".", "-")
+
+
+def deep_link_key(payload: str) -> str:
+    """The reverse of deep_link_payload."""
+    return payload.replace("-", ".")

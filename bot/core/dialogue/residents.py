@@ -1,0 +1,333 @@
+"""The residents' dialogue: questions and answers, topics, language, /about, /mydata, /forget.
+
+Buttons it owns (the prefix names the module; see base.py):
+    e:<entry>            open an entry                 l:<lang>           set the language
+    s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these"
+    v:<entry>:u|d        👍 / 👎 on an answer           r:<feedback>:w|o|u reason for a 👎
+    t:<page>             categories                    c:<category>:<page> entries of a category
+    forget               confirm deleting my data
+Ids that do not exist or belong to someone else get a polite "expired" reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.core import policy
+from bot.core.dialogue.base import (Button, Context, Person, Reply, after_press, client_language, deep_link_key,
+                                    expired, unknown_command)
+from bot.core.dialogue.base import page as button_page
+from bot.core.matcher import Query
+from bot.core.redact import redact
+from bot.core.render import answer_text, no_match_text, suggestion_text
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
+from bot.storage import feedback, gaps, subscriptions, users
+
+log = logging.getLogger(__name__)
+
+# Longer questions are cut before matching and storing: no real question is longer, and a 10,000
+# character paste should not cost the matcher or the gap log anything.
+MAX_QUESTION_CHARS = 1000
+REASON_CODES = {"w": "wrong_topic", "o": "outdated", "u": "unclear"}
+
+
+@dataclass
+class Residents:
+    ctx: Context
+
+    # The slash commands, in the order menus show them.
+    COMMANDS = ("start", "topics", "language", "help", "about", "mydata", "forget")
+    PREFIXES = ("e", "l", "s", "x", "v", "r", "t", "c", "forget")
+
+    @property
+    def kb(self):
+        return self.ctx.kb
+
+    @property
+    def matcher(self):
+        return self.ctx.matcher
+
+    @property
+    def db(self) -> Database:
+        return self.ctx.db
+
+    def language(self, person: Person) -> str:
+        return self.ctx.language(person)
+
+    def _t(self, person: Person) -> Translator:
+        return self.ctx.t(person)
+
+    # ---- commands -------------------------------------------------------------------------------
+    def start(self, person: Person, payload: str = "") -> list[Reply]:
+        """Greeting; `payload` is a deep link (t.me/bot?start=...) to a topic or a category."""
+        payload = payload.strip()
+        if payload:
+            opened = self._open_deep_link(person, payload)
+            if opened:
+                return opened
+        subscriptions.resume(self.db, person.key)  # back after blocking the bot: their subscriptions work again
+        t = self._t(person)
+        saved = users.language_chosen(self.db, person.key)
+        text = "\n".join([
+            t.gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."),
+            t.gettext("Ask me in Kazakh, Russian or English: who elects the village akim, what the maslikhat decides, how to file an appeal to the akimat and how long it may take."),
+            t.gettext("Every answer comes with its legal basis. Browse all topics with /topics."),
+        ])
+        buttons = () if saved else (self._language_row(),)
+        if not saved:
+            text += "\n\n" + t.gettext("Choose your language:")
+        return [Reply(text, buttons, "command", lang=t.lang)]
+
+    def help(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        text = "\n".join([
+            t.gettext("Just write your question, for example: \"Who approves the village budget?\""),
+            "",
+            t.gettext("/topics — browse topics"),
+            t.gettext("/subscribe — announcements of public hearings in your area"),
+            t.gettext("/subscriptions — the areas you follow"),
+            t.gettext("/language — change the language"),
+            t.gettext("/about — about this bot"),
+            t.gettext("/mydata — what is stored about you"),
+            t.gettext("/forget — delete what is stored about you"),
+            t.gettext("/help — this help"),
+        ])
+        return [Reply(text, (), "command", lang=t.lang)]
+
+    def choose_language(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(t.gettext("Choose your language:"), (self._language_row(),), "command", lang=t.lang)]
+
+    def about(self, person: Person) -> list[Reply]:
+        return self._entry_reply(person, "bot.about", outcome="command") if "bot.about" in self.kb.entries else []
+
+    def topics(self, person: Person, page: int = 0) -> list[Reply]:
+        t = self._t(person)
+        categories = list(self.kb.categories.values())
+        used = [c for c in categories if self.kb.in_category(c.id)]
+        rows, nav = button_page(used, page, lambda c: Button(c.names[t.lang], f"c:{c.id}:0"), "t:{}", t)
+        return [Reply(t.gettext("Choose a topic:"), (*rows, *nav), "command", lang=t.lang)]
+
+    def category(self, person: Person, category_id: str, page: int = 0) -> list[Reply]:
+        t = self._t(person)
+        category = self.kb.categories.get(category_id)
+        entries = self.kb.in_category(category_id)
+        if not category or not entries:
+            return expired(t)
+        rows, nav = button_page(
+            entries, page, lambda e: Button(e.texts[t.lang].title, f"e:{e.id}"), f"c:{category_id}:{{}}", t
+        )
+        back = (Button(t.gettext("« All topics"), "t:0"),)
+        return [Reply(category.names[t.lang], (*rows, *nav, back), "command", lang=t.lang)]
+
+    def my_data(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        user = users.get_user(self.db, person.key)
+        questions = gaps.for_user(self.db, person.key)
+        votes = feedback.for_user(self.db, person.key)
+        lines = [t.gettext("This is everything stored about you:")]
+        lines.append(
+            t.gettext("Language: {language}", language=LANGUAGE_NAMES[user["language"]])
+            if user else t.gettext("Language: not chosen")
+        )
+        lines.append(t.ngettext("{n} question the bot could not answer (without your name):",
+                                "{n} questions the bot could not answer (without your name):", len(questions)))
+        lines.extend(f"• {g.question}" for g in questions[-10:])
+        lines.append(t.ngettext("{n} rating of an answer", "{n} ratings of answers", len(votes)))
+        followed = subscriptions.of_user(self.db, person.key)
+        lines.append(t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)))
+        lines.extend(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)
+        lines.append(t.gettext("Delete all of it with /forget."))
+        return [Reply("\n".join(lines), (), "command", lang=t.lang)]
+
+    def forget(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(
+            t.gettext("Delete your language choice, your unanswered questions, your ratings and your "
+                      "subscriptions? This cannot be undone."),
+            ((Button(t.gettext("Yes, delete"), "forget"),),), "command", lang=t.lang,
+        )]
+
+    def command(self, person: Person, name: str, argument: str = "") -> list[Reply]:
+        """Dispatch one of this module's slash commands by name (without the slash)."""
+        handlers = {
+            "start": lambda: self.start(person, argument),
+            "help": lambda: self.help(person),
+            "topics": lambda: self.topics(person),
+            "language": lambda: self.choose_language(person),
+            "about": lambda: self.about(person),
+            "mydata": lambda: self.my_data(person),
+            "forget": lambda: self.forget(person),
+        }
+        handler = handlers.get(name)
+        return handler() if handler else unknown_command(self._t(person), name)
+
+    # ---- questions ------------------------------------------------------------------------------
+    def ask(self, person: Person, text: str) -> list[Reply]:
+        text = (text or "")[:MAX_QUESTION_CHARS]
+        saved = self.language(person)
+        result = self.matcher.match(text, hint=saved)
+        query, candidates = result.query, result.candidates
+        if not query.words:
+            t = translator(saved)
+            return [Reply(t.gettext("Please write your question in words, for example: \"What does the maslikhat do?\""),
+                          (), "empty", lang=saved)]
+        lang = _reply_language(query, saved)
+        if query.detection.confident and lang != saved and not users.language_chosen(self.db, person.key):
+            # No choice made: the interface follows the language the resident clearly writes in.
+            users.set_language(self.db, person.key, person.channel, lang, chosen=False)
+        t = translator(lang)
+        decision = policy.decide(result)
+        top = [(c.entry_id, c.score) for c in candidates[:policy.MAX_SUGGESTIONS]]
+        if isinstance(decision, policy.Answer):
+            return self._entry_reply(person, decision.entry_id, lang=lang, score=decision.score)
+        if isinstance(decision, policy.Suggest):
+            gap_id = gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
+                                 question=redact(query.text), status=gaps.SUGGESTED, candidates=top)
+            rows = tuple(
+                (Button(self.kb.entries[eid].texts[lang].title, f"s:{gap_id}:{eid}"),) for eid in decision.entry_ids
+            )
+            rows += ((Button(t.gettext("None of these"), f"x:{gap_id}"),),)
+            return [Reply(suggestion_text(decision.entry_ids, self.kb, t), rows, "suggested", decision.score, lang)]
+        gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
+                    question=redact(query.text), status=gaps.UNANSWERED, candidates=top)
+        return [Reply(no_match_text(t, logged=True), (), "unanswered", decision.score, lang)]
+
+    def shareable(self, person: Person, text: str, limit: int = 5) -> list[Reply]:
+        """Entries worth offering for a half-typed question (Telegram's inline mode), best first.
+
+        Nothing is logged: inline queries arrive as the resident types, letter by letter.
+        """
+        text = (text or "")[:MAX_QUESTION_CHARS]
+        saved = self.language(person)
+        result = self.matcher.match(text, hint=saved)
+        if not result.query.words:
+            return []
+        lang = _reply_language(result.query, saved)
+        _, entry_id, suggestions = policy.describe(policy.decide(result))
+        ids = [entry_id] if entry_id else list(suggestions)
+        # After the policy's picks, other candidates that clear the suggestion floor, for a longer list.
+        ids += [c.entry_id for c in result.candidates if c.score >= policy.SUGGEST_MIN and c.entry_id not in ids]
+        scores = {c.entry_id: c.score for c in result.candidates}
+        return [r for eid in ids[:limit] for r in self._entry_reply(person, eid, lang=lang, score=scores.get(eid))]
+
+    def not_text(self, person: Person) -> list[Reply]:
+        """Stickers, photos, voice, locations: say what the bot understands."""
+        t = self._t(person)
+        return [Reply(t.gettext("I can only read text. Please write your question in words, or browse /topics."),
+                      (), "not_text", lang=t.lang)]
+
+    def slow_down(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        return [Reply(t.gettext("You are sending messages very quickly. Please wait a few seconds, then ask again."),
+                      (), "throttled", lang=t.lang)]
+
+    def apology(self, person: Person) -> list[Reply]:
+        """After an internal error, which may be the database's: fall back to the client's language."""
+        try:
+            t = self._t(person)
+        except Exception:  # noqa: BLE001 - the apology itself must not fail
+            t = translator(client_language(person))
+        return [Reply(t.gettext("Sorry, something went wrong on my side. Please try again in a minute."),
+                      (), "error", lang=t.lang)]
+
+    # ---- buttons --------------------------------------------------------------------------------
+    def press(self, person: Person, data: str) -> list[Reply]:
+        """Handle pressed button data. Never raises on forged or stale data."""
+        t = self._t(person)
+        try:
+            kind, _, rest = (data or "").partition(":")
+            args = rest.split(":") if rest else []
+            if kind == "e" and len(args) == 1:
+                return self._entry_reply(person, args[0])
+            if kind == "l" and len(args) == 1 and args[0] in LANGUAGES:
+                users.set_language(self.db, person.key, person.channel, args[0], chosen=True)
+                nt = translator(args[0])
+                return [Reply(nt.gettext("Language saved: {language}. Ask your question.",
+                                         language=LANGUAGE_NAMES[args[0]]), (), "command", lang=nt.lang,
+                              closes_pressed=True)]
+            if kind == "s" and len(args) == 2:
+                return self._pick_suggestion(person, int(args[0]), args[1], t)
+            if kind == "x" and len(args) == 1:
+                return after_press(self._reject_suggestions(person, int(args[0]), t), closes_pressed=True)
+            if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0] in self.kb.entries:
+                return after_press(self._vote(person, args[0], args[1] == "u", t), closes_pressed=True)
+            if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
+                if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
+                    return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback",
+                                  lang=t.lang, replaces_pressed=True)]
+                return expired(t)
+            if kind == "t" and len(args) == 1:
+                return after_press(self.topics(person, int(args[0])), replaces_pressed=True)
+            if kind == "c" and len(args) == 2:
+                return after_press(self.category(person, args[0], int(args[1])), replaces_pressed=True)
+            if kind == "forget" and not args:
+                return after_press(self._forget_confirmed(person), replaces_pressed=True)
+        except (ValueError, OverflowError):  # a forged number: not an id of ours
+            pass
+        log.info("stale or forged button data from %s: %r", person.channel, (data or "")[:64])
+        return expired(t)
+
+    def _pick_suggestion(self, person: Person, gap_id: int, entry_id: str, t: Translator) -> list[Reply]:
+        found = gaps.get(self.db, gap_id)
+        if not found or found[1] != person.key or entry_id not in self.kb.entries:
+            return expired(t)
+        gap, _ = found
+        gaps.set_status(self.db, gap_id, gaps.RESOLVED, entry_id)
+        return self._entry_reply(person, entry_id, lang=gap.lang)
+
+    def _reject_suggestions(self, person: Person, gap_id: int, t: Translator) -> list[Reply]:
+        found = gaps.get(self.db, gap_id)
+        if not found or found[1] != person.key:
+            return expired(t)
+        gaps.set_status(self.db, gap_id, gaps.REJECTED)
+        lt = translator(found[0].lang)
+        return [Reply(no_match_text(lt, logged=True), (), "unanswered", lang=lt.lang)]
+
+    def _vote(self, person: Person, entry_id: str, up: bool, t: Translator) -> list[Reply]:
+        feedback_id = feedback.record_vote(self.db, user_key=person.key, entry_id=entry_id, lang=t.lang,
+                                           vote=1 if up else -1)
+        if up:
+            return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang)]
+        reasons = (
+            (Button(t.gettext("Wrong topic"), f"r:{feedback_id}:w"),),
+            (Button(t.gettext("Outdated"), f"r:{feedback_id}:o"),),
+            (Button(t.gettext("Unclear"), f"r:{feedback_id}:u"),),
+        )
+        return [Reply(t.gettext("What was wrong with the answer?"), reasons, "feedback", lang=t.lang)]
+
+    def _forget_confirmed(self, person: Person) -> list[Reply]:
+        t = self._t(person)
+        removed = users.forget(self.db, person.key)
+        log.info("deleted data of a %s user (%d rows)", person.channel, removed)
+        return [Reply(t.gettext("Done: everything stored about you has been deleted."), (), "command", lang=t.lang)]
+
+    # ---- helpers --------------------------------------------------------------------------------
+    def _entry_reply(self, person: Person, entry_id: str, *, lang: str | None = None, score: float | None = None,
+                     outcome: str = "answered") -> list[Reply]:
+        t = translator(lang) if lang else self._t(person)
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return expired(t)
+        votes = ((Button("👍", f"v:{entry.id}:u"), Button("👎", f"v:{entry.id}:d")),)
+        return [Reply(answer_text(entry, t), votes, outcome, score, t.lang, entry_id=entry.id)]
+
+    def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
+        # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".
+        key = deep_link_key(payload)
+        if key in self.kb.entries:
+            return self._entry_reply(person, key)
+        if payload in self.kb.categories:
+            return self.category(person, payload)
+        return None
+
+    def _language_row(self) -> tuple[Button, ...]:
+        return tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES)
+
+
+def _reply_language(query: Query, saved: str) -> str:
+    """The question's own language wins when it is clear; otherwise the resident's saved language."""
+    return query.detection.lang if query.detection.confident else saved

@@ -1,0 +1,137 @@
+"""One small router in front of the audiences' dialogue modules.
+
+Commands go to the module that lists them, pressed buttons to the module that owns their prefix, typed
+text to the module whose prompt is waiting for it (an area name, a user id), and everything else to the
+residents' questions. A privileged module answers only the people it is `available` to: for anyone
+else its commands are unknown and its buttons expired, so nobody learns what exists. Telegram and the
+terminal chat both talk to this class, so they stay at parity.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlite_utils import Database
+
+from bot.core.areas import Areas, load_areas_or_fail
+from bot.core.dialogue.admins import Admins
+from bot.core.dialogue.base import Context, Person, Reply, expired, unknown_command
+from bot.core.dialogue.residents import MAX_QUESTION_CHARS, Residents
+from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
+from bot.core.knowledge import KnowledgeBase
+from bot.core.matcher import Matcher
+from bot.storage import subscriptions, users
+
+log = logging.getLogger(__name__)
+
+# A typed text of up to this many words, while /subscribe waits for a name, is a name even when no
+# area matches it ("Акмешит" gets "not found"); a longer one is a question after all.
+AREA_NAME_MAX_WORDS = 4
+
+
+class Conversation:
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None):
+        self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail())
+        self.residents = Residents(self.ctx)
+        self.subscriptions = Subscriptions(self.ctx)
+        self.admins = Admins(self.ctx)
+        self.modules = (self.residents, self.subscriptions, self.admins)
+        self._by_command = {name: m for m in self.modules for name in m.COMMANDS}
+        self._by_prefix = {prefix: m for m in self.modules for prefix in m.PREFIXES}
+
+    # The public commands, in the order menus show them; privileged ones are never listed.
+    COMMANDS = ("start", "topics", "subscribe", "subscriptions", "language", "help", "about", "mydata", "forget")
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.ctx.kb
+
+    @property
+    def db(self) -> Database:
+        return self.ctx.db
+
+    @property
+    def areas(self) -> Areas:
+        return self.ctx.areas
+
+    def language(self, person: Person) -> str:
+        return self.ctx.language(person)
+
+    def _allowed(self, module, person: Person) -> bool:
+        return getattr(module, "available", lambda _: True)(person)
+
+    # ---- commands ---------------------------------------------------------------------------------
+    def command(self, person: Person, name: str, argument: str = "") -> list[Reply]:
+        """Dispatch a slash command by name (without the slash)."""
+        name = name.lower().split("@")[0]
+        if name == "start":
+            return self.start(person, argument)
+        module = self._by_command.get(name)
+        if module is None or not self._allowed(module, person):
+            return unknown_command(self.ctx.t(person), name)
+        if users.awaiting(self.db, person.key):
+            users.set_awaiting(self.db, person.key, person.channel, None)  # a new command ends a prompt
+        return module.command(person, name, argument)
+
+    def start(self, person: Person, payload: str = "") -> list[Reply]:
+        """Greeting; `payload` is a deep link (t.me/bot?start=...) to a topic, a category or an area."""
+        payload = payload.strip()
+        if payload.startswith(DEEP_LINK_PREFIX):
+            self.residents.start(person)  # resumes a resident who had blocked the bot
+            return self.subscriptions.offer(person, payload)
+        return self.residents.start(person, payload)
+
+    # ---- text -------------------------------------------------------------------------------------
+    def ask(self, person: Person, text: str) -> list[Reply]:
+        text = (text or "")[:MAX_QUESTION_CHARS]
+        waiting = users.awaiting(self.db, person.key) if text.strip() else None
+        if waiting:
+            what = waiting.partition(":")[0]
+            module = next((m for m in self.modules if what in getattr(m, "AWAITS", ())), None)
+            if module is self.subscriptions:
+                if self.areas.find(text) or len(text.split()) <= AREA_NAME_MAX_WORDS:
+                    return self.subscriptions.typed(person, text)
+                users.set_awaiting(self.db, person.key, person.channel, None)
+            elif module is not None and self._allowed(module, person):
+                return module.typed(person, text, waiting)
+        return self.residents.ask(person, text)
+
+    # The residents' commands by name, for callers that show one screen directly (tests, transports).
+    def help(self, person: Person) -> list[Reply]:
+        return self.residents.help(person)
+
+    def topics(self, person: Person, page: int = 0) -> list[Reply]:
+        return self.residents.topics(person, page)
+
+    def category(self, person: Person, category_id: str, page: int = 0) -> list[Reply]:
+        return self.residents.category(person, category_id, page)
+
+    def forget(self, person: Person) -> list[Reply]:
+        return self.residents.forget(person)
+
+    def shareable(self, person: Person, text: str, limit: int = 5) -> list[Reply]:
+        return self.residents.shareable(person, text, limit)
+
+    def not_text(self, person: Person) -> list[Reply]:
+        return self.residents.not_text(person)
+
+    def slow_down(self, person: Person) -> list[Reply]:
+        return self.residents.slow_down(person)
+
+    def apology(self, person: Person) -> list[Reply]:
+        return self.residents.apology(person)
+
+    # ---- buttons ----------------------------------------------------------------------------------
+    def press(self, person: Person, data: str) -> list[Reply]:
+        """Handle pressed button data. Never raises on forged or stale data."""
+        data = data or ""
+        module = self._by_prefix.get(data.partition(":")[0])
+        if module is None or not self._allowed(module, person):
+            log.info("stale or forged button data from %s: %r", person.channel, data[:64])
+            return expired(self.ctx.t(person))
+        return module.press(person, data)
+
+    # ---- for the transports -----------------------------------------------------------------------
+    def stopped(self, person: Person) -> None:
+        """The resident blocked the bot (or Telegram answered 403): send them nothing more."""
+        subscriptions.mark_stopped(self.db, person.key)

@@ -1,0 +1,75 @@
+"""Who may do what. Every transport asks here, never decides itself.
+
+- Admins are the Telegram user ids in QOGAM_ADMIN_IDS (comma-separated). They grant and revoke roles.
+- An editor works on the knowledge base and the gaps; the role may carry an area, or none (all areas).
+- A broadcaster announces hearings; the role always carries an area, and the broadcaster acts on that
+  area and the areas under it, nowhere else.
+A person without the role never learns that a privileged command exists: the dialogue treats it as an
+unknown command, and a forged button for it as an expired one.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlite_utils import Database
+
+from bot.core.areas import Areas
+from bot.storage import roles as stored
+
+EDITOR, BROADCASTER = "editor", "broadcaster"
+ROLES = (EDITOR, BROADCASTER)
+ADMIN_IDS_ENV = "QOGAM_ADMIN_IDS"
+
+
+class RoleError(ValueError):
+    """A grant or revoke that cannot be done, with a message for the person who asked."""
+
+
+def admin_keys(environ: dict | None = None) -> set[str]:
+    raw = (environ if environ is not None else os.environ).get(ADMIN_IDS_ENV, "")
+    return {f"tg:{part.strip()}" for part in raw.split(",") if part.strip().isdigit()}
+
+
+def is_admin(user_key: str) -> bool:
+    return user_key in admin_keys()
+
+
+def has_role(db: Database, areas: Areas, user_key: str, role: str, area_code: str | None = None) -> bool:
+    """Does the user hold `role`, for `area_code` when one is given (a role's area covers the areas
+    under it; an editor role without an area covers all)?"""
+    for held in stored.of_user(db, user_key):
+        if held["role"] != role:
+            continue
+        if area_code is None or held["area_code"] is None or areas.within(area_code, held["area_code"]):
+            return True
+    return False
+
+
+def parse_user(text: str) -> str:
+    """USER on the command line and in /roles: "tg:<id>" or just the digits of a Telegram user id."""
+    text = text.strip()
+    digits = text[3:] if text.startswith("tg:") else text
+    if not digits.isdigit() or len(digits) > 20:
+        raise RoleError("a user is tg:<Telegram user id>, for example tg:123456789")
+    return f"tg:{int(digits)}"
+
+
+def check_grant(areas: Areas, role: str, area_code: str | None) -> None:
+    if role not in ROLES:
+        raise RoleError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if area_code is not None and area_code not in areas:
+        raise RoleError(f"unknown area {area_code!r}; see `qogam areas`")
+    if role == BROADCASTER and area_code is None:
+        raise RoleError("a broadcaster's role needs an area (--area CODE)")
+
+
+def grant(db: Database, areas: Areas, user_key: str, role: str, area_code: str | None, by: str) -> bool:
+    check_grant(areas, role, area_code)
+    return stored.grant(db, user_key, role, area_code, by)
+
+
+def revoke(db: Database, user_key: str, role: str, area_code: str | None, by: str) -> bool:
+    if role not in ROLES:
+        raise RoleError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    return stored.revoke(db, user_key, role, area_code, by)
