@@ -1,4 +1,5 @@
-"""The `qogam` command line: run (Telegram), chat, ask, eval, kb check|dump, gaps.
+"""The `qogam` command line: run (Telegram), chat, ask, eval, kb check|dump, gaps, areas, subscribers,
+roles, audit, qr.
 
 Heavy imports stay inside the commands so that `qogam ask` starts fast.
 """
@@ -265,3 +266,207 @@ def _format_summary(s: dict) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# ---- areas, subscriptions, roles, audit, QR codes -----------------------------------------------------------
+def _load_areas():
+    from bot.core.areas import load_areas_or_fail
+    from bot.core.knowledge import KnowledgeError
+
+    try:
+        return load_areas_or_fail()
+    except KnowledgeError as exc:
+        raise click.ClickException(f"knowledge/areas.toml has errors (run `qogam kb check`):\n{exc}") from exc
+
+
+def _area_code(areas, code: str) -> str:
+    if code not in areas:
+        raise click.ClickException(f"unknown area {code!r}; `qogam areas` lists the codes")
+    return code
+
+
+@main.command("areas")
+@click.option("--json", "as_json", is_flag=True, help='Print {"areas": [{"code", "parent", "kind", "iso", "names"}]}.')
+def areas_command(as_json: bool) -> None:
+    """List the areas residents can follow (knowledge/areas.toml), as a tree."""
+    areas = _load_areas()
+    if as_json:
+        rows = [{"code": a.code, "parent": a.parent, "kind": a.kind, "iso": a.iso, "names": a.names}
+                for a in areas.by_code.values()]
+        click.echo(json.dumps({"areas": rows}, ensure_ascii=False, indent=2))
+        return
+
+    def show(code: str, depth: int) -> None:
+        area = areas.get(code)
+        iso = f"  {area.iso}" if area.iso else ""
+        click.echo(f"{'  ' * depth}{area.code}  {area.names['en']} / {area.names['kk']}  ({area.kind}){iso}")
+        for child in areas.children(code, "en"):
+            show(child.code, depth + 1)
+
+    for root in areas.children(None):
+        show(root.code, 0)
+
+
+@main.command()
+@click.argument("code")
+@click.option("--tree", is_flag=True, help="Count the subscribers of the areas under CODE too (each person once).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"area", "active", "stopped"}.')
+def subscribers(code: str, tree: bool, as_json: bool) -> None:
+    """How many residents follow area CODE: active ones, and stopped ones (they blocked the bot)."""
+    from bot.storage import subscriptions
+    from bot.storage.db import open_db
+
+    areas = _load_areas()
+    code = _area_code(areas, code)
+    counts = subscriptions.count(open_db(), areas.descendants(code) if tree else [code])
+    if as_json:
+        click.echo(json.dumps({"area": code, **counts}))
+    else:
+        click.echo(f"{code}{' and the areas under it' if tree else ''}: {counts['active']} active, "
+                   f"{counts['stopped']} stopped")
+
+
+@main.group()
+def roles() -> None:
+    """Grant, revoke and list staff roles (editor, broadcaster). USER is tg:<Telegram user id>."""
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+def _role_change(action, user: str, role: str, area: str | None) -> None:
+    from bot.core import roles as core_roles
+    from bot.storage.db import open_db
+
+    areas = _load_areas()
+    try:
+        key = core_roles.parse_user(user)
+        if area is not None:
+            _area_code(areas, area)
+        changed = action(open_db(), areas, key, role, area)
+    except core_roles.RoleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return key, changed
+
+
+@roles.command("grant")
+@click.argument("user")
+@click.argument("role", type=click.Choice(["editor", "broadcaster"]))
+@click.option("--area", metavar="CODE", help="The area the role covers, with the areas under it "
+                                             "(required for broadcaster; none = all areas for an editor).")
+def roles_grant(user: str, role: str, area: str | None) -> None:
+    """Give USER a ROLE (audited)."""
+    from bot.core import roles as core_roles
+
+    key, changed = _role_change(lambda db, areas, k, r, a: core_roles.grant(db, areas, k, r, a, by=_actor()),
+                                user, role, area)
+    click.echo(f"granted: {key} {role} {area or 'all areas'}" if changed else f"{key} already has {role} {area or ''}")
+
+
+@roles.command("revoke")
+@click.argument("user")
+@click.argument("role", type=click.Choice(["editor", "broadcaster"]))
+@click.option("--area", metavar="CODE", help="The area of the role to revoke (as it was granted).")
+def roles_revoke(user: str, role: str, area: str | None) -> None:
+    """Take ROLE away from USER (audited)."""
+    from bot.core import roles as core_roles
+
+    key, changed = _role_change(lambda db, areas, k, r, a: core_roles.revoke(db, k, r, a, by=_actor()),
+                                user, role, area)
+    if not changed:
+        raise click.ClickException(f"{key} has no {role} role{' for ' + area if area else ''}")
+    click.echo(f"revoked: {key} {role} {area or ''}".rstrip())
+
+
+@roles.command("list")
+@click.option("--json", "as_json", is_flag=True, help='Print [{"user", "role", "area", "granted_at", "granted_by"}].')
+def roles_list(as_json: bool) -> None:
+    """Everyone who holds a role. Admins come from QOGAM_ADMIN_IDS and are not listed."""
+    from bot.storage import roles as stored
+    from bot.storage.db import open_db
+
+    rows = stored.all_roles(open_db())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        click.echo(f"{r['user']}\t{r['role']}\t{r['area'] or 'all areas'}\t{r['granted_at']}\t{r['granted_by']}")
+    if not rows:
+        click.echo("nobody holds a role")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, newest first.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000000), help="How many entries.")
+def audit(as_json: bool, limit: int) -> None:
+    """The append-only log of privileged actions: grants, revokes and later staff actions."""
+    from bot.storage import audit as audit_log
+    from bot.storage.db import open_db
+
+    rows = audit_log.entries(open_db(), limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        detail = " ".join(f"{k}={v}" for k, v in r["detail"].items())
+        click.echo(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['target'] or '-'}\t{detail}")
+
+
+@main.group()
+def qr() -> None:
+    """Write a PNG QR code of a deep link, for posters and leaflets."""
+
+
+def _bot_username(bot: str | None) -> str:
+    import os
+
+    name = (bot or os.environ.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@").strip()
+    if not name:
+        raise click.ClickException("name the bot: --bot USERNAME or TELEGRAM_BOT_USERNAME (as @BotFather shows it)")
+    return name
+
+
+def _write_qr(link: str, out: Path) -> None:
+    import segno
+
+    # Error correction "Q" survives a quarter of the code smudged or covered, as posters often are;
+    # scale 10 gives about 4 cm at 300 dpi for a link of this length, readable from a metre away.
+    segno.make(link, error="q", micro=False).save(str(out), kind="png", scale=10, border=4)
+    click.echo(f"{out}: {link}")
+
+
+_BOT_OPTION = click.option("--bot", metavar="USERNAME", help="The bot's username (default: TELEGRAM_BOT_USERNAME).")
+_OUT_OPTION = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                           help="The PNG file to write.")
+
+
+@qr.command("sub")
+@click.argument("code")
+@_OUT_OPTION
+@_BOT_OPTION
+def qr_sub(code: str, out: Path, bot: str | None) -> None:
+    """QR code of t.me/<bot>?start=sub-<code>: scanning it offers that area's subscription."""
+    from bot.core.dialogue.base import deep_link_payload
+    from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX
+
+    code = _area_code(_load_areas(), code)
+    _write_qr(f"https://t.me/{_bot_username(bot)}?start={DEEP_LINK_PREFIX}{deep_link_payload(code)}", out)
+
+
+@qr.command("entry")
+@click.argument("entry_id")
+@_OUT_OPTION
+@_BOT_OPTION
+def qr_entry(entry_id: str, out: Path, bot: str | None) -> None:
+    """QR code of t.me/<bot>?start=<entry>: scanning it opens that answer."""
+    from bot.core.dialogue.base import deep_link_payload
+
+    if entry_id not in _load_kb().entries:
+        raise click.ClickException(f"unknown entry {entry_id!r}; `qogam kb dump` lists them")
+    _write_qr(f"https://t.me/{_bot_username(bot)}?start={deep_link_payload(entry_id)}", out)

@@ -117,3 +117,62 @@ def test_every_command_has_help_and_is_documented_in_the_readme():
         result = CliRunner().invoke(main, [*path, "--help"])
         assert result.exit_code == 0 and command.help, path
         assert f"qogam {' '.join(path)}" in text, f"README does not mention `qogam {' '.join(path)}`"
+
+
+def test_areas_json_contract():
+    out = qogam("areas", "--json")
+    rows = json.loads(out.stdout)["areas"]
+    assert all(set(r) == {"code", "parent", "kind", "iso", "names"} for r in rows)
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["kz"]["parent"] is None and by_code["akt.khromtau"]["iso"] is None
+    assert by_code["akt"] == {"code": "akt", "parent": "kz", "kind": "region", "iso": "KZ-15",
+                              "names": {"kk": "Ақтөбе облысы", "ru": "Актюбинская область", "en": "Aktobe Region"}}
+
+
+def test_subscribers_counts_active_and_stopped_with_and_without_the_tree(env):
+    from bot.storage import subscriptions
+    from bot.storage.db import open_db
+
+    db = open_db()
+    for n, code in enumerate(["akt", "akt.khromtau", "akt.khromtau", "ast"]):
+        subscriptions.subscribe(db, f"tg:{n}", "telegram", code)
+    subscriptions.mark_stopped(db, "tg:2")
+    flat = json.loads(qogam("subscribers", "akt", "--json", env=env).stdout)
+    tree = json.loads(qogam("subscribers", "akt", "--tree", "--json", env=env).stdout)
+    assert flat == {"area": "akt", "active": 1, "stopped": 0}
+    assert tree == {"area": "akt", "active": 2, "stopped": 1}
+    assert qogam("subscribers", "atlantis", env=env).returncode != 0
+
+
+def test_roles_grant_revoke_list_and_audit(env):
+    assert qogam("roles", "grant", "tg:42", "broadcaster", "--area", "akt", env=env).returncode == 0
+    assert qogam("roles", "grant", "43", "editor", env=env).returncode == 0
+    refused = qogam("roles", "grant", "tg:44", "broadcaster", env=env)
+    assert refused.returncode != 0 and "needs an area" in refused.stderr
+    assert qogam("roles", "grant", "tg:44", "broadcaster", "--area", "atlantis", env=env).returncode != 0
+    rows = json.loads(qogam("roles", "list", "--json", env=env).stdout)
+    assert [(r["user"], r["role"], r["area"]) for r in rows] == [("tg:42", "broadcaster", "akt"), ("tg:43", "editor", None)]
+    assert all(set(r) == {"user", "role", "area", "granted_at", "granted_by"} for r in rows)
+    assert qogam("roles", "revoke", "tg:42", "broadcaster", "--area", "akt", env=env).returncode == 0
+    assert qogam("roles", "revoke", "tg:42", "broadcaster", "--area", "akt", env=env).returncode != 0
+    log = json.loads(qogam("audit", "--json", env=env).stdout)
+    assert [e["action"] for e in log] == ["role.revoke", "role.grant", "role.grant"]
+
+
+@pytest.mark.parametrize("args, link", [
+    (["sub", "akt.khromtau"], "https://t.me/QogamTestBot?start=sub-akt-khromtau"),
+    (["entry", "petitions"], "https://t.me/QogamTestBot?start=petitions"),
+])
+def test_qr_codes_decode_to_the_deep_link(env, tmp_path, args, link):
+    import zxingcpp
+    from PIL import Image
+
+    out = tmp_path / "code.png"
+    result = qogam("qr", *args, "--out", str(out), "--bot", "QogamTestBot", env=env)
+    assert result.returncode == 0, result.stderr
+    assert [code.text for code in zxingcpp.read_barcodes(Image.open(out))] == [link]
+
+
+def test_qr_refuses_an_unknown_area(env, tmp_path):
+    result = qogam("qr", "sub", "atlantis", "--out", str(tmp_path / "x.png"), "--bot", "b", env=env)
+    assert result.returncode != 0 and "unknown area" in result.stderr

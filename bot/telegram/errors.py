@@ -20,7 +20,11 @@ def error_handler(conversation: Conversation):
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else "-"
         if isinstance(error, Forbidden):
-            # 403: the resident blocked the bot or deleted their account. Nothing to apologise to.
+            # 403: the resident blocked the bot or deleted their account. Nothing to apologise to, and
+            # nothing more to send them (subscriptions included) until they /start again.
+            user = update.effective_user if isinstance(update, Update) else None
+            if user is not None and update.effective_chat and update.effective_chat.id == user.id:
+                conversation.stopped(person_of(user))
             log.info("update=%s outcome=forbidden detail=%s", update_id, error.message)
             return
         if not isinstance(update, Update):

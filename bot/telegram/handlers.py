@@ -11,6 +11,7 @@ import logging
 import time
 
 from telegram import (
+    ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -191,10 +192,15 @@ class Handlers:
 
     # ---- the rest -------------------------------------------------------------------------------
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The bot was blocked, unblocked, added to or removed from a group. Nothing is stored yet."""
+        """The bot was blocked, unblocked, added to or removed from a group. A resident who blocks the
+        bot in their private chat is marked stopped: nothing, broadcasts included, is sent to them
+        until they press Start again (/start resumes their subscriptions)."""
         started = time.perf_counter()
         change = update.my_chat_member
-        _log_update(update, "membership", [], started, outcome=f"{change.chat.type}:{change.new_chat_member.status}")
+        status = change.new_chat_member.status
+        if change.chat.type == ChatType.PRIVATE and status == ChatMember.BANNED and change.from_user:
+            self.conversation.stopped(person_of(change.from_user))
+        _log_update(update, "membership", [], started, outcome=f"{change.chat.type}:{status}")
 
     async def on_ignored(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Edited messages, group chatter, channel posts, polls ...: silence, but still one log line."""

@@ -131,7 +131,7 @@ class Residents:
         lines = [t.gettext("This is everything stored about you:")]
         lines.append(
             t.gettext("Language: {language}", language=LANGUAGE_NAMES[user["language"]])
-            if user else t.gettext("Language: not chosen")
+            if user and user["language"] else t.gettext("Language: not chosen")
         )
         lines.append(t.ngettext("{n} question the bot could not answer (without your name):",
                                 "{n} questions the bot could not answer (without your name):", len(questions)))

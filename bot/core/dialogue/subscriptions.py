@@ -26,8 +26,9 @@ DEEP_LINK_PREFIX = "sub-"
 AWAITING_AREA = "area"
 # Typed names that fit several areas ("Абай": a region and three districts) offer this many at most.
 MAX_MATCHES = 6
-# Regions and cities come 10 to a page, two to a row: 20 of them fit on two pages.
-TOP_PAGE_SIZE = 10
+# Areas come two to a row, 14 to a page (7 rows and the navigation fit a phone screen): most regions'
+# districts fit on one page, and the 20 regions and cities on two.
+AREA_PAGE_SIZE = 14
 
 
 @dataclass
@@ -61,12 +62,13 @@ class Subscriptions:
             return expired(t)
         if area.kind == "country":
             items = areas.top(t.lang)
-            rows, nav = page(items, number, lambda a: self._pick_button(a, t), f"a:{code}:{{}}", t, TOP_PAGE_SIZE)
+            rows, nav = page(items, number, lambda a: self._pick_button(a, t), f"a:{code}:{{}}", t, AREA_PAGE_SIZE)
             rows = _two_per_row(rows)
             text = t.gettext("Which area should I tell you about? Choose your region or city, or type its name.")
             return [Reply(text, (*rows, *nav), "command", lang=t.lang)]
         children = areas.children(code, t.lang)
-        rows, nav = page(children, number, lambda a: self._pick_button(a, t), f"a:{code}:{{}}", t)
+        rows, nav = page(children, number, lambda a: self._pick_button(a, t), f"a:{code}:{{}}", t, AREA_PAGE_SIZE)
+        rows = _two_per_row(rows)
         whole = (Button(t.gettext("All of {area}", area=area.name(t.lang)), f"sb:{code}"),)
         back = (Button(t.gettext("« All regions"), "a:kz:0"),)
         text = t.gettext("{area}: choose a district or the whole area, or type a name.", area=area.name(t.lang))

@@ -1,0 +1,119 @@
+"""Residents follow areas, as transcripts: buttons, a typed name, a poster's deep link, in three languages."""
+
+import pytest
+
+from bot.core.conversation import Person
+from bot.storage import subscriptions, users
+
+
+def pressed(replies, label_part):
+    """The data of the first button whose label contains `label_part`."""
+    for reply in replies:
+        for row in reply.buttons:
+            for button in row:
+                if label_part in button.label:
+                    return button.data
+    raise AssertionError(f"no button with {label_part!r} in {[b.label for r in replies for row in r.buttons for b in row]}")
+
+
+@pytest.mark.parametrize("lang, region, district, done", [
+    ("kk", "Ақтөбе облысы", "Хромтау ауданы", "Дайын"),
+    ("ru", "Актюбинская область", "Хромтауский район", "Готово"),
+    ("en", "Aktobe Region", "Khromtau District", "Done"),
+])
+def test_subscribe_by_buttons(conversation, lang, region, district, done):
+    person = Person(f"test:{lang}", "test", lang)
+    first = conversation.command(person, "subscribe")
+    second = conversation.press(person, pressed(first, region))
+    assert second[0].replaces_pressed
+    third = conversation.press(person, pressed(second, district))
+    assert third[0].text.startswith(done) and district in third[0].text
+    assert subscriptions.of_user(conversation.db, person.key) == ["akt.khromtau"]
+
+
+def test_the_whole_region_is_one_tap(conversation, resident):
+    region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
+    conversation.press(resident, pressed(region, "Весь регион"))
+    assert subscriptions.of_user(conversation.db, resident.key) == ["akt"]
+
+
+@pytest.mark.parametrize("typed", ["aktobe", "актобе", "Ақтөбе", "Актбе"])
+def test_subscribe_by_a_typed_name(conversation, resident, typed):
+    conversation.command(resident, "subscribe")
+    offer = conversation.ask(resident, typed)
+    assert offer[0].outcome == "area_found"
+    conversation.press(resident, offer[0].buttons[0][0].data)
+    assert subscriptions.of_user(conversation.db, resident.key) == ["akt"]
+
+
+def test_a_name_given_with_the_command(conversation, resident):
+    offer = conversation.command(resident, "subscribe", "Хромтау")
+    assert offer[0].buttons[0][0].data == "sb:akt.khromtau"
+
+
+def test_an_unknown_name_is_said_so_and_a_question_is_still_a_question(conversation, resident):
+    conversation.command(resident, "subscribe")
+    assert conversation.ask(resident, "Акмешит")[0].outcome == "area_unknown"
+    # A real question while the prompt waits goes to the knowledge base, not to the area search.
+    answer = conversation.ask(resident, "кто утверждает бюджет села и с какого года он есть")
+    assert answer[0].outcome in ("answered", "suggested")
+
+
+def test_a_question_after_a_command_is_not_read_as_an_area(conversation, resident):
+    conversation.command(resident, "subscribe")
+    conversation.command(resident, "help")
+    assert users.awaiting(conversation.db, resident.key) is None
+
+
+@pytest.mark.parametrize("payload", ["sub-akt-khromtau", "sub-akt.khromtau"])
+def test_a_poster_deep_link_offers_one_confirm_tap(conversation, resident, payload):
+    offer = conversation.start(resident, payload)
+    assert "Хромтау" in offer[0].text and offer[0].buttons[0][0].data == "sb:akt.khromtau"
+    conversation.press(resident, offer[0].buttons[0][0].data)
+    assert subscriptions.of_user(conversation.db, resident.key) == ["akt.khromtau"]
+
+
+def test_a_deep_link_to_an_unknown_area_is_polite(conversation, resident):
+    assert conversation.start(resident, "sub-atlantis")[0].outcome == "stale"
+
+
+def test_several_subscriptions_listed_each_with_a_remove_tap(conversation, resident):
+    for code in ("akt", "ast.esil"):
+        conversation.press(resident, f"sb:{code}")
+    conversation.press(resident, "sb:akt")  # twice: still once
+    listing = conversation.command(resident, "subscriptions")
+    assert [b.data for row in listing[0].buttons for b in row] == ["us:akt", "us:ast.esil"]
+    after = conversation.press(resident, "us:akt")
+    assert after[0].replaces_pressed and subscriptions.of_user(conversation.db, resident.key) == ["ast.esil"]
+
+
+@pytest.mark.parametrize("data", ["sb:nowhere", "a:kz:x", "a:nowhere:0", "us", "sb:", "a:kz:99999999999999999999"])
+def test_forged_subscription_buttons_expire(conversation, resident, data):
+    replies = conversation.press(resident, data)
+    assert replies[0].outcome in ("stale", "command")  # a page number past the end shows the last page
+    assert subscriptions.of_user(conversation.db, resident.key) == []
+
+
+def test_mydata_shows_subscriptions_and_forget_deletes_them(conversation, resident):
+    conversation.press(resident, "sb:akt.khromtau")
+    assert "Хромтау" in conversation.command(resident, "mydata")[0].text
+    conversation.press(resident, "forget")
+    assert subscriptions.of_user(conversation.db, resident.key) == []
+
+
+def test_blocking_stops_and_start_resumes(conversation, resident):
+    conversation.press(resident, "sb:akt")
+    conversation.stopped(resident)
+    assert subscriptions.count(conversation.db, ["akt"]) == {"active": 0, "stopped": 1}
+    conversation.start(resident)
+    assert subscriptions.subscribers(conversation.db, ["akt"]) == [resident.key]
+
+
+def test_interface_follows_the_language_the_resident_writes_until_they_choose(conversation):
+    person = Person("test:nolang", "test", None)
+    assert conversation.help(person)[0].lang == "kk"
+    conversation.ask(person, "who approves the budget of a village?")
+    assert conversation.help(person)[0].lang == "en"
+    conversation.press(person, "l:ru")
+    conversation.ask(person, "who approves the budget of a village?")
+    assert conversation.help(person)[0].lang == "ru"
