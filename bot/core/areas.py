@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.knowledge import ID_PATTERN, Problem, knowledge_dir
 from bot.core.language import LANGUAGES
-from bot.core.normalize import clean, tokens
+from bot.core.normalize import clean, fold, tokens
 
 AREAS_FILE = "areas.toml"
 # The whole country has been on one time zone, UTC+5, since 1 March 2024; tzdata (a dependency) knows
@@ -73,8 +73,9 @@ class Areas:
         return children
 
     def children(self, code: str | None, lang: str = "kk") -> list[Area]:
-        """The areas directly under `code`, alphabetical in the reader's language."""
-        return sorted(self._children.get(code, []), key=lambda a: a.name(lang).casefold())
+        """The areas directly under `code`, alphabetical in the reader's language (Kazakh letters sort
+        with their base letters, "Ақтөбе" next to "Актау", not after "Я" as code points would)."""
+        return sorted(self._children.get(code, []), key=lambda a: fold(a.name(lang)))
 
     def top(self, lang: str = "kk") -> list[Area]:
         """What a resident picks first: the regions and the cities of republican significance."""
