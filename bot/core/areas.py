@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -142,15 +142,15 @@ def _broad_first(areas: Areas):
     return lambda code: (KINDS.index(areas.by_code[code].kind), code)
 
 
-_GENERIC: set[str] | None = None
+@cache
+def _generic_tokens() -> frozenset[str]:
+    return frozenset(t for word in GENERIC_WORDS.split() for t in tokens(word, latin_kazakh=True))
 
 
 def name_key(name: str) -> str:
     """A place name folded the way questions are, without words like "region" or "ауданы"."""
-    global _GENERIC
-    if _GENERIC is None:
-        _GENERIC = {t for word in GENERIC_WORDS.split() for t in tokens(word, latin_kazakh=True)}
-    return " ".join(t for t in tokens(clean(name), latin_kazakh=True) if t not in _GENERIC)
+    generic = _generic_tokens()
+    return " ".join(t for t in tokens(clean(name), latin_kazakh=True) if t not in generic)
 
 
 def load_areas(directory: Path | None = None) -> tuple[Areas, list[Problem]]:

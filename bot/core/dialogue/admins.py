@@ -35,7 +35,7 @@ class Admins:
     AWAITS = (AWAITING_USER, AWAITING_AREA)
 
     def available(self, person: Person) -> bool:
-        return person.channel in ("telegram", "console") and roles.is_admin(person.key)
+        return roles.is_admin(person.key)
 
     def command(self, person: Person, name: str, argument: str = "") -> list[Reply]:
         if name != "roles":

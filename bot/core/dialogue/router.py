@@ -77,7 +77,7 @@ class Conversation:
         """Greeting; `payload` is a deep link (t.me/bot?start=...) to a topic, a category or an area."""
         payload = payload.strip()
         if payload.startswith(DEEP_LINK_PREFIX):
-            self.residents.start(person)  # resumes a resident who had blocked the bot
+            subscriptions.resume(self.db, person.key)  # back after blocking the bot, as /start does
             return self.subscriptions.offer(person, payload)
         return self.residents.start(person, payload)
 
