@@ -423,13 +423,28 @@ def qr() -> None:
     """Write a PNG QR code of a deep link, for posters and leaflets."""
 
 
-def _bot_username(bot: str | None) -> str:
+def _bot_username(given: str | None) -> str:
+    """--bot-username, else TELEGRAM_BOT_USERNAME, else asked from Telegram (getMe) with the bot's token."""
     import os
 
-    name = (bot or os.environ.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@").strip()
-    if not name:
-        raise click.ClickException("name the bot: --bot USERNAME or TELEGRAM_BOT_USERNAME (as @BotFather shows it)")
-    return name
+    name = (given or os.environ.get("TELEGRAM_BOT_USERNAME") or "").lstrip("@").strip()
+    if name:
+        return name
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise click.ClickException("name the bot with --bot-username (offline), or set TELEGRAM_BOT_TOKEN so "
+                                   "its username can be asked from Telegram")
+    import httpx  # python-telegram-bot's own HTTP client
+
+    base = (os.environ.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/")
+    try:
+        answer = httpx.get(f"{base}/bot{token}/getMe", timeout=10).json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise click.ClickException(f"cannot ask Telegram for the bot's username ({type(exc).__name__}); "
+                                   "use --bot-username") from exc
+    if not answer.get("ok"):
+        raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather")
+    return answer["result"]["username"]
 
 
 def _write_qr(link: str, out: Path) -> None:
@@ -441,7 +456,9 @@ def _write_qr(link: str, out: Path) -> None:
     click.echo(f"{out}: {link}")
 
 
-_BOT_OPTION = click.option("--bot", metavar="USERNAME", help="The bot's username (default: TELEGRAM_BOT_USERNAME).")
+_BOT_OPTION = click.option("--bot-username", "--bot", "bot", metavar="USERNAME",
+                           help="The bot's username, offline (default: TELEGRAM_BOT_USERNAME, else getMe with "
+                                "TELEGRAM_BOT_TOKEN).")
 _OUT_OPTION = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
                            help="The PNG file to write.")
 

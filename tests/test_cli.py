@@ -168,7 +168,7 @@ def test_qr_codes_decode_to_the_deep_link(env, tmp_path, args, link):
     from PIL import Image
 
     out = tmp_path / "code.png"
-    result = qogam("qr", *args, "--out", str(out), "--bot", "QogamTestBot", env=env)
+    result = qogam("qr", *args, "--out", str(out), "--bot-username", "QogamTestBot", env=env)
     assert result.returncode == 0, result.stderr
     assert [code.text for code in zxingcpp.read_barcodes(Image.open(out))] == [link]
 
@@ -176,3 +176,26 @@ def test_qr_codes_decode_to_the_deep_link(env, tmp_path, args, link):
 def test_qr_refuses_an_unknown_area(env, tmp_path):
     result = qogam("qr", "sub", "atlantis", "--out", str(tmp_path / "x.png"), "--bot", "b", env=env)
     assert result.returncode != 0 and "unknown area" in result.stderr
+
+
+def test_qr_asks_telegram_for_the_username_when_not_given(env, tmp_path):
+    import zxingcpp
+    from PIL import Image
+
+    from tests.telegram.fakes import BOT, TOKEN, FakeBotAPI, FakeBotAPIServer
+
+    out = tmp_path / "code.png"
+    with FakeBotAPIServer(FakeBotAPI()) as server:
+        env = {**env, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
+               "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+        env.pop("TELEGRAM_BOT_USERNAME", None)
+        result = qogam("qr", "sub", "akt", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert [c.text for c in zxingcpp.read_barcodes(Image.open(out))] == [
+        f"https://t.me/{BOT['username']}?start=sub-akt"]
+
+
+def test_qr_without_a_username_or_token_says_what_to_do(env, tmp_path):
+    env = {k: v for k, v in env.items() if k not in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_USERNAME")}
+    result = qogam("qr", "sub", "akt", "--out", str(tmp_path / "x.png"), env=env)
+    assert result.returncode != 0 and "--bot-username" in result.stderr and "Traceback" not in result.stderr
