@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from bot.core.knowledge import ID_PATTERN, Problem, knowledge_dir
+from bot.core.knowledge import ID_PATTERN, KnowledgeError, Problem, knowledge_dir
 from bot.core.language import LANGUAGES
 from bot.core.normalize import clean, fold, tokens
 
@@ -236,7 +236,5 @@ def load_areas_or_fail(directory: Path | None = None) -> Areas:
     areas, problems = load_areas(directory)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        from bot.core.knowledge import KnowledgeError
-
         raise KnowledgeError(errors)
     return areas

@@ -3,9 +3,11 @@ Keyed by channel and channel id, never by name."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.storage.clock import now, now_iso
 
 
 def get_language(db: Database, user_key: str) -> str | None:
@@ -49,10 +51,6 @@ def set_awaiting(db: Database, user_key: str, channel: str, what: str | None) ->
 
 
 def awaiting(db: Database, user_key: str) -> str | None:
-    import datetime as dt
-
-    from bot.storage.clock import now
-
     row = next(db.query("select awaiting, awaiting_at from users where user_key = ?", [user_key]), None)
     if not row or not row["awaiting"]:
         return None

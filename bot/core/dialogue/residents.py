@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from bot.core import policy
 from bot.core.dialogue.base import (Button, Context, Person, Reply, after_press, client_language, deep_link_key,
                                     expired, unknown_command)
-from bot.core.dialogue.base import page as button_page
+from bot.core.dialogue.base import page as button_page  # `page` is also a parameter name in this module
 from bot.core.matcher import Query
 from bot.core.redact import redact
 from bot.core.render import answer_text, no_match_text, suggestion_text

@@ -89,7 +89,8 @@ class Conversation:
             what = waiting.partition(":")[0]
             module = next((m for m in self.modules if what in getattr(m, "AWAITS", ())), None)
             if module is self.subscriptions:
-                if self.areas.find(text) or len(text.split()) <= AREA_NAME_MAX_WORDS:
+                # Short texts (nearly every typed name) go straight on; only a long one costs a second search.
+                if len(text.split()) <= AREA_NAME_MAX_WORDS or self.areas.find(text):
                     return self.subscriptions.typed(person, text)
                 users.set_awaiting(self.db, person.key, person.channel, None)
             elif module is not None and self._allowed(module, person):
