@@ -1,5 +1,5 @@
 """The `qogam` command line: run (Telegram), chat, ask, eval, kb check|dump, gaps, areas, subscribers,
-roles, audit, qr.
+roles, audit, qr, hearings, broadcasts, broadcast show (the last three in cli_hearings.py).
 
 Heavy imports stay inside the commands so that `qogam ask` starts fast.
 """
@@ -487,3 +487,13 @@ def qr_entry(entry_id: str, out: Path, bot: str | None) -> None:
     if entry_id not in _load_kb().entries:
         raise click.ClickException(f"unknown entry {entry_id!r}; `qogam kb dump` lists them")
     _write_qr(f"https://t.me/{_bot_username(bot)}?start={deep_link_payload(entry_id)}", out)
+
+
+def _register_hearings() -> None:
+    from bot.cli_hearings import broadcast, broadcasts, hearings
+
+    for command in (hearings, broadcasts, broadcast):
+        main.add_command(command)
+
+
+_register_hearings()

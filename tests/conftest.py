@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from bot.core.conversation import Conversation, Person
 from bot.core.evaluation import read_cases
 from bot.core.knowledge import load_or_fail
 from bot.core.matcher import Matcher
+from bot.storage import clock as wall_clock
 from bot.storage.db import open_db
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +38,33 @@ def db(tmp_path):
 @pytest.fixture
 def conversation(kb, matcher, db):
     return Conversation(kb, matcher, db)
+
+
+class WallClock:
+    """The wall clock, moved by hand: hearings, quiet hours, reminders and retries all read it."""
+
+    def __init__(self, start: dt.datetime):
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+    def set_local(self, value: dt.datetime) -> None:
+        from bot.core.areas import KZ_TIME
+
+        self.now = value.replace(tzinfo=KZ_TIME).astimezone(dt.timezone.utc)
+
+
+@pytest.fixture
+def wall():
+    """Monday 23 November 2026, 10:00 in Kazakhstan (05:00 UTC): a working morning."""
+    clock = WallClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.timezone.utc))
+    wall_clock.use(clock)
+    yield clock
+    wall_clock.use(None)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from bot.i18n import LANGUAGES, LOCALES_DIR, read_catalog, translator
 
 REPO = LOCALES_DIR.parent
-KEYWORDS = {"gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
 
 
 def placeholders(text):

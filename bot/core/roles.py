@@ -73,3 +73,17 @@ def revoke(db: Database, user_key: str, role: str, area_code: str | None, by: st
     if role not in ROLES:
         raise RoleError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     return stored.revoke(db, user_key, role, area_code, by)
+
+
+def broadcast_areas(db: Database, user_key: str) -> list[str]:
+    """The areas a broadcaster's roles name (each covers the areas under it)."""
+    return [held["area_code"] for held in stored.of_user(db, user_key)
+            if held["role"] == BROADCASTER and held["area_code"]]
+
+
+def may_broadcast(db: Database, areas: Areas, user_key: str, area_code: str | None = None) -> bool:
+    """May this person announce hearings (in `area_code`, when given)? Admins and the operator at the
+    server's command line ("cli:...") may everywhere; a broadcaster in the area of their role."""
+    if is_admin(user_key) or user_key.startswith("cli:") or user_key == "cli":
+        return True
+    return has_role(db, areas, user_key, BROADCASTER, area_code)

@@ -1,13 +1,22 @@
-"""The one place that reads the wall clock, so tests can move time."""
+"""The one place that reads the wall clock, so tests can move time (`use`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+
+_source: Callable[[], dt.datetime] | None = None
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return _source() if _source is not None else dt.datetime.now(dt.timezone.utc)
 
 
 def now_iso() -> str:
     return now().isoformat(timespec="seconds")
+
+
+def use(source: Callable[[], dt.datetime] | None) -> None:
+    """Read time from `source` (an aware datetime factory) instead of the system; None restores it."""
+    global _source
+    _source = source

@@ -80,6 +80,58 @@ def m003_subscriptions_roles_audit(db: Database) -> None:
                "begin select raise(abort, 'the audit log is append-only'); end")
 
 
+@migrations()
+def m004_hearings_and_outbox(db: Database) -> None:
+    # A public hearing an akimat announces. starts_at is local time in Kazakhstan (one zone, UTC+5, since
+    # March 2024), written as ISO 8601 without an offset, as the akimat gives it. texts holds
+    # {"kk": {"title", "agenda"}, "ru": {...}, "en": {...}}; results the same per language after it is
+    # held. uid and sequence are the calendar's: a correction keeps the uid and raises the sequence.
+    # status: draft -> announced -> corrected -> cancelled | held. A draft is filled in step by step in
+    # the /hearing conversation; `changes` holds a correction or results being written, until confirmed.
+    db["hearings"].create(
+        {"id": int, "uid": str, "area_code": str, "starts_at": str, "duration_minutes": int, "place": str,
+         "latitude": float, "longitude": float, "online_url": str, "texts": str, "results": str,
+         "status": str, "sequence": int, "urgent": int, "changes": str, "created_by": str, "created_at": str,
+         "updated_at": str},
+        pk="id", not_null={"uid", "status", "sequence", "created_by", "created_at"}, defaults={"sequence": 0},
+    )
+    db["hearings"].create_index(["area_code", "starts_at"])
+    # One broadcast per message about a hearing: announcement, reminder, correction, cancellation,
+    # results. A follow-up waits as "scheduled" until due_at (UTC), then its outbox rows are written and it
+    # is "queued"; "done" when no row is pending. progress_user/progress_ref: the broadcaster's progress
+    # message, edited while it sends.
+    db["broadcasts"].create(
+        {"id": int, "hearing_id": int, "kind": str, "status": str, "urgent": int, "due_at": str,
+         "created_by": str, "created_at": str, "queued_at": str, "finished_at": str,
+         "progress_user": str, "progress_ref": str},
+        pk="id", not_null={"hearing_id", "kind", "status", "created_by", "created_at"},
+        foreign_keys=[("hearing_id", "hearings", "id")],
+    )
+    db["broadcasts"].create_index(["status", "due_at"])
+    # The transactional outbox: one row per broadcast and recipient, written in the transaction that
+    # queues the broadcast. status: pending -> sent | stopped (blocked the bot) | failed (error says why)
+    # | skipped (the hearing was cancelled first). next_at holds a retry back.
+    db["deliveries"].create(
+        {"id": int, "broadcast_id": int, "user_key": str, "status": str, "attempts": int, "next_at": str,
+         "sent_at": str, "error": str},
+        pk="id", not_null={"broadcast_id", "user_key", "status"}, defaults={"attempts": 0},
+        foreign_keys=[("broadcast_id", "broadcasts", "id")],
+    )
+    db.execute("create unique index deliveries_once on deliveries (broadcast_id, user_key)")
+    db["deliveries"].create_index(["broadcast_id", "status", "id"])
+    db["deliveries"].create_index(["user_key"])
+    # "I'll attend", once per resident and hearing.
+    db["rsvps"].create({"hearing_id": int, "user_key": str, "created_at": str},
+                       pk=("hearing_id", "user_key"), not_null={"created_at"})
+    # Residents' questions for a hearing, redacted before they are stored.
+    db["hearing_questions"].create(
+        {"id": int, "hearing_id": int, "user_key": str, "lang": str, "question": str, "created_at": str},
+        pk="id", not_null={"hearing_id", "question", "created_at"},
+    )
+    db["hearing_questions"].create_index(["hearing_id"])
+    db["hearing_questions"].create_index(["user_key"])
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
 

@@ -67,6 +67,7 @@ def forget(db: Database, user_key: str) -> int:
     """Delete everything stored about a user, in one transaction; return the number of rows removed."""
     removed = 0
     with db.conn:
-        for table in ("gaps", "feedback", "subscriptions", "users"):
+        # Outbox rows go too: a resident who asked to be forgotten is owed no pending message.
+        for table in ("gaps", "feedback", "subscriptions", "rsvps", "hearing_questions", "deliveries", "users"):
             removed += db.execute(f"delete from {table} where user_key = ?", [user_key]).rowcount
     return removed

@@ -6,19 +6,22 @@ for tests, which point it at a fake server on 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.core.conversation import Conversation
+from bot.core.delivery import Sender, Settings
 from bot.core.throttle import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.telegram.errors import error_handler
 from bot.telegram.handlers import Handlers
+from bot.telegram.sender import TelegramTransport
 
 log = logging.getLogger("bot.telegram")
 
@@ -114,6 +117,17 @@ def build_application(
     return application
 
 
+def build_sender(conversation: Conversation, token: str, *, api_base_url: str | None = None,
+                 request: BaseRequest | None = None, settings: Settings | None = None) -> tuple[Bot, Sender]:
+    """The broadcast sender and its own Bot (no AIORateLimiter: the sender paces itself)."""
+    settings = settings or Settings.from_env()
+    bot_url, file_url = api_urls(api_base_url)
+    # One connection per message in flight, and two to spare for the progress message.
+    request = request or HTTPXRequest(connection_pool_size=settings.in_flight + 2)
+    bot = Bot(token, base_url=bot_url, base_file_url=file_url, request=request)
+    return bot, Sender(conversation.db, conversation.areas, TelegramTransport(bot), settings)
+
+
 def run(conversation: Conversation, token: str, *, api_base_url: str | None = None,
         webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
         secret_token: str | None = None) -> None:
@@ -126,9 +140,28 @@ def run(conversation: Conversation, token: str, *, api_base_url: str | None = No
         rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
     )
 
+    sender_bot, sender = build_sender(conversation, token, api_base_url=api_base_url)
+    stopping = asyncio.Event()
+    running: list[asyncio.Task] = []
+    greet = application.post_init
+
+    async def start_sender(app: Application) -> None:
+        await greet(app)
+        await sender_bot.initialize()
+        # Broadcasts queued by the command line, by /hearing, or left pending by a crash go out from here.
+        running.append(asyncio.create_task(sender.run(stopping)))
+
+    async def stop_sender(_: Application) -> None:
+        # The messages in flight finish and are committed, so a clean stop repeats nothing.
+        stopping.set()
+        await asyncio.gather(*running)
+        await sender_bot.shutdown()
+
     async def close_db(_: Application) -> None:
         conversation.db.close()
 
+    application.post_init = start_sender
+    application.post_stop = stop_sender
     application.post_shutdown = close_db
     if webhook_url:
         application.run_webhook(

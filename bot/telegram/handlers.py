@@ -16,6 +16,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
+    InputFile,
     InputTextMessageContent,
     Message,
     MessageEntity,
@@ -39,7 +40,7 @@ from telegram.ext import (
 from bot.core.conversation import Conversation, Person, Reply, deep_link_payload
 from bot.core.throttle import Throttle, Verdict
 from bot.i18n import translator
-from bot.telegram.keyboards import chunks
+from bot.telegram.keyboards import chunks, markup
 
 log = logging.getLogger("bot.telegram")
 
@@ -47,6 +48,8 @@ log = logging.getLogger("bot.telegram")
 TOAST_LIMIT = 200
 # Inline results are cached by Telegram for everyone typing the same query; answers change rarely.
 INLINE_CACHE_SECONDS = 300
+# A document's caption may hold at most 1,024 characters.
+CAPTION_LIMIT = 1024
 # Telegram shows a short description under each inline result; longer text is cut by the client anyway.
 INLINE_PREVIEW_CHARS = 120
 
@@ -228,6 +231,13 @@ class Handlers:
     async def _send_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply], *,
                        thread: int | None = None, quote_id: int | None = None) -> None:
         for reply in replies:
+            if reply.document is not None:
+                document = reply.document
+                await context.bot.send_document(
+                    chat_id, InputFile(document.content, filename=document.filename),
+                    caption=reply.text[:CAPTION_LIMIT] or None, reply_markup=markup(reply),
+                    message_thread_id=thread)
+                continue
             for i, (text, keyboard) in enumerate(chunks(reply) if reply.text else []):
                 await context.bot.send_message(
                     chat_id, text, reply_markup=keyboard, message_thread_id=thread,

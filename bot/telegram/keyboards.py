@@ -12,10 +12,14 @@ CALLBACK_DATA_LIMIT = 64
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
+    return keyboard(reply.buttons)
+
+
+def keyboard(buttons) -> InlineKeyboardMarkup | None:
+    if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in reply.buttons]
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in buttons]
     )
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 from telegram import Update
 
+from bot.core.delivery import Settings
 from bot.core.throttle import Throttle
-from bot.telegram.app import build_application
+from bot.telegram.app import build_application, build_sender
 from tests.telegram.fakes import TOKEN, FakeBotAPI, FakeRequest
+
+# Broadcasts in tests: fast pacing (the pace itself is measured in bench/broadcast.py), no quiet hours
+# unless a test sets them.
+TEST_SENDING = Settings(rate=1000.0, in_flight=4, quiet=None)
 
 
 class Clock:
@@ -26,8 +31,10 @@ class Clock:
 class Bot:
     """What a test drives: push an update dict through the application, read the Bot API calls back."""
 
-    def __init__(self, application, api: FakeBotAPI, errors: list, clock: Clock):
+    def __init__(self, application, api: FakeBotAPI, errors: list, clock: Clock, sender=None):
         self.application = application
+        # The broadcast sender `qogam run` starts, on the same fake Bot API.
+        self.sender = sender
         self.api = api
         self.errors = errors
         self.clock = clock
@@ -60,9 +67,10 @@ async def bot(conversation, clock):
         errors.append(context.error)
 
     application.add_error_handler(collect)
-    async with application:
+    sender_bot, sender = build_sender(conversation, TOKEN, request=FakeRequest(api), settings=TEST_SENDING)
+    async with application, sender_bot:
         api.clear()  # getMe from initialize()
-        driver = Bot(application, api, errors, clock)
+        driver = Bot(application, api, errors, clock, sender)
         yield driver
     if not driver.expect_errors:
         assert errors == [], f"a handler failed: {errors!r}"

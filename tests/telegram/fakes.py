@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT = {"id": 999000, "is_bot": True, "first_name": "Qogam", "username": "qogam_test_bot",
@@ -36,6 +37,10 @@ class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     # method -> (HTTP status, description) to answer with an error instead, e.g. 403 for a blocked user.
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # chat id -> [(HTTP status, description), ...]: the next sends to that chat fail so, one per send, in
+    # order; the last one repeats when `sticky`. Status 429 carries retry_after 1; status 0 is a timeout.
+    chat_failures: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    sticky: set[int] = field(default_factory=set)
     _updates: list[dict] = field(default_factory=list)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -78,9 +83,17 @@ class FakeBotAPI:
         if method in self.failures:
             status, description = self.failures[method]
             return status, {"ok": False, "error_code": status, "description": description}
+        chat = params.get("chat_id")
+        if method in ("sendMessage", "sendDocument") and self.chat_failures.get(chat):
+            queue = self.chat_failures[chat]
+            status, description = queue[0] if chat in self.sticky and len(queue) == 1 else queue.pop(0)
+            body = {"ok": False, "error_code": status, "description": description}
+            if status == 429:
+                body["parameters"] = {"retry_after": 1}
+            return status, body
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
-        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+        if method in ("sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"):
             return 200, {"ok": True, "result": self._message(params)}
         return 200, {"ok": True, "result": True}
 
@@ -126,8 +139,14 @@ class FakeRequest(BaseRequest):
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=None, write_timeout=None, connect_timeout=None, pool_timeout=None):
-        params = request_data.parameters if request_data else {}
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            # Uploaded files (a hearing's .ics) as {field: (file name, bytes, MIME type)}, for tests to open.
+            params["_files"] = {name: (value[0], value[1], value[2]) if isinstance(value, tuple) else (None, value, None)
+                                for name, value in request_data.multipart_data.items()}
         status, body = self.api.handle(url.rsplit("/", 1)[-1], params)
+        if status == 0:
+            raise TimedOut("fake timeout")
         return status, json.dumps(body).encode()
 
 

@@ -28,6 +28,16 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (a hearing's .ics): the transport sends it with the reply's text as its
+    caption (Telegram allows 1,024 characters there)."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -41,6 +51,7 @@ class Reply:
     # (one vote per answer). Transports that cannot edit (the terminal) simply show the reply.
     replaces_pressed: bool = False
     closes_pressed: bool = False
+    document: Document | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bot.core.matcher import Query
 from bot.core.redact import redact
 from bot.core.render import answer_text, no_match_text, suggestion_text
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
-from bot.storage import feedback, gaps, subscriptions, users
+from bot.storage import feedback, gaps, hearings, outbox, subscriptions, users
 
 log = logging.getLogger(__name__)
 
@@ -140,14 +140,23 @@ class Residents:
         followed = subscriptions.of_user(self.db, person.key)
         lines.append(t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)))
         lines.extend(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)
+        asked = hearings.questions_of(self.db, person.key)
+        lines.append(t.ngettext("{n} question for a public hearing (without your name):",
+                                "{n} questions for public hearings (without your name):", len(asked)))
+        lines.extend(f"• {q['question']}" for q in asked[-10:])
+        attending = hearings.attends_of(self.db, person.key)
+        lines.append(t.ngettext("{n} hearing you said you will attend", "{n} hearings you said you will attend",
+                                len(attending)))
+        received = outbox.received(self.db, person.key)
+        lines.append(t.ngettext("{n} announcement sent to you", "{n} announcements sent to you", len(received)))
         lines.append(t.gettext("Delete all of it with /forget."))
         return [Reply("\n".join(lines), (), "command", lang=t.lang)]
 
     def forget(self, person: Person) -> list[Reply]:
         t = self._t(person)
         return [Reply(
-            t.gettext("Delete your language choice, your unanswered questions, your ratings and your "
-                      "subscriptions? This cannot be undone."),
+            t.gettext("Delete your language choice, your unanswered questions, your ratings, your subscriptions "
+                      "and your questions for hearings? This cannot be undone."),
             ((Button(t.gettext("Yes, delete"), "forget"),),), "command", lang=t.lang,
         )]
 

@@ -15,7 +15,9 @@ from sqlite_utils import Database
 
 from bot.core.areas import Areas, load_areas_or_fail
 from bot.core.dialogue.admins import Admins
+from bot.core.dialogue.announcements import Announcements
 from bot.core.dialogue.base import Context, Person, Reply, expired, unknown_command
+from bot.core.dialogue.broadcasters import Broadcasters
 from bot.core.dialogue.residents import MAX_QUESTION_CHARS, Residents
 from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
 from bot.core.knowledge import KnowledgeBase
@@ -35,7 +37,9 @@ class Conversation:
         self.residents = Residents(self.ctx)
         self.subscriptions = Subscriptions(self.ctx)
         self.admins = Admins(self.ctx)
-        self.modules = (self.residents, self.subscriptions, self.admins)
+        self.announcements = Announcements(self.ctx)
+        self.broadcasters = Broadcasters(self.ctx)
+        self.modules = (self.residents, self.subscriptions, self.announcements, self.broadcasters, self.admins)
         self._by_command = {name: m for m in self.modules for name in m.COMMANDS}
         self._by_prefix = {prefix: m for m in self.modules for prefix in m.PREFIXES}
 

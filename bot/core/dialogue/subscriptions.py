@@ -140,6 +140,9 @@ class Subscriptions:
 
     def _subscribe(self, person: Person, code: str, t: Translator) -> list[Reply]:
         new = subscriptions.subscribe(self.ctx.db, person.key, person.channel, code)
+        if users.get_language(self.ctx.db, person.key) is None:
+            # Announcements go out in the resident's language: keep the one we show them now, as inferred.
+            users.set_language(self.ctx.db, person.key, person.channel, t.lang, chosen=False)
         subscriptions.resume(self.ctx.db, person.key)
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
         log.info("subscription %s area=%s", "added" if new else "kept", code)

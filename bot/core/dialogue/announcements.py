@@ -1,0 +1,118 @@
+"""The residents' side of a hearing announcement: the buttons under it.
+
+Buttons it owns (bot/core/announcement.py puts them under each message):
+    hc:<hearing>   send the calendar file (.ics) in the resident's language
+    hr:<hearing>   "I'll attend", counted once per resident
+    hq:<hearing>   ask a question for the hearing: the next text is the question
+    hu:<hearing>   stop following the areas that brought this announcement
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.core.calendar import filename, ics
+from bot.core.dialogue.base import Context, Document, Person, Reply, expired
+from bot.core.hearings import Hearing, local_now
+from bot.core.redact import redact
+from bot.storage import hearings as stored
+from bot.storage import subscriptions, users
+
+log = logging.getLogger(__name__)
+
+# What `users.awaiting` holds while a question for hearing <id> is awaited: "hq:<id>".
+AWAITING_QUESTION = "hq"
+# A question for a hearing is a paragraph, not a petition: the akimat reads many of them.
+QUESTION_MAX_CHARS = 1000
+
+
+@dataclass
+class Announcements:
+    ctx: Context
+
+    COMMANDS = ()
+    PREFIXES = ("hc", "hr", "hq", "hu")
+    AWAITS = (AWAITING_QUESTION,)
+
+    def press(self, person: Person, data: str) -> list[Reply]:
+        t = self.ctx.t(person)
+        kind, _, rest = data.partition(":")
+        hearing = stored.get(self.ctx.db, int(rest)) if rest.isdigit() and len(rest) < 12 else None
+        if hearing is None or hearing.status == "draft":
+            return expired(t)
+        if kind == "hc":
+            return self.calendar(person, hearing)
+        if kind == "hr":
+            return self.attend(person, hearing)
+        if kind == "hq":
+            return self.ask(person, hearing)
+        return self.unsubscribe(person, hearing)
+
+    def calendar(self, person: Person, hearing: Hearing) -> list[Reply]:
+        t = self.ctx.t(person)
+        lang = hearing.language_for(t.lang)
+        document = Document(filename(hearing), ics(hearing, lang, self.ctx.areas), "text/calendar")
+        text = (t.gettext("The hearing is cancelled: open this file to remove it from your calendar.")
+                if hearing.status == "cancelled"
+                else t.gettext("Open this file to add the hearing to your calendar (it updates an earlier copy)."))
+        return [Reply(text, (), "calendar", lang=t.lang, document=document)]
+
+    def _over(self, hearing: Hearing, t) -> list[Reply] | None:
+        if hearing.status == "cancelled":
+            return [Reply(t.gettext("This hearing has been cancelled."), (), "hearing_closed", lang=t.lang)]
+        if hearing.status == "held" or hearing.starts_at <= local_now():
+            return [Reply(t.gettext("This hearing has already taken place."), (), "hearing_closed", lang=t.lang)]
+        return None
+
+    def attend(self, person: Person, hearing: Hearing) -> list[Reply]:
+        t = self.ctx.t(person)
+        if closed := self._over(hearing, t):
+            return closed
+        new = stored.attend(self.ctx.db, hearing.id, person.key)
+        count = stored.attending(self.ctx.db, hearing.id)
+        text = (t.gettext("Thank you: the akimat will know you are coming.") if new
+                else t.gettext("You have already said you will attend."))
+        return [Reply(text + "\n" + t.ngettext("{n} person has said they will attend.",
+                                               "{n} people have said they will attend.", count),
+                      (), "attend", lang=t.lang)]
+
+    def ask(self, person: Person, hearing: Hearing) -> list[Reply]:
+        t = self.ctx.t(person)
+        if closed := self._over(hearing, t):
+            return closed
+        users.set_awaiting(self.ctx.db, person.key, person.channel, f"{AWAITING_QUESTION}:{hearing.id}")
+        title = hearing.texts[hearing.language_for(t.lang)].title
+        return [Reply(t.gettext("Write your question for the hearing “{title}” in one message. Leave out your "
+                                "name, phone and ID numbers: the akimat gets the question, not who asked it.",
+                                title=title), (), "command", lang=t.lang)]
+
+    def typed(self, person: Person, text: str, waiting: str) -> list[Reply]:
+        """The question after "Ask a question": stored redacted, against the hearing."""
+        t = self.ctx.t(person)
+        users.set_awaiting(self.ctx.db, person.key, person.channel, None)
+        hearing_id = waiting.partition(":")[2]
+        hearing = stored.get(self.ctx.db, int(hearing_id)) if hearing_id.isdigit() else None
+        if hearing is None:
+            return expired(t)
+        if closed := self._over(hearing, t):
+            return closed
+        question = redact(" ".join(text.split()))[:QUESTION_MAX_CHARS]
+        stored.add_question(self.ctx.db, hearing.id, person.key, t.lang, question)
+        log.info("hearing question stored hearing=%s chars=%d", hearing.id, len(question))
+        return [Reply(t.gettext("Thank you: your question goes to the akimat before the hearing. See or delete "
+                                "it with /mydata and /forget."), (), "hearing_question", lang=t.lang)]
+
+    def unsubscribe(self, person: Person, hearing: Hearing) -> list[Reply]:
+        t = self.ctx.t(person)
+        areas = self.ctx.areas
+        around = set(areas.ancestors(hearing.area))
+        stopped = [code for code in subscriptions.of_user(self.ctx.db, person.key) if code in around]
+        for code in stopped:
+            subscriptions.unsubscribe(self.ctx.db, person.key, code)
+        if not stopped:
+            return [Reply(t.gettext("You no longer follow this area. See your subscriptions with /subscriptions."),
+                          (), "unsubscribed", lang=t.lang)]
+        names = ", ".join(areas.path(code, t.lang) for code in stopped)
+        return [Reply(t.gettext("Done: no more announcements for {area}. Follow it again with /subscribe.",
+                                area=names), (), "unsubscribed", lang=t.lang)]
