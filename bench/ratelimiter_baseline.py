@@ -29,10 +29,9 @@ TOKEN = "999000:TEST-token"
 FIRST_CHAT = 10_000_000
 # As in `qogam run` (bot/telegram/app.py): three retries after a 429.
 MAX_RETRIES = 3
-# Two more connections than senders: ExtBot.initialize's getMe and a spare, so no sender waits for the pool.
+# Connections beyond one per sender (for ExtBot.initialize's getMe and spares), so no sender waits for the pool.
 SPARE_CONNECTIONS = 4
 TEXT = "Public hearing on the district budget: 21 November, 15:00, akimat hall."
-
 
 
 async def baseline(base_url: str, recipients: int, in_flight: int) -> dict:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.conversation import Button, Conversation, Person, Reply
+from bot.storage.db import data_dir
 
 
 def language_hint_from_env() -> str | None:
@@ -42,6 +44,8 @@ class ConsoleChat:
         self.choices = []
         for reply in replies:
             print(reply.text, file=self.out)
+            if reply.document is not None:
+                print(f"[{self._save(reply.document)}]", file=self.out)
             for row in reply.buttons:
                 labels = []
                 for button in row:
@@ -49,6 +53,15 @@ class ConsoleChat:
                     labels.append(f"[{len(self.choices)}] {button.label}")
                 print("  " + "   ".join(labels), file=self.out)
             print(file=self.out)
+
+    @staticmethod
+    def _save(document) -> Path:
+        """A file the bot sends (a hearing's .ics) is written under the data directory, to open from there."""
+        folder = data_dir() / "files"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(document.filename).name
+        path.write_bytes(document.content)
+        return path
 
     def run(self, stream: TextIO = sys.stdin) -> None:
         interactive = stream.isatty()

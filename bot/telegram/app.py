@@ -10,10 +10,10 @@ import asyncio
 import logging
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.core.conversation import Conversation
 from bot.core.delivery import Sender, Settings
@@ -21,7 +21,8 @@ from bot.core.throttle import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.telegram.errors import error_handler
 from bot.telegram.handlers import Handlers
-from bot.telegram.sender import TelegramTransport
+from bot.telegram.http import BotAPIClient
+from bot.telegram.sender import Call, TelegramTransport
 
 log = logging.getLogger("bot.telegram")
 
@@ -118,14 +119,16 @@ def build_application(
 
 
 def build_sender(conversation: Conversation, token: str, *, api_base_url: str | None = None,
-                 request: BaseRequest | None = None, settings: Settings | None = None) -> tuple[Bot, Sender]:
-    """The broadcast sender and its own Bot (no AIORateLimiter: the sender paces itself)."""
+                 call: Call | None = None, settings: Settings | None = None) -> tuple[BotAPIClient | None, Sender]:
+    """The broadcast sender and its Bot API client (no AIORateLimiter: the sender paces itself). Tests
+    pass `call`, a fake Bot API, and get no client."""
     settings = settings or Settings.from_env()
-    bot_url, file_url = api_urls(api_base_url)
-    # One connection per message in flight, and two to spare for the progress message.
-    request = request or HTTPXRequest(connection_pool_size=settings.in_flight + 2)
-    bot = Bot(token, base_url=bot_url, base_file_url=file_url, request=request)
-    return bot, Sender(conversation.db, conversation.areas, TelegramTransport(bot), settings)
+    client = None
+    if call is None:
+        # One connection per message in flight, and two to spare for the progress message.
+        client = BotAPIClient(token, api_urls(api_base_url)[0], connections=settings.in_flight + 2)
+        call = client.call
+    return client, Sender(conversation.db, conversation.areas, TelegramTransport(call), settings)
 
 
 def run(conversation: Conversation, token: str, *, api_base_url: str | None = None,
@@ -140,14 +143,14 @@ def run(conversation: Conversation, token: str, *, api_base_url: str | None = No
         rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
     )
 
-    sender_bot, sender = build_sender(conversation, token, api_base_url=api_base_url)
+    client, sender = build_sender(conversation, token, api_base_url=api_base_url)
     stopping = asyncio.Event()
     running: list[asyncio.Task] = []
     greet = application.post_init
 
     async def start_sender(app: Application) -> None:
         await greet(app)
-        await sender_bot.initialize()
+        await client.__aenter__()
         # Broadcasts queued by the command line, by /hearing, or left pending by a crash go out from here.
         running.append(asyncio.create_task(sender.run(stopping)))
 
@@ -155,7 +158,7 @@ def run(conversation: Conversation, token: str, *, api_base_url: str | None = No
         # The messages in flight finish and are committed, so a clean stop repeats nothing.
         stopping.set()
         await asyncio.gather(*running)
-        await sender_bot.shutdown()
+        await client.__aexit__(None, None, None)
 
     async def close_db(_: Application) -> None:
         conversation.db.close()

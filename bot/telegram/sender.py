@@ -1,24 +1,30 @@
 """The outbox's Telegram side: one sendMessage per recipient, and what Telegram's answer means for the
 row. Pacing, retries and restarts live in the core (bot/core/delivery.py); this only translates.
 
-It uses its own Bot without python-telegram-bot's AIORateLimiter: the core paces broadcasts itself,
-more closely than the limiter can (bench/broadcast.py measures both), and a 429 there would pause the
-replies to residents too. Replies keep the application's Bot and its limiter.
+It talks to the Bot API through its own client (bot/telegram/http.py), without python-telegram-bot's
+AIORateLimiter: the core paces broadcasts itself, more closely than the limiter can (bench/broadcast.py
+measures both), and a 429 there would pause the replies to residents too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import logging
-
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.core.announcement import Outgoing
 from bot.core.delivery import Delivered, Rejected, Result, TooMany, Transient, Unreachable
-from bot.telegram.keyboards import keyboard
 
 log = logging.getLogger("bot.telegram")
+
+# (method, params) -> (HTTP status, Telegram's JSON answer); status 0 when no answer came.
+Call = Callable[[str, dict[str, Any]], Awaitable[tuple[int, dict]]]
+# Answers to a send that mean the chat is gone for good: the resident blocked the bot (403), deleted
+# their account, or never started it.
+GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot can't initiate conversation")
+# Announcements carry links (the online stream, the map); previews of them would bury the text.
+NO_PREVIEW = json.dumps({"is_disabled": True})
 
 
 def chat_id(user_key: str) -> int | None:
@@ -26,51 +32,60 @@ def chat_id(user_key: str) -> int | None:
     return int(number) if channel == "tg" and number.lstrip("-").isdigit() else None
 
 
-def retry_seconds(exc: RetryAfter) -> float:
-    # An int in PTB 22 by default, a timedelta with PTB_TIMEDELTA set (bot/telegram/__init__.py).
-    value = exc.retry_after
-    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+def keyboard(outgoing: Outgoing) -> str | None:
+    if not outgoing.buttons:
+        return None
+    return json.dumps({"inline_keyboard": [[{"text": b.label, "callback_data": b.data} for b in row]
+                                           for row in outgoing.buttons]}, ensure_ascii=False)
+
+
+def result_of(status: int, answer: dict) -> Result:
+    if status == 200 and answer.get("ok"):
+        return Delivered()
+    description = str(answer.get("description") or f"HTTP {status}")
+    code = answer.get("error_code") or status
+    if status == 0 or code >= 500:
+        return Transient(description)
+    if code == 429:
+        return TooMany(float((answer.get("parameters") or {}).get("retry_after") or 1))
+    if code == 403 or any(gone in description.lower() for gone in GONE):
+        return Unreachable(description)
+    return Rejected(description)
 
 
 class TelegramTransport:
-    def __init__(self, bot: Bot):
-        self.bot = bot
+    def __init__(self, call: Call):
+        self.call = call
+        # The keyboard of each rendered message, serialised once: a broadcast sends one message to many.
+        self._keyboards: dict[int, tuple[Outgoing, str | None]] = {}
 
     async def send(self, user_key: str, outgoing: Outgoing, *, paid: bool) -> Result:
         chat = chat_id(user_key)
         if chat is None:
             return Rejected(f"not a Telegram user: {user_key.partition(':')[0]}")
-        try:
-            await self.bot.send_message(chat, outgoing.text, reply_markup=keyboard(outgoing.buttons),
-                                        allow_paid_broadcast=True if paid else None)
-        except RetryAfter as exc:
-            return TooMany(retry_seconds(exc))
-        except Forbidden as exc:
-            return Unreachable(exc.message)
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower() or "user is deactivated" in exc.message.lower():
-                return Unreachable(exc.message)
-            return Rejected(exc.message)
-        except (TimedOut, NetworkError) as exc:  # TimedOut is a NetworkError; both are worth a retry
-            return Transient(exc.message or type(exc).__name__)
-        except TelegramError as exc:
-            return Rejected(exc.message)
-        return Delivered()
+        cached = self._keyboards.get(id(outgoing))
+        if cached is None or cached[0] is not outgoing:
+            if len(self._keyboards) > 64:
+                self._keyboards.clear()
+            cached = self._keyboards[id(outgoing)] = (outgoing, keyboard(outgoing))
+        params = {"chat_id": str(chat), "text": outgoing.text, "reply_markup": cached[1],
+                  "link_preview_options": NO_PREVIEW}
+        if paid:
+            params["allow_paid_broadcast"] = "true"
+        return result_of(*await self.call("sendMessage", params))
 
     async def show_progress(self, user_key: str, ref: str | None, text: str) -> str | None:
         chat = chat_id(user_key)
         if chat is None:
             return None
-        try:
-            if ref:
-                await self.bot.edit_message_text(text, chat_id=chat, message_id=int(ref))
+        if ref:
+            status, answer = await self.call("editMessageText", {"chat_id": str(chat), "message_id": ref,
+                                                                  "text": text})
+            if status == 200 or "not modified" in str(answer.get("description", "")).lower():
                 return ref
-            sent = await self.bot.send_message(chat, text)
-            return str(sent.message_id)
-        except BadRequest as exc:
-            if "not modified" in exc.message.lower():
-                return ref
-            log.info("could not show broadcast progress: %s", exc.message)
-        except TelegramError as exc:
-            log.info("could not show broadcast progress: %s", exc)
+        else:
+            status, answer = await self.call("sendMessage", {"chat_id": str(chat), "text": text})
+            if status == 200 and answer.get("ok"):
+                return str(answer["result"]["message_id"])
+        log.info("could not show broadcast progress: %s", answer.get("description"))
         return None

@@ -67,8 +67,8 @@ async def bot(conversation, clock):
         errors.append(context.error)
 
     application.add_error_handler(collect)
-    sender_bot, sender = build_sender(conversation, TOKEN, request=FakeRequest(api), settings=TEST_SENDING)
-    async with application, sender_bot:
+    _, sender = build_sender(conversation, TOKEN, call=api.call, settings=TEST_SENDING)
+    async with application:
         api.clear()  # getMe from initialize()
         driver = Bot(application, api, errors, clock, sender)
         yield driver

@@ -97,6 +97,16 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": self._message(params)}
         return 200, {"ok": True, "result": True}
 
+    async def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+        """The broadcast sender's boundary (bot/telegram/http.py): form fields as strings, decoded as the
+        HTTP server would; status 0 is a timeout."""
+        decoded = {k: FakeBotAPIServer._decode(FakeBotAPIServer, k, v) if isinstance(v, str) else v
+                   for k, v in params.items()}
+        status, body = self.handle(method, decoded)
+        if status == 0:
+            return 0, {"ok": False, "description": "timed out"}
+        return status, body
+
     def _get_updates(self, params: dict[str, Any], poll_wait: float) -> list[dict]:
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + poll_wait
