@@ -126,6 +126,7 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     from bot.logs import configure_service_logging
     from bot.telegram.app import run as run_bot
 
+    _check_broadcast_settings()
     configure_service_logging(token)
 
     try:
@@ -136,6 +137,18 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
     except NetworkError as exc:
         raise click.ClickException(f"cannot reach the Telegram Bot API: {exc}") from exc
+
+
+def _check_broadcast_settings() -> None:
+    """QOGAM_QUIET_HOURS, QOGAM_REMINDERS and the pacing variables, read once so a typo is one clear line."""
+    from bot.core.announcing import reminder_offsets
+    from bot.core.delivery import Settings
+
+    try:
+        Settings.from_env()
+        reminder_offsets()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

@@ -20,10 +20,11 @@ _JSON = click.option("--json", "as_json", is_flag=True, help='Print {"hearing", 
 
 
 def _context(as_user: str | None):
-    from bot.cli import _actor, _load_areas
+    from bot.cli import _actor, _check_broadcast_settings, _load_areas
     from bot.core import roles
     from bot.storage.db import open_db
 
+    _check_broadcast_settings()
     try:
         actor = roles.parse_user(as_user) if as_user else _actor()
     except roles.RoleError as exc:
@@ -43,6 +44,17 @@ def _read_toml(file: Path) -> dict:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{file}: not a valid TOML file: {exc}") from exc
+
+
+def _queue(operation, as_json: bool, what: str) -> None:
+    """Run a core operation that queues a broadcast; print what it queued, or its problems."""
+    from bot.core.hearings import HearingError
+
+    try:
+        queued = operation()
+    except HearingError as exc:
+        raise _problems(exc) from exc
+    _print_queued(queued, as_json, what)
 
 
 def _print_queued(queued, as_json: bool, what: str) -> None:
@@ -155,19 +167,15 @@ def hearings_change(hearing_id: int, starts_at: str | None, duration_minutes: in
                     online_url: str | None, as_json: bool, as_user: str | None) -> None:
     """Correct a hearing's time or place: everyone who received the announcement is told, with a new .ics."""
     from bot.core import announcing
-    from bot.core.hearings import HearingError, check_duration, check_place, check_start, check_url
+    from bot.core.hearings import check_duration, check_place, check_start, check_url
 
     db, areas, actor = _context(as_user)
-    try:
-        queued = announcing.correct(
-            db, areas, hearing_id, actor,
-            starts_at=check_start(starts_at) if starts_at else None,
-            duration_minutes=check_duration(duration_minutes) if duration_minutes is not None else None,
-            place=check_place(place) if place else None,
-            online_url=check_url(online_url) if online_url else None)
-    except HearingError as exc:
-        raise _problems(exc) from exc
-    _print_queued(queued, as_json, "correction")
+    _queue(lambda: announcing.correct(
+        db, areas, hearing_id, actor,
+        starts_at=check_start(starts_at) if starts_at else None,
+        duration_minutes=check_duration(duration_minutes) if duration_minutes is not None else None,
+        place=check_place(place) if place else None,
+        online_url=check_url(online_url) if online_url else None), as_json, "correction")
 
 
 @hearings.command("cancel")
@@ -177,14 +185,9 @@ def hearings_change(hearing_id: int, starts_at: str | None, duration_minutes: in
 def hearings_cancel(hearing_id: int, as_json: bool, as_user: str | None) -> None:
     """Cancel a hearing: unsent messages about it are dropped, and everyone who received it is told."""
     from bot.core import announcing
-    from bot.core.hearings import HearingError
 
     db, areas, actor = _context(as_user)
-    try:
-        queued = announcing.cancel(db, areas, hearing_id, actor)
-    except HearingError as exc:
-        raise _problems(exc) from exc
-    _print_queued(queued, as_json, "cancellation")
+    _queue(lambda: announcing.cancel(db, areas, hearing_id, actor), as_json, "cancellation")
 
 
 @hearings.command("results")
@@ -195,14 +198,9 @@ def hearings_cancel(hearing_id: int, as_json: bool, as_user: str | None) -> None
 def hearings_results(hearing_id: int, file: Path, as_json: bool, as_user: str | None) -> None:
     """Publish a held hearing's results from FILE.toml (kk = "...", ru = "...", optional en = "...")."""
     from bot.core import announcing
-    from bot.core.hearings import HearingError
 
     db, areas, actor = _context(as_user)
-    try:
-        queued = announcing.publish_results(db, areas, hearing_id, _read_toml(file), actor)
-    except HearingError as exc:
-        raise _problems(exc) from exc
-    _print_queued(queued, as_json, "results")
+    _queue(lambda: announcing.publish_results(db, areas, hearing_id, _read_toml(file), actor), as_json, "results")
 
 
 @click.command("broadcasts")

@@ -141,17 +141,26 @@ class Settings:
     paid: bool = False
     quiet: QuietHours | None = quiet_hours(DEFAULT_QUIET_HOURS)
 
+    def __post_init__(self) -> None:
+        if self.rate <= 0 or self.in_flight < 1 or self.per_chat_seconds < 0:
+            raise ValueError(f"{RATE_ENV} must be above 0, {IN_FLIGHT_ENV} at least 1, {PER_CHAT_ENV} not negative")
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = environ if environ is not None else os.environ
         paid = env.get(PAID_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-        return cls(
-            rate=float(env.get(RATE_ENV) or (PAID_RATE if paid else DEFAULT_RATE)),
-            per_chat_seconds=float(env.get(PER_CHAT_ENV) or DEFAULT_PER_CHAT_SECONDS),
-            in_flight=int(env.get(IN_FLIGHT_ENV) or (PAID_IN_FLIGHT if paid else DEFAULT_IN_FLIGHT)),
-            paid=paid,
-            quiet=quiet_hours(env.get(QUIET_HOURS_ENV)),
-        )
+        try:
+            return cls(
+                rate=float(env.get(RATE_ENV) or (PAID_RATE if paid else DEFAULT_RATE)),
+                per_chat_seconds=float(env.get(PER_CHAT_ENV) or DEFAULT_PER_CHAT_SECONDS),
+                in_flight=int(env.get(IN_FLIGHT_ENV) or (PAID_IN_FLIGHT if paid else DEFAULT_IN_FLIGHT)),
+                paid=paid,
+                quiet=quiet_hours(env.get(QUIET_HOURS_ENV)),
+            )
+        except ValueError as exc:
+            if QUIET_HOURS_ENV in str(exc):
+                raise
+            raise ValueError(f"{RATE_ENV}, {IN_FLIGHT_ENV} and {PER_CHAT_ENV} take numbers: {exc}") from exc
 
 
 def progress_text(counts: Mapping[str, int], seconds_left: float, lang: str, *, done: bool) -> str:
@@ -183,6 +192,9 @@ class Sender:
 
     async def run(self, stopping: asyncio.Event, poll_seconds: float = 1.0) -> None:
         """Until `stopping` is set: queue due follow-ups, send what is sendable, wait for more."""
+        # A restarted process cannot know what its predecessor sent in the last second: it waits that
+        # second out, so a restart does not add a burst to a full rolling second (a 429).
+        self._paused_until = self._monotonic() + 1.0
         log.info("sender started: rate=%.0f/s in_flight=%d per_chat=%.1fs paid=%s quiet=%s",
                  self.settings.rate, self.settings.in_flight, self.settings.per_chat_seconds,
                  self.settings.paid, self.settings.quiet)

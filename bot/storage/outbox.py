@@ -125,8 +125,25 @@ def is_pending(db: Database, delivery_id: int) -> bool:
 def mark_sent(db: Database, delivery_id: int) -> None:
     # One commit per message: a crash can then repeat only the messages in flight, never a batch.
     with db.conn:
+        was = db.execute("select status from deliveries where id = ?", [delivery_id]).fetchone()
         db.execute("update deliveries set status = 'sent', sent_at = ?, error = null, next_at = null where id = ?",
                    [now_iso(), delivery_id])
+        if was and was[0] == SKIPPED:
+            _tell_late_receiver(db, delivery_id)
+
+
+def _tell_late_receiver(db: Database, delivery_id: int) -> None:
+    """The hearing was cancelled or changed while this message was on its way, so the follow-up was
+    queued without this resident: add them to it (and wake it if it had already finished)."""
+    followups = [bid for (bid,) in db.execute(
+        "select b.id from broadcasts b join broadcasts mine on mine.hearing_id = b.hearing_id "
+        "join deliveries d on d.broadcast_id = mine.id where d.id = ? and b.id > mine.id "
+        "and b.kind in ('correction', 'cancellation')", [delivery_id]).fetchall()]
+    for bid in followups:
+        db.execute("insert or ignore into deliveries (broadcast_id, user_key, status) "
+                   "select ?, user_key, 'pending' from deliveries where id = ?", [bid, delivery_id])
+        db.execute("update broadcasts set status = 'queued', finished_at = null where id = ? and status = 'done'",
+                   [bid])
 
 
 def mark_stopped(db: Database, delivery_id: int, user_key: str, reason: str) -> None:

@@ -324,19 +324,24 @@ class Broadcasters:
                       rows, "preview", lang=t.lang)]
 
     def send_change(self, person: Person, hearing: Hearing) -> list[Reply]:
-        t = self.ctx.t(person)
         changed = self._changed(hearing)
+        return self._queue(person, hearing, lambda: announcing.correct(
+            self.ctx.db, self.ctx.areas, hearing.id, person.key,
+            starts_at=changed.starts_at if changed.starts_at != hearing.starts_at else None,
+            place=changed.place if changed.place != hearing.place else None, progress_user=person.key),
+            lambda t, n: t.ngettext("The correction is queued for {n} resident.",
+                                    "The correction is queued for {n} residents.", n))
+
+    def _queue(self, person: Person, hearing: Hearing, operation, done) -> list[Reply]:
+        """Queue a follow-up (correction, cancellation, results): its error in the broadcaster's language,
+        or `done(t, recipients)`; a correction or results written in the conversation are then cleared."""
+        t = self.ctx.t(person)
         try:
-            queued = announcing.correct(self.ctx.db, self.ctx.areas, hearing.id, person.key,
-                                        starts_at=changed.starts_at if changed.starts_at != hearing.starts_at else None,
-                                        place=changed.place if changed.place != hearing.place else None,
-                                        progress_user=person.key)
+            queued = operation()
         except HearingError as exc:
             return [Reply(announcing.error_texts(exc, t), (), "hearing_invalid", lang=t.lang)]
         stored.set_changes(self.ctx.db, hearing.id, None)
-        return [Reply(t.ngettext("The correction is queued for {n} resident.",
-                                 "The correction is queued for {n} residents.", queued.recipients),
-                      (), "broadcast_queued", lang=t.lang)]
+        return [Reply(done(t, queued.recipients), (), "broadcast_queued", lang=t.lang)]
 
     # ---- cancelling ------------------------------------------------------------------------------
     def ask_cancel(self, person: Person, hearing: Hearing) -> list[Reply]:
@@ -347,14 +352,10 @@ class Broadcasters:
                                 "reminders will not be sent."), rows, "command", lang=t.lang)]
 
     def cancel(self, person: Person, hearing: Hearing) -> list[Reply]:
-        t = self.ctx.t(person)
-        try:
-            queued = announcing.cancel(self.ctx.db, self.ctx.areas, hearing.id, person.key, progress_user=person.key)
-        except HearingError as exc:
-            return [Reply(announcing.error_texts(exc, t), (), "hearing_invalid", lang=t.lang)]
-        return [Reply(t.ngettext("The hearing is cancelled; {n} resident will be told.",
-                                 "The hearing is cancelled; {n} residents will be told.", queued.recipients),
-                      (), "broadcast_queued", lang=t.lang)]
+        return self._queue(person, hearing, lambda: announcing.cancel(
+            self.ctx.db, self.ctx.areas, hearing.id, person.key, progress_user=person.key),
+            lambda t, n: t.ngettext("The hearing is cancelled; {n} resident will be told.",
+                                    "The hearing is cancelled; {n} residents will be told.", n))
 
     # ---- results -----------------------------------------------------------------------------------
     def ask_results(self, person: Person, hearing: Hearing, lang: str = "kk") -> list[Reply]:
@@ -392,17 +393,11 @@ class Broadcasters:
                       rows, "preview", lang=t.lang)]
 
     def send_results(self, person: Person, hearing: Hearing) -> list[Reply]:
-        t = self.ctx.t(person)
-        try:
-            queued = announcing.publish_results(self.ctx.db, self.ctx.areas, hearing.id,
-                                                stored.changes(self.ctx.db, hearing.id), person.key,
-                                                progress_user=person.key)
-        except HearingError as exc:
-            return [Reply(announcing.error_texts(exc, t), (), "hearing_invalid", lang=t.lang)]
-        stored.set_changes(self.ctx.db, hearing.id, None)
-        return [Reply(t.ngettext("The results are queued for {n} resident.",
-                                 "The results are queued for {n} residents.", queued.recipients),
-                      (), "broadcast_queued", lang=t.lang)]
+        return self._queue(person, hearing, lambda: announcing.publish_results(
+            self.ctx.db, self.ctx.areas, hearing.id, stored.changes(self.ctx.db, hearing.id), person.key,
+            progress_user=person.key),
+            lambda t, n: t.ngettext("The results are queued for {n} resident.",
+                                    "The results are queued for {n} residents.", n))
 
     # ---- buttons -----------------------------------------------------------------------------------
     def press(self, person: Person, data: str) -> list[Reply]:

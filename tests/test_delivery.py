@@ -1,0 +1,151 @@
+"""The sender's pacing and settings, and the hearing checks, on the real core with a hand-moved clock;
+the Bot API at its boundary is the fake from tests/telegram."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core import announcing
+from bot.core.delivery import QuietHours, Sender, Settings, quiet_hours
+from bot.core.hearings import HearingError, check_start, from_mapping, parse_point
+from bot.storage import outbox, subscriptions
+from bot.telegram.sender import TelegramTransport, result_of
+from bot.core.delivery import Delivered, Rejected, TooMany, Transient, Unreachable
+from tests.telegram.fakes import FakeBotAPI
+from tests.telegram.test_hearings import hearing_file
+
+
+class Monotonic:
+    """time.monotonic and asyncio.sleep together: sleeping moves the clock, nothing else does."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+def subscribe(db, count: int, area: str = "akt.khromtau") -> None:
+    for n in range(count):
+        subscriptions.subscribe(db, f"tg:{1000 + n}", "telegram", area)
+
+
+async def test_sends_start_evenly_and_no_rolling_second_holds_more_than_the_rate(conversation, wall):
+    subscribe(conversation.db, 120)
+    announcing.announce(conversation.db, conversation.areas, from_mapping(hearing_file(), conversation.areas),
+                        "cli:test")
+    api, clock = FakeBotAPI(), Monotonic()
+    starts: list[float] = []
+
+    async def call(method, params):
+        starts.append(clock())
+        return await api.call(method, params)
+
+    sender = Sender(conversation.db, conversation.areas, TelegramTransport(call),
+                    Settings(rate=29.0, in_flight=8, quiet=None), monotonic=clock, sleep=clock.sleep)
+    await sender.drain()
+    assert len(starts) == 120 == len(api.sent())
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 1 / 29 - 1e-9
+    most_in_a_second = max(sum(1 for t in starts if s <= t < s + 1.0 - 1e-9) for s in starts)
+    assert most_in_a_second == 29
+    assert (starts[-1] - starts[0]) == pytest.approx(119 / 29)  # and no slower than the rate
+
+
+@pytest.mark.parametrize("status, answer, expected", [
+    (200, {"ok": True, "result": {}}, Delivered()),
+    (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
+           "parameters": {"retry_after": 7}}, TooMany(7.0)),
+    (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+     Unreachable("Forbidden: bot was blocked by the user")),
+    (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"},
+     Unreachable("Bad Request: chat not found")),
+    (400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"},
+     Rejected("Bad Request: message is too long")),
+    (502, {"ok": False, "description": "HTTP 502, not JSON"}, Transient("HTTP 502, not JSON")),
+    (0, {"ok": False, "description": "timed out"}, Transient("timed out")),
+])
+def test_telegram_answers_mean_what_the_outbox_does(status, answer, expected):
+    assert result_of(status, answer) == expected
+
+
+def test_quiet_hours_wrap_midnight_in_kazakhstan_time():
+    quiet = quiet_hours("22:00-08:00")
+    utc = dt.timezone.utc
+    assert dt.datetime(2026, 11, 23, 17, 0, tzinfo=utc) in quiet  # 22:00 local
+    assert dt.datetime(2026, 11, 23, 2, 59, tzinfo=utc) in quiet  # 07:59 local
+    assert dt.datetime(2026, 11, 23, 3, 0, tzinfo=utc) not in quiet  # 08:00 local
+    assert quiet_hours("off") is None
+    assert quiet_hours("13:00-14:00") == QuietHours(dt.time(13), dt.time(14))
+    with pytest.raises(ValueError, match="QOGAM_QUIET_HOURS"):
+        quiet_hours("late")
+
+
+def test_settings_and_reminders_come_from_the_environment_or_say_what_is_wrong():
+    paid = Settings.from_env({"QOGAM_PAID_BROADCAST": "1", "QOGAM_QUIET_HOURS": "off"})
+    assert paid.paid and paid.rate > 900 and paid.quiet is None
+    assert Settings.from_env({}).rate < 30 and Settings.from_env({}).quiet == quiet_hours("22:00-08:00")
+    for bad in ({"QOGAM_BROADCAST_RATE": "fast"}, {"QOGAM_BROADCAST_RATE": "0"}, {"QOGAM_BROADCAST_IN_FLIGHT": "-1"}):
+        with pytest.raises(ValueError, match="QOGAM_BROADCAST"):
+            Settings.from_env(bad)
+    assert announcing.reminder_offsets({}) == [dt.timedelta(hours=24), dt.timedelta(hours=2)]
+    assert announcing.reminder_offsets({"QOGAM_REMINDERS": "2d, 90m"}) == [dt.timedelta(days=2),
+                                                                           dt.timedelta(minutes=90)]
+    assert announcing.reminder_offsets({"QOGAM_REMINDERS": "off"}) == []
+    with pytest.raises(ValueError, match="QOGAM_REMINDERS"):
+        announcing.reminder_offsets({"QOGAM_REMINDERS": "tomorrow"})
+
+
+def test_hearing_fields_as_akimats_type_them(wall):
+    now = dt.datetime(2026, 11, 23, 10, 0)
+    assert check_start("05.12.2026 15:00", now) == dt.datetime(2026, 12, 5, 15, 0)
+    assert check_start("2026-12-05T15:00:00", now) == dt.datetime(2026, 12, 5, 15, 0)
+    for bad in ("tomorrow", "2026-13-05 15:00", "2025-12-05 15:00", "2028-12-05 15:00"):
+        with pytest.raises(HearingError):
+            check_start(bad, now)
+    assert parse_point("50.2519, 58.4347") == (50.2519, 58.4347)
+    with pytest.raises(HearingError):
+        parse_point("58.4347, 50.2519")  # swapped: outside Kazakhstan
+    with pytest.raises(HearingError) as problems:
+        from_mapping({"area": "akt", "kk": {"title": "x"}, "colour": "red"}, conversation_areas())
+    messages = str(problems.value)
+    assert "starts_at" in messages and "colour" in messages and "agenda in kk" in messages and "in ru" in messages
+
+
+def conversation_areas():
+    from bot.core.areas import load_areas_or_fail
+
+    return load_areas_or_fail()
+
+
+async def test_a_row_is_sent_once_even_if_the_hearing_is_cancelled_while_it_waits(conversation, wall):
+    subscribe(conversation.db, 3)
+    queued = announcing.announce(conversation.db, conversation.areas,
+                                 from_mapping(hearing_file(), conversation.areas), "cli:test")
+    api = FakeBotAPI()
+    calls = 0
+
+    async def call(method, params):
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the akimat cancels while the first message is on its way
+            announcing.cancel(conversation.db, conversation.areas, queued.hearing, "cli:test")
+        return await api.call(method, params)
+
+    clock = Monotonic()
+    sender = Sender(conversation.db, conversation.areas, TelegramTransport(call),
+                    Settings(rate=1000, in_flight=1, quiet=None), monotonic=clock, sleep=clock.sleep)
+    await sender.drain()
+    counts = outbox.counts(conversation.db, queued.broadcast)
+    assert (counts["sent"], counts["skipped"]) == (1, 2)
+    # ... and the one who got it is told of the cancellation, a second later (one message a second to a chat).
+    assert [p["chat_id"] for p in api.sent()] == [1000]
+    wall.advance(seconds=2)
+    clock.now += 2
+    await sender.drain()
+    assert [p["chat_id"] for p in api.sent()] == [1000, 1000]
