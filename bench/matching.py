@@ -21,7 +21,7 @@ from bot.core.knowledge import Entry, KnowledgeBase, LocalText, load_or_fail
 from bot.core.matcher import Matcher
 
 SCALE = 250
-DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_questions.tsv"
+DEV_SET = Path(__file__).resolve().parents[1] / "eval" / "dev_questions.tsv"
 FALLBACK_QUESTIONS = ["Что такое маслихат?", "Ауыл бюджетін кім бекітеді?", "How do I file an appeal?"]
 
 

@@ -17,7 +17,7 @@ from bot.storage import clock as wall_clock
 from bot.storage.db import open_db
 
 REPO = Path(__file__).resolve().parents[1]
-DEV_SET = REPO.parent / "shared" / "eval" / "dev_questions.tsv"
+DEV_SET = REPO / "eval" / "dev_questions.tsv"
 
 
 @pytest.fixture(scope="session")

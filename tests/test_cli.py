@@ -85,7 +85,6 @@ def test_kb_check_exits_1_on_errors(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "x.toml" in result.output
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="shared/eval not beside the repository")
 def test_eval_json_reports_every_figure():
     out = CliRunner().invoke(main, ["eval", str(DEV_SET), "--json"])
     summary = json.loads(out.output)

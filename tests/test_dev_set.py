@@ -11,7 +11,6 @@ FLOOR = {"accuracy_at_1": 0.90, "language_accuracy": 0.95, "out_of_scope_abstent
 CEILING = {"false_answer_rate": 0.03}
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="shared/eval not beside the repository")
 def test_dev_set_figures_hold(matcher):
     summary = evaluation.summarize(evaluation.run(matcher, evaluation.read_cases(DEV_SET)))
     for key, floor in FLOOR.items():

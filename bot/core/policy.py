@@ -4,7 +4,7 @@ Following Rasa's fallback rule, an answer needs both a score above a threshold a
 runner-up: two entries that fit equally well are a question for the resident, not a guess. Every
 decision is logged at debug level with the numbers behind it.
 
-Thresholds were tuned on ../shared/eval/dev_questions.tsv with `qogam eval` (see README, "Matching").
+Thresholds were tuned on eval/dev_questions.tsv with `qogam eval` (see README, "Matching").
 A false answer (a confident, wrong legal answer) costs a resident more than a suggestion, so ANSWER_MIN
 is set where the false-answer rate on the dev set stays under 3% rather than where accuracy peaks.
 """
