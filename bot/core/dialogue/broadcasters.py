@@ -30,7 +30,7 @@ from bot.core.announcement import ANNOUNCEMENT, CORRECTION, RESULTS, text as mes
 from bot.core.dialogue.base import Button, Context, Person, Reply, after_press, expired, unknown_command
 from bot.core.grouping import group_questions
 from bot.core.hearings import (N_, Hearing, HearingError, check_agenda, check_area, check_duration, check_place,
-                               check_start, check_title, check_url, local_now, parse_point)
+                               check_start, check_title, check_url, parse_point)
 from bot.i18n import Translator, translator
 from bot.storage import hearings as stored
 from bot.storage import outbox, users
