@@ -138,9 +138,7 @@ def correct(db: Database, areas: Areas, hearing_id: int, actor: str, *, starts_a
         broadcast = outbox.create(db, hearing_id, CORRECTION, actor, urgent=on_the_day(changed) or hearing.urgent,
                                   progress_user=progress_user)
         count = outbox.enqueue_receivers(db, broadcast, hearing_id)
-        for row in outbox.of_hearing(db, hearing_id):
-            if row["kind"] == REMINDER and row["status"] == outbox.SCHEDULED:
-                db.execute("update broadcasts set status = 'cancelled' where id = ?", [row["id"]])
+        outbox.cancel_scheduled(db, hearing_id)  # the reminders, scheduled anew for the new time
         _schedule_reminders(db, changed, actor)
         audit.record(db, actor, "broadcast", f"hearing:{hearing_id}", broadcast=broadcast, kind=CORRECTION,
                      recipients=count, starts_at=changed.starts_at.isoformat(timespec="minutes"),
@@ -199,8 +197,7 @@ def queue_due_followups(db: Database, areas: Areas) -> list[int]:
         hearing = stored.get(db, row["hearing_id"])
         with db.conn:
             if hearing is None or hearing.status not in OPEN or hearing.starts_utc <= now:
-                db.execute("update broadcasts set status = 'cancelled', finished_at = ? where id = ?",
-                           [now.isoformat(timespec="seconds"), row["id"]])
+                outbox.cancel(db, row["id"])
                 continue
             count = outbox.enqueue_receivers(db, row["id"], hearing.id, audience(areas, hearing.area))
             outbox.queue(db, row["id"])

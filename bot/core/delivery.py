@@ -29,7 +29,7 @@ from bot.core import announcing
 from bot.core.announcement import Outgoing, message
 from bot.core.areas import KZ_TIME, Areas
 from bot.i18n import translator
-from bot.storage import audit, outbox
+from bot.storage import audit, outbox, users
 from bot.storage import hearings as stored
 from bot.storage.clock import now as clock_now
 
@@ -149,17 +149,16 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = environ if environ is not None else os.environ
         paid = env.get(PAID_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+        quiet = quiet_hours(env.get(QUIET_HOURS_ENV))
         try:
             return cls(
                 rate=float(env.get(RATE_ENV) or (PAID_RATE if paid else DEFAULT_RATE)),
                 per_chat_seconds=float(env.get(PER_CHAT_ENV) or DEFAULT_PER_CHAT_SECONDS),
                 in_flight=int(env.get(IN_FLIGHT_ENV) or (PAID_IN_FLIGHT if paid else DEFAULT_IN_FLIGHT)),
                 paid=paid,
-                quiet=quiet_hours(env.get(QUIET_HOURS_ENV)),
+                quiet=quiet,
             )
         except ValueError as exc:
-            if QUIET_HOURS_ENV in str(exc):
-                raise
             raise ValueError(f"{RATE_ENV}, {IN_FLIGHT_ENV} and {PER_CHAT_ENV} take numbers: {exc}") from exc
 
 
@@ -331,7 +330,7 @@ class Sender:
     async def _show_progress(self, broadcast: dict, progress: dict, *, done: bool) -> None:
         counts = outbox.counts(self.db, broadcast["id"])
         user = broadcast["progress_user"]
-        lang = self._language(user)
+        lang = users.get_language(self.db, user) or "kk"
         text = progress_text(counts, counts["pending"] / self.settings.rate, lang, done=done)
         try:
             ref = await self.transport.show_progress(user, progress["ref"], text)
@@ -341,10 +340,6 @@ class Sender:
         if ref and ref != progress["ref"]:
             progress["ref"] = ref
             outbox.set_progress_ref(self.db, broadcast["id"], ref)
-
-    def _language(self, user_key: str) -> str:
-        row = next(self.db.query("select language from users where user_key = ?", [user_key]), None)
-        return (row and row["language"]) or "kk"
 
 
 def _after(seconds: float) -> str:

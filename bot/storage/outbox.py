@@ -81,6 +81,10 @@ def reschedule(db: Database, broadcast_id: int, due_at: str) -> None:
     db.execute("update broadcasts set due_at = ? where id = ? and status = 'scheduled'", [due_at, broadcast_id])
 
 
+def cancel(db: Database, broadcast_id: int) -> None:
+    db.execute("update broadcasts set status = 'cancelled', finished_at = ? where id = ?", [now_iso(), broadcast_id])
+
+
 def cancel_scheduled(db: Database, hearing_id: int) -> int:
     return db.execute("update broadcasts set status = 'cancelled', finished_at = ? where hearing_id = ? and "
                       "status = 'scheduled'", [now_iso(), hearing_id]).rowcount

@@ -150,7 +150,7 @@ def run(conversation: Conversation, token: str, *, api_base_url: str | None = No
 
     async def start_sender(app: Application) -> None:
         await greet(app)
-        await client.__aenter__()
+        await client.open()
         # Broadcasts queued by the command line, by /hearing, or left pending by a crash go out from here.
         running.append(asyncio.create_task(sender.run(stopping)))
 
@@ -158,7 +158,7 @@ def run(conversation: Conversation, token: str, *, api_base_url: str | None = No
         # The messages in flight finish and are committed, so a clean stop repeats nothing.
         stopping.set()
         await asyncio.gather(*running)
-        await client.__aexit__(None, None, None)
+        await client.close()
 
     async def close_db(_: Application) -> None:
         conversation.db.close()

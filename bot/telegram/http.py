@@ -29,15 +29,21 @@ class BotAPIClient:
         self.timeout = timeout
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> BotAPIClient:
+    async def open(self) -> None:
         # trust_env: an operator behind an HTTPS proxy sets HTTPS_PROXY and NO_PROXY, as for PTB.
         self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.connections),
                                               timeout=aiohttp.ClientTimeout(total=self.timeout), trust_env=True)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def __aenter__(self) -> BotAPIClient:
+        await self.open()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
+        await self.close()
 
     async def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
         """(HTTP status, Telegram's JSON answer); status 0 with a description when no answer came."""

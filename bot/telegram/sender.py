@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,6 +33,8 @@ def chat_id(user_key: str) -> int | None:
     return int(number) if channel == "tg" and number.lstrip("-").isdigit() else None
 
 
+# A broadcast renders one message per language and sends it to many: its keyboard is serialised once.
+@lru_cache(maxsize=64)
 def keyboard(outgoing: Outgoing) -> str | None:
     if not outgoing.buttons:
         return None
@@ -56,19 +59,12 @@ def result_of(status: int, answer: dict) -> Result:
 class TelegramTransport:
     def __init__(self, call: Call):
         self.call = call
-        # The keyboard of each rendered message, serialised once: a broadcast sends one message to many.
-        self._keyboards: dict[int, tuple[Outgoing, str | None]] = {}
 
     async def send(self, user_key: str, outgoing: Outgoing, *, paid: bool) -> Result:
         chat = chat_id(user_key)
         if chat is None:
             return Rejected(f"not a Telegram user: {user_key.partition(':')[0]}")
-        cached = self._keyboards.get(id(outgoing))
-        if cached is None or cached[0] is not outgoing:
-            if len(self._keyboards) > 64:
-                self._keyboards.clear()
-            cached = self._keyboards[id(outgoing)] = (outgoing, keyboard(outgoing))
-        params = {"chat_id": str(chat), "text": outgoing.text, "reply_markup": cached[1],
+        params = {"chat_id": str(chat), "text": outgoing.text, "reply_markup": keyboard(outgoing),
                   "link_preview_options": NO_PREVIEW}
         if paid:
             params["allow_paid_broadcast"] = "true"

@@ -100,7 +100,7 @@ class FakeBotAPI:
     async def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict]:
         """The broadcast sender's boundary (bot/telegram/http.py): form fields as strings, decoded as the
         HTTP server would; status 0 is a timeout."""
-        decoded = {k: FakeBotAPIServer._decode(FakeBotAPIServer, k, v) if isinstance(v, str) else v
+        decoded = {k: FakeBotAPIServer.decode(k, v) if isinstance(v, str) else v
                    for k, v in params.items()}
         status, body = self.handle(method, decoded)
         if status == 0:
@@ -179,7 +179,7 @@ class FakeBotAPIServer:
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     params = json.loads(raw or "{}")
                 else:
-                    params = {k: fake._decode(k, v) for k, v in parse_qsl(raw)}
+                    params = {k: fake.decode(k, v) for k, v in parse_qsl(raw)}
                 method = self.path.rsplit("/", 1)[-1]
                 status, body = fake.api.handle(method, params, poll_wait=fake.POLL_WAIT)
                 payload = json.dumps(body).encode()
@@ -206,10 +206,11 @@ class FakeBotAPIServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def _decode(self, key: str, value: str) -> Any:
+    @staticmethod
+    def decode(key: str, value: str) -> Any:
         if value[:1] in "{[":
             return json.loads(value)
-        if key in self._NUMERIC:
+        if key in FakeBotAPIServer._NUMERIC:
             return int(value)
         return value
 

@@ -53,6 +53,10 @@ STEPS = (
     ("en.agenda", N_("The agenda in English."), False),
 )
 STEP_NAMES = [name for name, _, _ in STEPS]
+PROMPTS = {name: prompt for name, prompt, _ in STEPS}
+OPTIONAL = {name: optional for name, _, optional in STEPS}
+# What a hearing cannot be sent without; English is optional as a whole, its agenda only with its title.
+REQUIRED_STEPS = [name for name in STEP_NAMES if not OPTIONAL[name] and not name.startswith("en.")]
 # Areas offered as buttons, two to a row: a region and its districts (Turkistan, the largest, has 17).
 AREA_CHOICES = 24
 # Durations offered as buttons; any other is typed.
@@ -111,7 +115,7 @@ class Broadcasters:
     def _prompt(self, person: Person, draft: int, step: str, problem: str | None = None) -> list[Reply]:
         t = self.ctx.t(person)
         users.set_awaiting(self.ctx.db, person.key, person.channel, f"hw:{draft}:{step}")
-        prompt = t.gettext(dict((n, p) for n, p, _ in STEPS)[step])
+        prompt = t.gettext(PROMPTS[step])
         number = STEP_NAMES.index(step) + 1
         header = t.gettext("New hearing, step {n} of {total}.", n=number, total=len(STEPS))
         text = "\n\n".join(x for x in (problem, f"{header}\n{prompt}") if x)
@@ -122,7 +126,7 @@ class Broadcasters:
             rows = [tuple(choices[i:i + 2]) for i in range(0, len(choices), 2)]
         elif step == "duration":
             rows = [tuple(Button(t.ngettext("{n} min", "{n} min", m), f"hb:du:{draft}:{m}") for m in QUICK_DURATIONS)]
-        elif dict((n, o) for n, _, o in STEPS)[step]:
+        elif OPTIONAL[step]:
             rows = [(Button(t.gettext("Skip ›"), f"hb:sk:{draft}:{step}"),)]
         rows.append((Button(t.gettext("✖ Discard the draft"), f"hb:dr:{draft}"),))
         return [Reply(text, tuple(rows), "command", lang=t.lang)]
@@ -184,8 +188,7 @@ class Broadcasters:
         t = self.ctx.t(person)
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
         hearing = stored.get(self.ctx.db, draft)
-        missing = [name for name in ("area", "start", "duration", "place", "kk.title", "kk.agenda", "ru.title",
-                                     "ru.agenda") if not _has(hearing, name)]
+        missing = [name for name in REQUIRED_STEPS if not _has(hearing, name)]
         if "en" in hearing.texts and not hearing.texts["en"].agenda:
             missing.append("en.agenda")
         if missing:
@@ -237,9 +240,7 @@ class Broadcasters:
     def show(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
         if hearing.status == "draft":
-            missing = [name for name in STEP_NAMES if not _has(hearing, name)
-                       and not dict((n, o) for n, _, o in STEPS)[name] and name != "en.agenda"]
-            return self._prompt(person, hearing.id, missing[0]) if missing else self.preview(person, hearing.id)
+            return self.preview(person, hearing.id)  # or the first step still missing
         sent = sum(outbox.counts(self.ctx.db, b["id"])["sent"] for b in outbox.of_hearing(self.ctx.db, hearing.id)
                    if b["kind"] == ANNOUNCEMENT)
         lines = [hearing.texts[hearing.language_for(t.lang)].title, f"🗓 {when(hearing, t)}", f"📍 {hearing.place}",
