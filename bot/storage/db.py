@@ -132,6 +132,40 @@ def m004_hearings_and_outbox(db: Database) -> None:
     db["hearing_questions"].create_index(["user_key"])
 
 
+@migrations()
+def m005_inbox_and_answers(db: Database) -> None:
+    # The inbox: every update from Telegram, stored before Telegram is told it arrived (the next
+    # getUpdates offset, or the webhook's 200). payload is the raw JSON, deleted once the update is done;
+    # the row stays a while so that a redelivered update_id is recognised. status: pending -> handled
+    # (its effects committed, replies being sent) -> done | failed. chat_key orders and spreads the work:
+    # one update per chat at a time, private chats first (a group flood must not delay a resident).
+    db["inbox"].create(
+        {"update_id": int, "received_at": str, "status": str, "chat_key": str, "private": int,
+         "attempts": int, "next_at": str, "payload": str, "done_at": str},
+        pk="update_id", not_null={"received_at", "status"}, defaults={"attempts": 0, "private": 0},
+    )
+    db["inbox"].create_index(["status", "private", "update_id"])
+    # Updates set aside after 3 failed attempts (or that could not be parsed): the kind and the error's
+    # type only, never the payload, which holds residents' text.
+    db["failed_updates"].create(
+        {"update_id": int, "failed_at": str, "stage": str, "error": str, "attempts": int}, pk="update_id",
+        not_null={"failed_at", "stage"},
+    )
+    # Answers the bot showed a resident with 👍 / 👎 under them: a vote names one of these rows, so a vote
+    # is for an entry the resident was actually shown, once per answer message (a second press changes it).
+    db["answers"].create(
+        {"id": int, "user_key": str, "entry_id": str, "lang": str, "shown_at": str}, pk="id",
+        not_null={"user_key", "entry_id", "shown_at"},
+    )
+    db["answers"].create_index(["user_key"])
+    db["answers"].create_index(["shown_at"])
+    db["feedback"].add_column("answer_id", int)
+    db["feedback"].add_column("updated_at", str)
+    db.execute("create unique index feedback_once on feedback (answer_id) where answer_id is not null")
+    db["feedback"].create_index(["created_at"])
+    db["gaps"].create_index(["created_at"])
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
 
