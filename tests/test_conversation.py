@@ -36,15 +36,68 @@ def test_a_question_is_answered_in_its_own_language_with_sources_and_rating(conv
     (reply,) = conversation.ask(resident, "Мәслихат не істейді?")
     assert reply.outcome == "answered" and reply.lang == "kk"
     assert "Дереккөздер:" in reply.text
-    assert [b.data for b in buttons([reply])] == ["v:maslikhat.role:u", "v:maslikhat.role:d"]
+    assert reply.entry_id == "maslikhat.role"
+    up, down = buttons([reply])
+    [shown] = db_rows(conversation, "answers")
+    assert (up.data, down.data) == (f"v:{shown['id']}:u", f"v:{shown['id']}:d")
+    assert (shown["user_key"], shown["entry_id"], shown["lang"]) == (resident.key, "maslikhat.role", "kk")
+
+
+def db_rows(conversation, table):
+    return list(conversation.db[table].rows)
+
+
+def vote_buttons(conversation, person, question="Чем занимается маслихат?"):
+    (reply,) = conversation.ask(person, question)
+    up, down = buttons([reply])
+    return up.data, down.data
 
 
 def test_thumbs_down_asks_why_and_records_the_reason(conversation, resident, db):
-    replies = conversation.press(resident, "v:akim.role:d")
+    _, down = vote_buttons(conversation, resident)
+    replies = conversation.press(resident, down)
     reasons = buttons(replies)
     assert len(reasons) == 3
     assert "Спасибо" in texts(conversation.press(resident, reasons[1].data))
-    assert db["feedback"].get(1)["reason"] == "outdated"
+    [vote] = db_rows(conversation, "feedback")
+    assert (vote["entry_id"], vote["vote"], vote["reason"], vote["lang"]) == ("maslikhat.role", -1, "outdated", "ru")
+
+
+def test_one_vote_per_answer_which_a_second_press_changes(conversation, resident, db):
+    up, down = vote_buttons(conversation, resident)
+    for _ in range(8):
+        assert "Спасибо" in texts(conversation.press(resident, up))
+    assert [r["vote"] for r in db_rows(conversation, "feedback")] == [1]
+    (reasons,) = conversation.press(resident, down)
+    conversation.press(resident, buttons([reasons])[0].data)
+    [vote] = db_rows(conversation, "feedback")
+    assert (vote["vote"], vote["reason"]) == (-1, "wrong_topic")
+    conversation.press(resident, up)  # changed back: the 👎's reason goes with it
+    [vote] = db_rows(conversation, "feedback")
+    assert (vote["vote"], vote["reason"]) == (1, None)
+    up_again, _ = vote_buttons(conversation, resident)  # the same entry shown again: a new answer, a new vote
+    conversation.press(resident, up_again)
+    assert len(db_rows(conversation, "feedback")) == 2
+
+
+@pytest.mark.parametrize("data", ["v:maslikhat.role:u", "v:akim.role:d", "v:petitions:u", "v:999999:u", "v:٣:u"])
+def test_votes_for_answers_never_shown_are_expired_and_not_stored(conversation, resident, db, data):
+    vote_buttons(conversation, resident)  # something was shown, but not these
+    (reply,) = conversation.press(resident, data)
+    assert reply.outcome == "stale"
+    assert db_rows(conversation, "feedback") == []
+
+
+def test_a_vote_on_someone_elses_answer_is_expired(conversation, resident, db):
+    up, _ = vote_buttons(conversation, Person("tg:1", "telegram", "ru"))
+    (reply,) = conversation.press(resident, up)
+    assert reply.outcome == "stale" and db_rows(conversation, "feedback") == []
+
+
+def test_inline_shareable_answers_carry_no_votes_and_record_nothing(conversation, resident, db):
+    replies = conversation.shareable(Person("tg:2", "telegram", "ru", private=False), "Мәслихат не істейді?")
+    assert replies and all(r.entry_id and not r.buttons for r in replies)
+    assert db_rows(conversation, "answers") == []
 
 
 def test_suggestions_then_none_of_these_logs_the_gap(conversation, resident, db, matcher, monkeypatch):
@@ -136,6 +189,71 @@ def test_mydata_shows_and_forget_deletes(conversation, resident, db):
     assert db["gaps"].count == 1  # nothing deleted before confirmation
     conversation.press(resident, "forget")
     assert db["gaps"].count == 0 and users.get_user(db, resident.key) is None
+
+
+def test_mydata_counts_the_answers_shown(conversation, resident):
+    vote_buttons(conversation, resident)
+    assert "1 ответ показан вам" in texts(conversation.command(resident, "mydata"))
+
+
+# ---- private things stay private: in a group, personal screens only point to the private chat ---------
+def in_group(person):
+    return Person(person.key, person.channel, person.language_hint, private=False)
+
+
+def assert_private_only(replies, payload):
+    (reply,) = replies
+    assert reply.outcome == "private_only" and "лично" in reply.text
+    (link,) = buttons([reply])
+    assert link.deep_link == payload and not link.data
+
+
+def test_mydata_and_forget_in_a_group_only_point_to_the_private_chat(conversation, resident, db):
+    conversation.ask(resident, "Какой курс евро сегодня? паспорт N1234567")
+    group = in_group(resident)
+    assert_private_only(conversation.command(group, "mydata"), "mydata")
+    assert_private_only(conversation.command(group, "forget"), "forget")
+    assert_private_only(conversation.press(group, "forget"), "forget")  # an old confirmation, pressed there
+    assert_private_only(conversation.start(group, "mydata"), "mydata")
+    assert db["gaps"].count == 1  # nothing deleted
+    # The link opens the same screen in the private chat.
+    assert "Какой курс евро сегодня?" in texts(conversation.start(resident, "mydata"))
+    assert buttons(conversation.start(resident, "forget"))[0].data == "forget"
+
+
+def test_subscriptions_and_staff_screens_in_a_group_point_to_the_private_chat(conversation, resident, db):
+    from bot.storage import subscriptions
+
+    code = next(iter(conversation.areas.top("ru"))).code
+    subscriptions.subscribe(db, resident.key, resident.channel, code)
+    group = in_group(resident)
+    assert_private_only(conversation.command(group, "subscriptions"), "subscriptions")
+    assert_private_only(conversation.command(group, "subscribe"), "subscribe")
+    assert_private_only(conversation.press(group, f"us:{code}"), "subscribe")
+    assert_private_only(conversation.start(group, f"sub-{code}"), f"sub-{code}")
+    assert subscriptions.of_user(db, resident.key) == [code]  # the group's press changed nothing
+    assert conversation.command(group, "roles")[0].outcome != "private_only"  # unknown to non-admins, as before
+    assert "/roles" in texts(conversation.command(group, "roles"))
+    # In private, the link's /start opens the screen itself.
+    assert conversation.start(resident, "subscriptions")[0].outcome == "command"
+
+
+def test_a_prompt_from_the_private_chat_is_not_answered_from_a_group(conversation, resident, db):
+    conversation.command(resident, "subscribe")  # waits for an area name, in private
+    assert users.awaiting(db, resident.key)
+    (reply,) = conversation.ask(in_group(resident), "Алматы")
+    assert reply.outcome not in ("area_found", "area_unknown")
+
+
+def test_the_terminal_shows_a_private_chat_link_as_the_command_to_type(conversation, resident):
+    import io
+
+    from bot.console.repl import ConsoleChat
+
+    out = io.StringIO()
+    chat = ConsoleChat(conversation, out)
+    chat.show(conversation.command(in_group(resident), "mydata"))
+    assert "/start mydata" in out.getvalue() and chat.choices == []
 
 
 def test_unknown_command_and_empty_input_get_help(conversation, resident):

@@ -47,13 +47,32 @@ def test_gaps_are_listed_newest_first_and_by_status(db):
 def test_deleting_a_user_removes_only_their_rows(db):
     gaps.record(db, user_key="u", channel="t", lang="ru", question="q", status=gaps.UNANSWERED, candidates=[])
     gaps.record(db, user_key="v", channel="t", lang="ru", question="q", status=gaps.UNANSWERED, candidates=[])
-    feedback.record_vote(db, user_key="u", entry_id="akim.role", lang="ru", vote=1)
+    shown = feedback.show_answer(db, user_key="u", entry_id="akim.role", lang="ru")
+    feedback.vote(db, answer_id=shown, user_key="u", entry_id="akim.role", lang="ru", vote=1)
+    feedback.show_answer(db, user_key="v", entry_id="akim.role", lang="ru")
     users.set_language(db, "u", "t", "kk")
-    assert users.forget(db, "u") == 3
+    assert users.forget(db, "u") == 4  # a question, a vote, the answer shown, the language
     assert [g for g in gaps.latest(db)] and gaps.for_user(db, "v")
+    assert feedback.answers_shown(db, "u") == 0 and feedback.answers_shown(db, "v") == 1
 
 
 def test_a_reason_attaches_only_to_the_owners_thumbs_down(db):
-    down = feedback.record_vote(db, user_key="u", entry_id="akim.role", lang="ru", vote=-1)
+    shown = feedback.show_answer(db, user_key="u", entry_id="akim.role", lang="ru")
+    down = feedback.vote(db, answer_id=shown, user_key="u", entry_id="akim.role", lang="ru", vote=-1)
     assert not feedback.set_reason(db, down, "someone-else", "outdated")
     assert feedback.set_reason(db, down, "u", "outdated")
+
+
+def test_a_vote_is_one_row_per_answer_and_a_thumbs_up_drops_the_reason(db):
+    shown = feedback.show_answer(db, user_key="u", entry_id="akim.role", lang="ru")
+    down = feedback.vote(db, answer_id=shown, user_key="u", entry_id="akim.role", lang="ru", vote=-1)
+    assert feedback.set_reason(db, down, "u", "outdated")
+    again = feedback.vote(db, answer_id=shown, user_key="u", entry_id="akim.role", lang="ru", vote=-1)
+    assert again == down and db["feedback"].get(down)["reason"] == "outdated"  # the same 👎: reason kept
+    assert feedback.vote(db, answer_id=shown, user_key="u", entry_id="akim.role", lang="ru", vote=1) == down
+    [row] = db["feedback"].rows
+    assert (row["vote"], row["reason"], row["answer_id"]) == (1, None, shown) and row["updated_at"]
+    other = feedback.show_answer(db, user_key="u", entry_id="akim.role", lang="ru")  # the same entry, shown again
+    feedback.vote(db, answer_id=other, user_key="u", entry_id="akim.role", lang="ru", vote=1)
+    assert db["feedback"].count == 2 and feedback.answer_of(db, other)["entry_id"] == "akim.role"
+    assert feedback.answer_of(db, other + 1) is None

@@ -49,6 +49,9 @@ class ConsoleChat:
             for row in reply.buttons:
                 labels = []
                 for button in row:
+                    if button.deep_link is not None:  # a link to the private chat: here, the command to type
+                        labels.append(f"{button.label}: /start {button.deep_link}".rstrip())
+                        continue
                     self.choices.append(button)
                     labels.append(f"[{len(self.choices)}] {button.label}")
                 print("  " + "   ".join(labels), file=self.out)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot.core.areas import Areas
 from bot.core.dialogue.base import Button
 from bot.core.hearings import N_, Hearing, HearingError, Problem
+from bot.core.render import TELEGRAM_MESSAGE_LIMIT, utf16_length
 from bot.i18n import LANGUAGES, Translator, translator
 
 ANNOUNCEMENT, REMINDER, CORRECTION, CANCELLATION, RESULTS = (
@@ -25,7 +26,7 @@ ANNOUNCEMENT, REMINDER, CORRECTION, CANCELLATION, RESULTS = (
 KINDS = (ANNOUNCEMENT, REMINDER, CORRECTION, CANCELLATION, RESULTS)
 # Telegram's limit for one message, counted in UTF-16 code units: each recipient gets exactly one
 # message per broadcast, so the whole announcement must fit.
-MESSAGE_LIMIT = 4096
+MESSAGE_LIMIT = TELEGRAM_MESSAGE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,6 @@ class Outgoing:
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     lang: str
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def when(hearing: Hearing, t: Translator) -> str:

@@ -21,7 +21,7 @@ from bot.core.knowledge import KnowledgeBase, Problem, load
 from bot.core.matcher import Matcher
 from bot.core.normalize import clean, has_kazakh_letters, tokens
 from bot.core.numbers import figures
-from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text
+from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text, utf16_length
 from bot.i18n import translator
 
 MIN_QUESTIONS = 6
@@ -91,8 +91,9 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
                 if command.lower() not in Conversation.COMMANDS:
                     add(f"[{lang}] answer mentions /{command}, which the bot does not have")
             rendered = answer_text(entry, translator(lang))
-            if len(rendered) > TELEGRAM_MESSAGE_LIMIT:
-                add(f"[{lang}] answer with sources is {len(rendered)} characters; one Telegram message holds "
+            length = utf16_length(rendered)  # as Telegram counts: an emoji is 2
+            if length > TELEGRAM_MESSAGE_LIMIT:
+                add(f"[{lang}] answer with sources is {length} characters; one Telegram message holds "
                     f"{TELEGRAM_MESSAGE_LIMIT}")
             low, high = ANSWER_CHARS
             if not low <= len(text.answer) <= high:

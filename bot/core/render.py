@@ -9,8 +9,15 @@ from __future__ import annotations
 from bot.core.knowledge import Entry, KnowledgeBase
 from bot.i18n import Translator
 
-# Telegram's limit for one message is 4096 characters; an answer with its sources must fit in one.
+# Telegram's limit for one message: 4096 characters as Telegram counts them, in UTF-16 code units (an
+# emoji or another character outside the Basic Multilingual Plane counts 2). An answer with its sources
+# must fit in one.
 TELEGRAM_MESSAGE_LIMIT = 4096
+
+
+def utf16_length(text: str) -> int:
+    """The length Telegram checks its limits against."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def answer_text(entry: Entry, t: Translator) -> str:
@@ -45,15 +52,29 @@ def no_match_text(t: Translator, *, logged: bool) -> str:
 
 
 def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
-    """Split at paragraph, then line, then word boundaries so that each part fits `limit`."""
+    """Split at paragraph, then line, then word boundaries so that each part fits `limit` UTF-16 code
+    units (Telegram's count, see utf16_length)."""
     parts: list[str] = []
     rest = text
-    while len(rest) > limit:
-        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+    while utf16_length(rest) > limit:
+        fits = _fitting_prefix(rest, limit)
+        cut = max(rest.rfind("\n\n", 0, fits), rest.rfind("\n", 0, fits), rest.rfind(" ", 0, fits))
         if cut <= 0:
-            cut = limit
-        parts.append(rest[:cut].rstrip())
+            cut = fits
+        part = rest[:cut].rstrip()
+        if part:  # a run of spaces at the cut leaves nothing worth a message
+            parts.append(part)
         rest = rest[cut:].lstrip()
     if rest or not parts:
         parts.append(rest)
     return parts
+
+
+def _fitting_prefix(text: str, limit: int) -> int:
+    """How many characters (code points) of `text` fit in `limit` UTF-16 code units; never a half pair."""
+    units = 0
+    for i, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)

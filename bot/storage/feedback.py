@@ -1,4 +1,8 @@
-"""Residents' 👍 / 👎 on answers, with the reason for a 👎."""
+"""Residents' 👍 / 👎 on answers, with the reason for a 👎, and the answers they were shown.
+
+A vote names an answer the bot showed that resident (an `answers` row), never an entry: so a resident
+votes only on what they were shown, once per answer message, and a second press changes the vote.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,37 @@ from bot.storage.clock import now_iso
 REASONS = ("wrong_topic", "outdated", "unclear")
 
 
-def record_vote(db: Database, *, user_key: str, entry_id: str, lang: str, vote: int) -> int:
+def show_answer(db: Database, *, user_key: str, entry_id: str, lang: str) -> int:
+    """Record that `entry_id` was shown to the resident with 👍 / 👎 under it; the id goes in the buttons."""
     with db.conn:  # commits on success, rolls back on error
         cursor = db.execute(
-            "insert into feedback (created_at, user_key, entry_id, lang, vote) values (?, ?, ?, ?, ?)",
-            [now_iso(), user_key, entry_id, lang, vote],
+            "insert into answers (user_key, entry_id, lang, shown_at) values (?, ?, ?, ?)",
+            [user_key, entry_id, lang, now_iso()],
         )
     return cursor.lastrowid
+
+
+def answer_of(db: Database, answer_id: int) -> dict | None:
+    """The answer shown (user_key, entry_id, lang), or None when there is no such id."""
+    return next(db.query("select id, user_key, entry_id, lang, shown_at from answers where id = ?", [answer_id]),
+                None)
+
+
+def vote(db: Database, *, answer_id: int, user_key: str, entry_id: str, lang: str, vote: int) -> int:
+    """The resident's vote on one answer: the first press inserts it, a later one changes it (a 👍 after a
+    👎 drops the 👎's reason). Returns the feedback id, which the reason buttons carry."""
+    now = now_iso()
+    with db.conn:  # commits on success, rolls back on error
+        row = db.execute(
+            "insert into feedback (created_at, updated_at, user_key, entry_id, lang, vote, answer_id) "
+            "values (?, ?, ?, ?, ?, ?, ?) "
+            "on conflict (answer_id) where answer_id is not null do update set vote = excluded.vote, "
+            "updated_at = excluded.updated_at, "
+            "reason = case when excluded.vote > 0 then null else feedback.reason end "
+            "returning id",
+            [now, now, user_key, entry_id, lang, vote, answer_id],
+        ).fetchone()
+    return row[0]
 
 
 def set_reason(db: Database, feedback_id: int, user_key: str, reason: str) -> bool:
@@ -31,3 +59,7 @@ def set_reason(db: Database, feedback_id: int, user_key: str, reason: str) -> bo
 def for_user(db: Database, user_key: str) -> list[dict]:
     return list(db.query("select entry_id, vote, reason, created_at from feedback where user_key = ?", [user_key]))
 
+
+def answers_shown(db: Database, user_key: str) -> int:
+    """How many answers with 👍 / 👎 the resident was shown (for /mydata)."""
+    return next(db.query("select count(*) as n from answers where user_key = ?", [user_key]))["n"]

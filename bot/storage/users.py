@@ -68,6 +68,7 @@ def forget(db: Database, user_key: str) -> int:
     removed = 0
     with db.conn:
         # Outbox rows go too: a resident who asked to be forgotten is owed no pending message.
-        for table in ("gaps", "feedback", "subscriptions", "rsvps", "hearing_questions", "deliveries", "users"):
+        for table in ("gaps", "feedback", "answers", "subscriptions", "rsvps", "hearing_questions", "deliveries",
+                      "users"):
             removed += db.execute(f"delete from {table} where user_key = ?", [user_key]).rowcount
     return removed

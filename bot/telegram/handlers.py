@@ -11,6 +11,7 @@ import logging
 import time
 
 from telegram import (
+    Chat,
     ChatMember,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -54,8 +55,12 @@ CAPTION_LIMIT = 1024
 INLINE_PREVIEW_CHARS = 120
 
 
-def person_of(user: User) -> Person:
-    return Person(key=f"tg:{user.id}", channel="telegram", language_hint=user.language_code)
+def person_of(user: User, chat: Chat | None = None) -> Person:
+    """Who is talking, and whether only they read the reply: a private chat. A group, or no chat at all
+    (an inline query, a button under a message sent through inline mode: it may sit in any chat), is not
+    private, and personal screens there answer with a link to the private chat."""
+    return Person(key=f"tg:{user.id}", channel="telegram", language_hint=user.language_code,
+                  private=chat is not None and chat.type == ChatType.PRIVATE)
 
 
 class Handlers:
@@ -87,7 +92,7 @@ class Handlers:
                                         and name.lower() not in self.conversation.COMMANDS):
             _log_update(update, "command", [], started, outcome="ignored")
             return
-        person = person_of(message.from_user)
+        person = person_of(message.from_user, message.chat)
         replies = self._throttled(person) or self.conversation.command(person, name, argument.strip())
         await self._send(context, message, replies)
         _log_update(update, "command", replies, started)
@@ -105,7 +110,7 @@ class Handlers:
             if text is None:
                 _log_update(update, "text", [], started, outcome="ignored")
                 return
-        person = person_of(message.from_user)
+        person = person_of(message.from_user, message.chat)
         replies = self._throttled(person) or self.conversation.ask(person, text)
         await self._send(context, message, replies)
         _log_update(update, "text", replies, started)
@@ -120,7 +125,7 @@ class Handlers:
         if message.from_user is None:
             _log_update(update, "other", [], started, outcome="ignored")
             return
-        person = person_of(message.from_user)
+        person = person_of(message.from_user, message.chat)
         replies = self._throttled(person) or (
             self.conversation.ask(person, message.caption) if message.caption else self.conversation.not_text(person)
         )
@@ -131,7 +136,7 @@ class Handlers:
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         started = time.perf_counter()
         query = update.callback_query
-        person = person_of(query.from_user)
+        person = person_of(query.from_user, query.message.chat if query.message else None)
         throttled = self._throttled(person)
         if throttled:
             await query.answer(text=_toast(throttled[0].text) if throttled[0].text else None)
@@ -202,7 +207,7 @@ class Handlers:
         change = update.my_chat_member
         status = change.new_chat_member.status
         if change.chat.type == ChatType.PRIVATE and status == ChatMember.BANNED and change.from_user:
-            self.conversation.stopped(person_of(change.from_user))
+            self.conversation.stopped(person_of(change.from_user, change.chat))
         _log_update(update, "membership", [], started, outcome=f"{change.chat.type}:{status}")
 
     async def on_ignored(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -238,7 +243,7 @@ class Handlers:
                     caption=reply.text[:CAPTION_LIMIT] or None, reply_markup=markup(reply),
                     message_thread_id=thread)
                 continue
-            for i, (text, keyboard) in enumerate(chunks(reply) if reply.text else []):
+            for i, (text, keyboard) in enumerate(chunks(reply, context.bot.username) if reply.text else []):
                 await context.bot.send_message(
                     chat_id, text, reply_markup=keyboard, message_thread_id=thread,
                     reply_parameters=ReplyParameters(quote_id, allow_sending_without_reply=True)
@@ -248,7 +253,7 @@ class Handlers:
 
 async def _edit(message: Message, reply: Reply) -> bool:
     """Put the reply in place of the message; False when it cannot be (then it is sent as a new one)."""
-    parts = chunks(reply)
+    parts = chunks(reply, message.get_bot().username)
     if len(parts) != 1:
         return False
     try:

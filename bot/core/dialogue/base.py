@@ -23,8 +23,13 @@ PAGE_SIZE = 6
 
 @dataclass(frozen=True)
 class Button:
+    """A button under a reply. It either calls back with `data`, or, when `deep_link` is set, opens the
+    private chat with the bot at /start <deep_link> (the transport knows the bot's name and makes the
+    link; the terminal shows the command to type)."""
+
     label: str
-    data: str
+    data: str = ""
+    deep_link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,16 @@ class Reply:
 
 @dataclass(frozen=True)
 class Person:
-    """Who is talking: a stable key ("tg:123") and the language their client reports, if any."""
+    """Who is talking: a stable key ("tg:123") and the language their client reports, if any.
+
+    `private` is False when others may read the reply (a group, or a chat the bot cannot see, such as
+    a button under a message shared through inline mode): personal screens then answer with a link to
+    the private chat instead (see private_only). The terminal chat is private."""
 
     key: str
     channel: str
     language_hint: str | None = None
+    private: bool = True
 
 
 @dataclass
@@ -89,6 +99,13 @@ def client_language(person: Person) -> str:
 def expired(t: Translator) -> list[Reply]:
     return [Reply(t.gettext("This button has expired. Please ask your question again or use /topics."),
                   (), "stale", lang=t.lang)]
+
+
+def private_only(t: Translator, payload: str) -> list[Reply]:
+    """A personal screen asked for where others read along (a group): no data, only a button that
+    opens the private chat at /start <payload>, which shows the same screen there."""
+    return [Reply(t.gettext("This is personal: write to me privately."),
+                  ((Button(t.gettext("Open a private chat"), deep_link=payload),),), "private_only", lang=t.lang)]
 
 
 def unknown_command(t: Translator, command: str) -> list[Reply]:

@@ -3,10 +3,14 @@
 Buttons it owns (the prefix names the module; see base.py):
     e:<entry>            open an entry                 l:<lang>           set the language
     s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these"
-    v:<entry>:u|d        👍 / 👎 on an answer           r:<feedback>:w|o|u reason for a 👎
+    v:<answer>:u|d       👍 / 👎 on an answer shown      r:<feedback>:w|o|u reason for a 👎
     t:<page>             categories                    c:<category>:<page> entries of a category
     forget               confirm deleting my data
-Ids that do not exist or belong to someone else get a polite "expired" reply.
+Ids that do not exist or belong to someone else get a polite "expired" reply; so do votes from before
+answers were recorded (v:<entry>:u, an entry id where the answer id now is).
+
+/mydata, /forget and the "forget" button show or touch one resident's data: where others read along
+(a group), they answer only with a link to the private chat.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlite_utils import Database
 
 from bot.core import policy
 from bot.core.dialogue.base import (Button, Context, Person, Reply, after_press, client_language, deep_link_key,
-                                    expired, unknown_command)
+                                    expired, private_only, unknown_command)
 from bot.core.dialogue.base import page as button_page  # `page` is also a parameter name in this module
 from bot.core.matcher import Query
 from bot.core.redact import redact
@@ -32,6 +36,9 @@ log = logging.getLogger(__name__)
 # character paste should not cost the matcher or the gap log anything.
 MAX_QUESTION_CHARS = 1000
 REASON_CODES = {"w": "wrong_topic", "o": "outdated", "u": "unclear"}
+# Commands that show or delete one resident's data: in a group they answer with a link to the private
+# chat (/start <command> opens them there).
+PRIVATE_COMMANDS = ("mydata", "forget")
 
 
 @dataclass
@@ -125,6 +132,8 @@ class Residents:
 
     def my_data(self, person: Person) -> list[Reply]:
         t = self._t(person)
+        if not person.private:  # the list holds their questions, which may name them: never in a group
+            return private_only(t, "mydata")
         user = users.get_user(self.db, person.key)
         questions = gaps.for_user(self.db, person.key)
         votes = feedback.for_user(self.db, person.key)
@@ -137,6 +146,9 @@ class Residents:
                                 "{n} questions the bot could not answer (without your name):", len(questions)))
         lines.extend(f"• {g.question}" for g in questions[-10:])
         lines.append(t.ngettext("{n} rating of an answer", "{n} ratings of answers", len(votes)))
+        shown = feedback.answers_shown(self.db, person.key)
+        lines.append(t.ngettext("{n} answer shown to you (so that you can rate it)",
+                                "{n} answers shown to you (so that you can rate them)", shown))
         followed = subscriptions.of_user(self.db, person.key)
         lines.append(t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)))
         lines.extend(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)
@@ -154,6 +166,8 @@ class Residents:
 
     def forget(self, person: Person) -> list[Reply]:
         t = self._t(person)
+        if not person.private:
+            return private_only(t, "forget")
         return [Reply(
             t.gettext("Delete your language choice, your unanswered questions, your ratings, your subscriptions "
                       "and your questions for hearings? This cannot be undone."),
@@ -221,7 +235,10 @@ class Residents:
         # After the policy's picks, other candidates that clear the suggestion floor, for a longer list.
         ids += [c.entry_id for c in result.candidates if c.score >= policy.SUGGEST_MIN and c.entry_id not in ids]
         scores = {c.entry_id: c.score for c in result.candidates}
-        return [r for eid in ids[:limit] for r in self._entry_reply(person, eid, lang=lang, score=scores.get(eid))]
+        # No votes: Telegram shows inline results without our buttons, and recording an answer per keystroke
+        # would fill the answers table with what nobody was shown.
+        return [r for eid in ids[:limit]
+                for r in self._entry_reply(person, eid, lang=lang, score=scores.get(eid), votes=False)]
 
     def not_text(self, person: Person) -> list[Reply]:
         """Stickers, photos, voice, locations: say what the bot understands."""
@@ -262,8 +279,9 @@ class Residents:
                 return self._pick_suggestion(person, int(args[0]), args[1], t)
             if kind == "x" and len(args) == 1:
                 return after_press(self._reject_suggestions(person, int(args[0]), t), closes_pressed=True)
-            if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0] in self.kb.entries:
-                return after_press(self._vote(person, args[0], args[1] == "u", t), closes_pressed=True)
+            # An answer id is digits; a button from before answers were recorded carries an entry id: expired.
+            if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0].isascii() and args[0].isdigit():
+                return after_press(self._vote(person, int(args[0]), args[1] == "u", t), closes_pressed=True)
             if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
                 if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
                     return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback",
@@ -274,6 +292,8 @@ class Residents:
             if kind == "c" and len(args) == 2:
                 return after_press(self.category(person, args[0], int(args[1])), replaces_pressed=True)
             if kind == "forget" and not args:
+                if not person.private:  # an old confirmation in a group: whoever pressed it, not here
+                    return private_only(t, "forget")
                 return after_press(self._forget_confirmed(person), replaces_pressed=True)
         except (ValueError, OverflowError):  # a forged number: not an id of ours
             pass
@@ -296,9 +316,15 @@ class Residents:
         lt = translator(found[0].lang)
         return [Reply(no_match_text(lt, logged=True), (), "unanswered", lang=lt.lang)]
 
-    def _vote(self, person: Person, entry_id: str, up: bool, t: Translator) -> list[Reply]:
-        feedback_id = feedback.record_vote(self.db, user_key=person.key, entry_id=entry_id, lang=t.lang,
-                                           vote=1 if up else -1)
+    def _vote(self, person: Person, answer_id: int, up: bool, t: Translator) -> list[Reply]:
+        """One vote per answer shown to this resident: pressing again changes it; someone else's answer
+        (a button in a group, forged data) is expired."""
+        answer = feedback.answer_of(self.db, answer_id)
+        if answer is None or answer["user_key"] != person.key:
+            log.info("vote on an answer not shown to this %s user: expired", person.channel)
+            return expired(t)
+        feedback_id = feedback.vote(self.db, answer_id=answer_id, user_key=person.key, entry_id=answer["entry_id"],
+                                    lang=answer["lang"] or t.lang, vote=1 if up else -1)
         if up:
             return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang)]
         reasons = (
@@ -316,13 +342,17 @@ class Residents:
 
     # ---- helpers --------------------------------------------------------------------------------
     def _entry_reply(self, person: Person, entry_id: str, *, lang: str | None = None, score: float | None = None,
-                     outcome: str = "answered") -> list[Reply]:
+                     outcome: str = "answered", votes: bool = True) -> list[Reply]:
+        """The entry as an answer; with `votes`, 👍 / 👎 that name this showing of it (an `answers` row)."""
         t = translator(lang) if lang else self._t(person)
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return expired(t)
-        votes = ((Button("👍", f"v:{entry.id}:u"), Button("👎", f"v:{entry.id}:d")),)
-        return [Reply(answer_text(entry, t), votes, outcome, score, t.lang, entry_id=entry.id)]
+        buttons = ()
+        if votes:
+            answer_id = feedback.show_answer(self.db, user_key=person.key, entry_id=entry.id, lang=t.lang)
+            buttons = ((Button("👍", f"v:{answer_id}:u"), Button("👎", f"v:{answer_id}:d")),)
+        return [Reply(answer_text(entry, t), buttons, outcome, score, t.lang, entry_id=entry.id)]
 
     def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
         # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".

@@ -3,7 +3,12 @@
 Commands go to the module that lists them, pressed buttons to the module that owns their prefix, typed
 text to the module whose prompt is waiting for it (an area name, a user id), and everything else to the
 residents' questions. A privileged module answers only the people it is `available` to: for anyone
-else its commands are unknown and its buttons expired, so nobody learns what exists. Telegram and the
+else its commands are unknown and its buttons expired, so nobody learns what exists.
+
+Private things stay private: where others read along (a group: `Person.private` is False), the modules
+about one person (subscriptions, hearing announcements' buttons, /hearing, /roles) answer only with a link
+to the private chat, and so do the residents' /mydata and /forget (residents.py checks those itself).
+The link is /start <command>, which opens the same screen there. Telegram and the
 terminal chat both talk to this class, so they stay at parity.
 """
 
@@ -16,9 +21,9 @@ from sqlite_utils import Database
 from bot.core.areas import Areas, load_areas_or_fail
 from bot.core.dialogue.admins import Admins
 from bot.core.dialogue.announcements import Announcements
-from bot.core.dialogue.base import Context, Person, Reply, expired, unknown_command
+from bot.core.dialogue.base import Context, Person, Reply, expired, private_only, unknown_command
 from bot.core.dialogue.broadcasters import Broadcasters
-from bot.core.dialogue.residents import MAX_QUESTION_CHARS, Residents
+from bot.core.dialogue.residents import MAX_QUESTION_CHARS, PRIVATE_COMMANDS, Residents
 from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
 from bot.core.knowledge import KnowledgeBase
 from bot.core.matcher import Matcher
@@ -42,6 +47,11 @@ class Conversation:
         self.modules = (self.residents, self.subscriptions, self.announcements, self.broadcasters, self.admins)
         self._by_command = {name: m for m in self.modules for name in m.COMMANDS}
         self._by_prefix = {prefix: m for m in self.modules for prefix in m.PREFIXES}
+        # What they show is about one person: the areas they follow (where they live), their RSVPs and
+        # questions for hearings, and staff screens that list residents' questions and roles.
+        self._private = (self.subscriptions, self.announcements, self.broadcasters, self.admins)
+        # /start <command> opens these: the link a group is given to the private chat.
+        self._linked = set(PRIVATE_COMMANDS) | {name for m in self._private for name in m.COMMANDS}
 
     # The public commands, in the order menus show them; privileged ones are never listed.
     COMMANDS = ("start", "topics", "subscribe", "subscriptions", "language", "help", "about", "mydata", "forget")
@@ -73,6 +83,8 @@ class Conversation:
         module = self._by_command.get(name)
         if module is None or not self._allowed(module, person):
             return unknown_command(self.ctx.t(person), name)
+        if not person.private and module in self._private:
+            return private_only(self.ctx.t(person), name)
         if users.awaiting(self.db, person.key):
             users.set_awaiting(self.db, person.key, person.channel, None)  # a new command ends a prompt
         return module.command(person, name, argument)
@@ -80,7 +92,11 @@ class Conversation:
     def start(self, person: Person, payload: str = "") -> list[Reply]:
         """Greeting; `payload` is a deep link (t.me/bot?start=...) to a topic, a category or an area."""
         payload = payload.strip()
+        if payload in self._linked:  # from a group's "write to me privately" link
+            return self.command(person, payload)
         if payload.startswith(DEEP_LINK_PREFIX):
+            if not person.private:
+                return private_only(self.ctx.t(person), payload)
             subscriptions.resume(self.db, person.key)  # back after blocking the bot, as /start does
             return self.subscriptions.offer(person, payload)
         return self.residents.start(person, payload)
@@ -88,7 +104,9 @@ class Conversation:
     # ---- text -------------------------------------------------------------------------------------
     def ask(self, person: Person, text: str) -> list[Reply]:
         text = (text or "")[:MAX_QUESTION_CHARS]
-        waiting = users.awaiting(self.db, person.key) if text.strip() else None
+        # A prompt (an area name, a hearing question) was asked in the private chat: a group message,
+        # read by others, is a question, never the answer to it.
+        waiting = users.awaiting(self.db, person.key) if text.strip() and person.private else None
         if waiting:
             what = waiting.partition(":")[0]
             module = next((m for m in self.modules if what in getattr(m, "AWAITS", ())), None)
@@ -134,6 +152,8 @@ class Conversation:
         if module is None or not self._allowed(module, person):
             log.info("stale or forged button data from %s: %r", person.channel, data[:64])
             return expired(self.ctx.t(person))
+        if not person.private and module in self._private:
+            return private_only(self.ctx.t(person), module.COMMANDS[0] if module.COMMANDS else "")
         return module.press(person, data)
 
     # ---- for the transports -----------------------------------------------------------------------
