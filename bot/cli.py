@@ -33,12 +33,29 @@ def _load_kb():
         raise click.ClickException(f"the knowledge base has errors (run `qogam kb check`):\n{exc}") from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", is_flag=True, help="Log decisions and their numbers at debug level to stderr.")
+class _Group(click.Group):
+    """Turns a storage problem (unwritable data directory, read-only database) into one line, exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        from bot.storage.db import StorageError
+
+        try:
+            return super().invoke(ctx)
+        except StorageError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log decisions and their numbers at debug level to stderr "
+              "(never message text, names or ids).")
+@click.option("--log-content", is_flag=True, help="For local debugging only: let the Telegram library log "
+              "update payloads and requests (residents' text, names, ids) at debug level.")
 @click.version_option(package_name="qogam")
-def main(verbose: bool) -> None:
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, log_content: bool) -> None:
     """Qogam: answers about local government in Kazakhstan, in Kazakh, Russian and English."""
     _setup_logging(verbose)
+    ctx.obj = {"log_content": log_content}
 
 
 @main.command()
@@ -82,15 +99,15 @@ def _human_reply(kb, decision, lang: str) -> str:
     return no_match_text(t, logged=False)
 
 
-def _conversation():
+def _conversation(busy_ms: int | None = None):
     from bot.core.conversation import Conversation
     from bot.core.matcher import Matcher
-    from bot.storage.db import open_db
+    from bot.storage.db import CLI_BUSY_MS, open_db
 
     import gc
 
     kb = _load_kb()
-    conversation = Conversation(kb, Matcher(kb), open_db())
+    conversation = Conversation(kb, Matcher(kb), open_db(busy_ms=busy_ms or CLI_BUSY_MS))
     # The index lives as long as the process: keep the garbage collector from re-scanning it.
     gc.freeze()
     return conversation
@@ -98,8 +115,9 @@ def _conversation():
 
 @main.command()
 @click.option("--webhook-url", metavar="URL",
-              help="Receive updates by webhook at this public HTTPS URL instead of long polling "
-                   "(needs the [webhooks] extra). Its path is served on --listen/--port.")
+              help="Receive updates by webhook at this public HTTPS URL instead of long polling. Its path "
+                   "is served on --listen/--port; requests must carry TELEGRAM_WEBHOOK_SECRET (made and "
+                   "kept in the data directory when not set).")
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address to listen on.")
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535),
               help="Webhook mode: port to listen on.")
@@ -108,45 +126,63 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     (and TELEGRAM_WEBHOOK_SECRET in webhook mode). Stops cleanly on Ctrl-C or SIGTERM."""
     import os
 
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    if not token.strip():
         raise click.ClickException("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you "
                                    "(or use `qogam chat` to talk to the bot in the terminal)")
-    if webhook_url:
-        import importlib.util
-
-        # python-telegram-bot's webhook server comes with its [webhooks] extra; without it PTB fails only
-        # after connecting, so look first.
-        if importlib.util.find_spec("tornado") is None:
-            raise click.ClickException("webhook mode needs the webhooks extra: pip install 'qogam[webhooks]'")
-        if not webhook_url.startswith("https://"):
-            raise click.ClickException("Telegram sends webhooks only to https:// URLs")
+    if any(c.isspace() for c in token):
+        # A token pasted with a newline or a space: Telegram would reject it, PTB with a traceback.
+        raise click.ClickException("TELEGRAM_BOT_TOKEN contains whitespace (a newline or a space): "
+                                   "set it to the token alone, as @BotFather shows it")
+    if webhook_url and not webhook_url.startswith("https://"):
+        raise click.ClickException("Telegram sends webhooks only to https:// URLs")
     from telegram.error import InvalidToken, NetworkError
 
     from bot.logs import configure_service_logging
+    from bot.storage.db import SERVICE_BUSY_MS, data_dir
+    from bot.telegram.app import StartupError, check_api_base_url
     from bot.telegram.app import run as run_bot
+    from bot.telegram.webhook import webhook_secret
 
     _check_broadcast_settings()
-    configure_service_logging(token)
+    api_base_url = os.environ.get("TELEGRAM_API_BASE_URL") or None
+    try:
+        check_api_base_url(api_base_url)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    configure_service_logging(token, log_content=click.get_current_context().obj["log_content"])
+    conversation = _conversation(busy_ms=SERVICE_BUSY_MS)
+    secret = None
+    if webhook_url:
+        # Never an open webhook: without TELEGRAM_WEBHOOK_SECRET a random one is made and registered.
+        try:
+            secret = webhook_secret(os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None, data_dir())
+        except (ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
 
     try:
-        run_bot(_conversation(), token, api_base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None,
-                webhook_url=webhook_url, listen=listen, port=port,
-                secret_token=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None)
+        run_bot(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url, listen=listen,
+                port=port, secret_token=secret)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
     except InvalidToken as exc:
         raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
     except NetworkError as exc:
-        raise click.ClickException(f"cannot reach the Telegram Bot API: {exc}") from exc
+        raise click.ClickException(f"cannot reach the Telegram Bot API: {type(exc).__name__}") from exc
+    except OSError as exc:  # the webhook's port taken, an address not ours
+        raise click.ClickException(f"cannot listen on {listen}:{port}: {exc.strerror}") from exc
 
 
 def _check_broadcast_settings() -> None:
     """QOGAM_QUIET_HOURS, QOGAM_REMINDERS and the pacing variables, read once so a typo is one clear line."""
     from bot.core.announcing import reminder_offsets
     from bot.core.delivery import Settings
+    from bot.storage.retention import retention_days
 
     try:
         Settings.from_env()
         reminder_offsets()
+        retention_days()
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 

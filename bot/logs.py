@@ -7,8 +7,16 @@ leaked log must not leak the bot. Every line is therefore formatted with the tok
 from __future__ import annotations
 
 import logging
+import traceback
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def short_traceback(error: BaseException) -> str:
+    """The frames and the error's type, without its message: a message can quote what a resident wrote
+    (a KeyError with their text, a BadRequest quoting the message)."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"Traceback (most recent call last):\n{frames}{type(error).__module__}.{type(error).__qualname__}"
 
 
 class RedactingFormatter(logging.Formatter):
@@ -34,12 +42,21 @@ class _Without(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], self.types))
 
 
-def configure_service_logging(token: str) -> None:
+# Libraries that log request and update payloads (text, names, chat ids) at debug level.
+CHATTY = ("telegram", "httpx", "httpcore", "aiohttp", "hpack")
+
+
+def configure_service_logging(token: str, *, log_content: bool = False) -> None:
     from telegram.error import InvalidToken
 
     root = logging.getLogger()
     if root.level > logging.INFO:
         root.setLevel(logging.INFO)
+    if not log_content:
+        # `qogam -v run` turns on debug for our decisions, never the libraries' payload dumps.
+        for name in CHATTY:
+            if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
+                logging.getLogger(name).setLevel(logging.INFO)
     for handler in root.handlers:
         handler.setFormatter(RedactingFormatter([token]))
     # httpx logs every request URL at INFO, and the URL holds the token; the scheduler logs each job run.

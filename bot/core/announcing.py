@@ -27,6 +27,7 @@ from bot.core.hearings import N_, Hearing, HearingError, fail, local_now
 from bot.storage import audit, outbox, subscriptions
 from bot.storage import hearings as stored
 from bot.storage.clock import now as clock_now
+from bot.storage.db import transaction
 
 REMINDERS_ENV = "QOGAM_REMINDERS"
 # Reminders a day and two hours before: the evening before to plan, the same morning to set off.
@@ -81,7 +82,7 @@ def announce(db: Database, areas: Areas, hearing: Hearing, actor: str, *,
     """Queue the announcement of a new hearing (or of the draft `hearing.id`), with its reminders."""
     check_scope(db, areas, actor, hearing.area)
     check_fits(hearing, areas)
-    with db.conn:
+    with transaction(db):
         if hearing.id is None:
             hearing_id = stored.insert(db, hearing, actor, status="announced")
         else:
@@ -133,7 +134,7 @@ def correct(db: Database, areas: Areas, hearing_id: int, actor: str, *, starts_a
     if changed == replace(hearing, sequence=hearing.sequence + 1, status="corrected"):
         raise fail(N_("Nothing has changed: give a new time, duration, place or link."))
     check_fits(changed, areas)
-    with db.conn:
+    with transaction(db):
         stored.save(db, changed)
         broadcast = outbox.create(db, hearing_id, CORRECTION, actor, urgent=on_the_day(changed) or hearing.urgent,
                                   progress_user=progress_user)
@@ -153,7 +154,7 @@ def cancel(db: Database, areas: Areas, hearing_id: int, actor: str, *, progress_
     if hearing.status not in OPEN:
         raise fail(N_("The hearing is {status}; it can no longer be cancelled."), status=hearing.status)
     cancelled = replace(hearing, status="cancelled", sequence=hearing.sequence + 1)
-    with db.conn:
+    with transaction(db):
         stored.save(db, cancelled)
         skipped = outbox.skip_pending(db, hearing_id)
         outbox.cancel_scheduled(db, hearing_id)
@@ -178,7 +179,7 @@ def publish_results(db: Database, areas: Areas, hearing_id: int, results: Mappin
         raise fail(N_("The results need a text in {lang}."), lang=", ".join(missing))
     held = replace(hearing, status="held", results=texts)
     check_fits(held, areas, (RESULTS,))
-    with db.conn:
+    with transaction(db):
         stored.save(db, held)
         outbox.cancel_scheduled(db, hearing_id)
         broadcast = outbox.create(db, hearing_id, RESULTS, actor, progress_user=progress_user)
@@ -195,7 +196,7 @@ def queue_due_followups(db: Database, areas: Areas) -> list[int]:
     now = clock_now()
     for row in outbox.due_followups(db, now.isoformat(timespec="seconds")):
         hearing = stored.get(db, row["hearing_id"])
-        with db.conn:
+        with transaction(db):
             if hearing is None or hearing.status not in OPEN or hearing.starts_utc <= now:
                 outbox.cancel(db, row["id"])
                 continue

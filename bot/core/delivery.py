@@ -32,6 +32,7 @@ from bot.i18n import translator
 from bot.storage import audit, outbox, users
 from bot.storage import hearings as stored
 from bot.storage.clock import now as clock_now
+from bot.storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +268,7 @@ class Sender:
             await asyncio.gather(*workers)
         if outbox.finish(self.db, bid):
             counts = outbox.counts(self.db, bid)
-            with self.db.conn:
+            with transaction(self.db):
                 audit.record(self.db, "qogam", "broadcast_finished", f"broadcast:{bid}", **counts)
             log.info("broadcast=%s finished sent=%d stopped=%d failed=%d skipped=%d seconds=%.1f", bid,
                      counts["sent"], counts["stopped"], counts["failed"], counts["skipped"],

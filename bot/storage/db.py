@@ -6,7 +6,11 @@ never edited. sqlite-utils records applied steps in its _sqlite_migrations table
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -170,21 +174,134 @@ def data_dir() -> Path:
     return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
 
 
-def open_db(path: Path | str | None = None, *, memory: bool = False) -> Database:
+class StorageError(Exception):
+    """The data directory or the database cannot be used; the message says what to fix."""
+
+
+# How long a statement waits for another process's write lock. The command line can wait (5 s); the
+# bot must not: its event loop serves every resident, so it gives up after 100 ms and the inbox retries
+# the update a moment later (bot/telegram/inbox.py) instead of stalling everyone behind one lock.
+CLI_BUSY_MS = 5000
+SERVICE_BUSY_MS = 100
+
+
+def open_db(path: Path | str | None = None, *, memory: bool = False, busy_ms: int = CLI_BUSY_MS) -> Database:
     """Open (creating if needed) and migrate the database. `memory=True` is for tests and `qogam ask`."""
     if memory:
         db = Database(memory=True)
-    else:
-        path = Path(path) if path else data_dir() / DB_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(path)
-        db.enable_wal()
-        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives a crash or
-        # kill -9 of the process (only a power cut can lose the last ones), and the outbox's one commit
-        # per message costs microseconds instead of an fsync each (~100 a second at best).
-        db.execute("PRAGMA synchronous = NORMAL")
-        # A second process (the CLI while the bot runs) waits for a lock instead of failing at once.
-        db.execute("PRAGMA busy_timeout = 5000")
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+        return db
+    path = Path(path) if path else data_dir() / DB_FILE
+    _prepare(path)
+    try:
+        # Concurrent first starts (several processes on a fresh directory) would race to switch to WAL
+        # and to migrate, and all but one failed with "database is locked": one at a time, under a lock
+        # file beside the database that the kernel releases even after kill -9.
+        with _exclusive(path.with_name(path.name + ".lock")):
+            db = Database(path)
+            db.execute(f"PRAGMA busy_timeout = {CLI_BUSY_MS}")
+            db.enable_wal()
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise StorageError(f"the database {path} is read-only: make it writable by the user running "
+                               "qogam (chmod u+w, and the same for its -wal and -shm files)") from exc
+        raise StorageError(f"cannot open the database {path}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path} is not a usable SQLite database ({exc}): restore it from a backup") from exc
+    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives a crash or kill -9
+    # of the process (only a power cut can lose the last ones), and the outbox's one commit per message
+    # costs microseconds instead of an fsync each (~100 a second at best).
+    db.execute("PRAGMA synchronous = NORMAL")
+    # Deleted rows (/forget, retention) are overwritten with zeros in the file, not just unlinked.
+    db.execute("PRAGMA secure_delete = ON")
+    db.execute(f"PRAGMA busy_timeout = {busy_ms}")
     return db
+
+
+def _prepare(path: Path) -> None:
+    """The directory exists and is writable, the file is created 0600 (residents' questions are in it)."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+    except PermissionError as exc:
+        where = path if path.exists() else path.parent
+        raise StorageError(f"cannot write to {where}: make it writable by the user running qogam, "
+                           "or set QOGAM_DATA_DIR to a directory it can write") from exc
+    except OSError as exc:
+        raise StorageError(f"cannot use the data directory {path.parent}: {exc.strerror}") from exc
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        # SQLite needs the directory itself for the -wal and -shm files beside the database.
+        raise StorageError(f"cannot write to {path.parent}: make it writable by the user running qogam, "
+                           "or set QOGAM_DATA_DIR to a directory it can write")
+    # SQLite creates -wal and -shm with the database's permissions; tighten a file made by an older version.
+    if path.stat().st_mode & 0o077:
+        try:
+            os.chmod(path, 0o600)
+        except PermissionError:
+            pass  # not ours to change; the operator made it so
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def transaction(db: Database, *, rollback: bool = False) -> Iterator[None]:
+    """One write transaction; nested ones join the outermost, so that what a handler does and the mark
+    that its update is done commit together (bot/telegram/inbox.py). BEGIN IMMEDIATE takes the write lock
+    at once: a transaction that read first and then had to wait for the lock could not go on.
+    `rollback=True` runs the work and discards it (replaying an update whose effects were committed)."""
+    conn = db.conn
+    if getattr(db, "_qogam_depth", 0):
+        db._qogam_depth += 1
+        try:
+            yield
+        finally:
+            db._qogam_depth -= 1
+        return
+    if conn.in_transaction:
+        conn.commit()  # a statement outside any transaction left one open; it is not part of this one
+    conn.execute("BEGIN IMMEDIATE")
+    db._qogam_depth = 1
+    db._qogam_after = []
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    else:
+        if rollback:
+            conn.rollback()
+        else:
+            conn.commit()
+            for action in db._qogam_after:
+                action()
+    finally:
+        db._qogam_depth = 0
+        db._qogam_after = []
+
+
+def after_commit(db: Database, action: Callable[[], object]) -> None:
+    """Run `action` once the current transaction commits (at once outside one); dropped on rollback."""
+    if getattr(db, "_qogam_depth", 0):
+        db._qogam_after.append(action)
+    else:
+        action()
+
+
+def checkpoint(db: Database) -> None:
+    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        pass  # a reader holds the WAL; the next automatic checkpoint will do it

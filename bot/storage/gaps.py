@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.storage.clock import now_iso
+from bot.storage.db import transaction
 
 UNANSWERED = "unanswered"
 SUGGESTED = "suggested"
@@ -36,7 +37,7 @@ def record(
 ) -> int:
     """Store an already redacted question with its best candidates; return its id."""
     now = now_iso()
-    with db.conn:  # commits on success, rolls back on error
+    with transaction(db):
         cursor = db.execute(
             "insert into gaps (created_at, updated_at, user_key, channel, lang, question, status, best_score, "
             "candidates) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -53,7 +54,7 @@ def get(db: Database, gap_id: int) -> tuple[Gap, str | None] | None:
 
 
 def set_status(db: Database, gap_id: int, status: str, chosen_entry: str | None = None) -> None:
-    with db.conn:  # commits on success, rolls back on error
+    with transaction(db):
         db.execute(
             "update gaps set status = ?, chosen_entry = ?, updated_at = ? where id = ?",
             [status, chosen_entry, now_iso(), gap_id],

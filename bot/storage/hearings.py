@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from bot.core.hearings import Hearing, Texts
 from bot.storage.clock import now_iso
+from bot.storage.db import transaction
 
 
 def _row(hearing: Hearing) -> dict:
@@ -89,14 +90,14 @@ def drafts_of(db: Database, user_key: str) -> list[int]:
 
 
 def delete_draft(db: Database, hearing_id: int) -> None:
-    with db.conn:
+    with transaction(db):
         db.execute("delete from hearings where id = ? and status = 'draft'", [hearing_id])
 
 
 # ---- "I'll attend" -------------------------------------------------------------------------------
 def attend(db: Database, hearing_id: int, user_key: str) -> bool:
     """False when the resident had already said so."""
-    with db.conn:
+    with transaction(db):
         return db.execute("insert into rsvps (hearing_id, user_key, created_at) values (?, ?, ?) "
                           "on conflict do nothing", [hearing_id, user_key, now_iso()]).rowcount == 1
 
@@ -113,7 +114,7 @@ def attends_of(db: Database, user_key: str) -> list[int]:
 # ---- questions for a hearing ---------------------------------------------------------------------
 def add_question(db: Database, hearing_id: int, user_key: str, lang: str, question: str) -> int:
     """`question` must already be redacted."""
-    with db.conn:
+    with transaction(db):
         return db.execute("insert into hearing_questions (hearing_id, user_key, lang, question, created_at) "
                           "values (?, ?, ?, ?, ?)", [hearing_id, user_key, lang, question, now_iso()]).lastrowid
 
@@ -140,7 +141,7 @@ def changes(db: Database, hearing_id: int) -> dict:
 
 
 def set_changes(db: Database, hearing_id: int, value: dict | None) -> None:
-    with db.conn:
+    with transaction(db):
         db.execute("update hearings set changes = ? where id = ?",
                    [json.dumps(value, ensure_ascii=False) if value else None, hearing_id])
 
@@ -153,7 +154,7 @@ DRAFT_COLUMNS = {"area_code", "starts_at", "duration_minutes", "place", "latitud
 def new_draft(db: Database, created_by: str) -> int:
     """An empty hearing that the /hearing conversation fills in, one answer at a time."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         return db.execute("insert into hearings (uid, status, sequence, texts, urgent, created_by, created_at, "
                           "updated_at) values (?, 'draft', 0, '{}', 0, ?, ?, ?)",
                           [f"{uuid.uuid4()}@qogam", created_by, now, now]).lastrowid
@@ -164,7 +165,7 @@ def set_draft(db: Database, hearing_id: int, **columns: object) -> None:
     if unknown:
         raise ValueError(f"not a draft column: {sorted(unknown)}")
     sets = ", ".join(f"{name} = ?" for name in columns)
-    with db.conn:
+    with transaction(db):
         db.execute(f"update hearings set {sets}, updated_at = ? where id = ? and status = 'draft'",
                    [*columns.values(), now_iso(), hearing_id])
 
@@ -177,6 +178,6 @@ def set_draft_text(db: Database, hearing_id: int, lang: str, part: str, value: s
         texts.pop(lang, None)
     else:
         texts.setdefault(lang, {"title": "", "agenda": ""})[part] = value
-    with db.conn:
+    with transaction(db):
         db.execute("update hearings set texts = ?, updated_at = ? where id = ? and status = 'draft'",
                    [json.dumps(texts, ensure_ascii=False), now_iso(), hearing_id])

@@ -1,6 +1,6 @@
 """Broadcasts and their outbox: one row per (broadcast, recipient), so that a restart knows exactly who
 is still owed a message. Writes that belong together happen in one transaction, which the caller holds
-with `with db.conn:` where several functions here are combined.
+with `with transaction(db):` where several functions here are combined.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from bot.storage.clock import now_iso
+from bot.storage.db import transaction
 
 PENDING, SENT, STOPPED, FAILED, SKIPPED = "pending", "sent", "stopped", "failed", "skipped"
 SCHEDULED, QUEUED, DONE, CANCELLED = "scheduled", "queued", "done", "cancelled"
@@ -128,7 +129,7 @@ def is_pending(db: Database, delivery_id: int) -> bool:
 
 def mark_sent(db: Database, delivery_id: int) -> None:
     # One commit per message: a crash can then repeat only the messages in flight, never a batch.
-    with db.conn:
+    with transaction(db):
         was = db.execute("select status from deliveries where id = ?", [delivery_id]).fetchone()
         db.execute("update deliveries set status = 'sent', sent_at = ?, error = null, next_at = null where id = ?",
                    [now_iso(), delivery_id])
@@ -153,7 +154,7 @@ def _tell_late_receiver(db: Database, delivery_id: int) -> None:
 def mark_stopped(db: Database, delivery_id: int, user_key: str, reason: str) -> None:
     """The resident blocked the bot or deleted their account: this row and everything after it stops."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         db.execute("update deliveries set status = 'stopped', error = ?, next_at = null where id = ?",
                    [reason[:200], delivery_id])
         db.execute("update users set stopped_at = ? where user_key = ? and stopped_at is null", [now, user_key])
@@ -163,7 +164,7 @@ def mark_stopped(db: Database, delivery_id: int, user_key: str, reason: str) -> 
 
 def hold(db: Database, delivery_id: int, next_at: str, error: str, *, attempt: bool) -> None:
     """Try the row again at `next_at`; `attempt` counts it against the retry budget."""
-    with db.conn:
+    with transaction(db):
         db.execute("update deliveries set next_at = ?, error = ?, attempts = attempts + ? where id = ?",
                    [next_at, error[:200], int(attempt), delivery_id])
 
@@ -173,7 +174,7 @@ def attempts(db: Database, delivery_id: int) -> int:
 
 
 def mark_failed(db: Database, delivery_id: int, error: str) -> None:
-    with db.conn:
+    with transaction(db):
         db.execute("update deliveries set status = 'failed', error = ?, next_at = null where id = ?",
                    [error[:200], delivery_id])
 
@@ -194,7 +195,7 @@ def failures(db: Database, broadcast_id: int) -> list[tuple[str, int]]:
 
 def finish(db: Database, broadcast_id: int) -> bool:
     """Mark the broadcast done when no row is pending; True when it was marked now."""
-    with db.conn:
+    with transaction(db):
         return db.execute(
             "update broadcasts set status = 'done', finished_at = ? where id = ? and status = 'queued' and not "
             "exists (select 1 from deliveries where broadcast_id = ? and status = 'pending')",
@@ -202,7 +203,7 @@ def finish(db: Database, broadcast_id: int) -> bool:
 
 
 def set_progress_ref(db: Database, broadcast_id: int, ref: str) -> None:
-    with db.conn:
+    with transaction(db):
         db.execute("update broadcasts set progress_ref = ? where id = ?", [ref, broadcast_id])
 
 

@@ -6,11 +6,12 @@ from sqlite_utils import Database
 
 from bot.storage import audit
 from bot.storage.clock import now_iso
+from bot.storage.db import transaction
 
 
 def grant(db: Database, user_key: str, role: str, area_code: str | None, by: str) -> bool:
     """Grant; False when the user already holds this role for this area (nothing is audited then)."""
-    with db.conn:
+    with transaction(db):
         cursor = db.execute(
             "insert into roles (user_key, role, area_code, granted_at, granted_by) values (?, ?, ?, ?, ?) "
             "on conflict do nothing", [user_key, role, area_code, now_iso(), by])
@@ -20,7 +21,7 @@ def grant(db: Database, user_key: str, role: str, area_code: str | None, by: str
 
 
 def revoke(db: Database, user_key: str, role: str, area_code: str | None, by: str) -> bool:
-    with db.conn:
+    with transaction(db):
         cursor = db.execute("delete from roles where user_key = ? and role = ? and ifnull(area_code, '') = ?",
                             [user_key, role, area_code or ""])
         if cursor.rowcount:

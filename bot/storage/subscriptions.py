@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from bot.storage.clock import now_iso
+from bot.storage.db import transaction
 
 # SQLite accepts at most 32,766 bound parameters; a region's areas are a few dozen.
 _MAX_AREAS = 30000
@@ -15,7 +16,7 @@ _MAX_AREAS = 30000
 def subscribe(db: Database, user_key: str, channel: str, area_code: str) -> bool:
     """Subscribe; False when the resident already follows this area."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         db.execute("insert into users (user_key, channel, created_at, updated_at) values (?, ?, ?, ?) "
                    "on conflict(user_key) do nothing", [user_key, channel, now, now])
         cursor = db.execute("insert into subscriptions (user_key, area_code, created_at) values (?, ?, ?) "
@@ -24,7 +25,7 @@ def subscribe(db: Database, user_key: str, channel: str, area_code: str) -> bool
 
 
 def unsubscribe(db: Database, user_key: str, area_code: str) -> bool:
-    with db.conn:
+    with transaction(db):
         return db.execute("delete from subscriptions where user_key = ? and area_code = ?",
                           [user_key, area_code]).rowcount == 1
 
@@ -63,14 +64,14 @@ def count(db: Database, area_codes: Iterable[str]) -> dict[str, int]:
 
 def mark_stopped(db: Database, user_key: str) -> bool:
     """The resident blocked the bot: send nothing more. True when this changed anything."""
-    with db.conn:
+    with transaction(db):
         return db.execute("update users set stopped_at = ? where user_key = ? and stopped_at is null",
                           [now_iso(), user_key]).rowcount == 1
 
 
 def resume(db: Database, user_key: str) -> bool:
     """The resident came back (/start): their subscriptions work again."""
-    with db.conn:
+    with transaction(db):
         return db.execute("update users set stopped_at = null where user_key = ? and stopped_at is not null",
                           [user_key]).rowcount == 1
 

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from bot.storage.clock import now, now_iso
+from bot.storage.db import after_commit, checkpoint, transaction
 
 
 def get_language(db: Database, user_key: str) -> str | None:
@@ -19,7 +20,7 @@ def set_language(db: Database, user_key: str, channel: str, language: str, *, ch
     """Save the interface language. An inferred one (chosen=False) never overrides a chosen one."""
     now = now_iso()
     keep_chosen = "" if chosen else " where users.language_chosen is not 1"
-    with db.conn:  # commits on success, rolls back on error
+    with transaction(db):  # commits on success, rolls back on error
         db.execute(
             "insert into users (user_key, channel, language, language_chosen, created_at, updated_at) "
             "values (?, ?, ?, ?, ?, ?) on conflict(user_key) do update set language = excluded.language, "
@@ -41,7 +42,7 @@ AWAITING_MINUTES = 30
 def set_awaiting(db: Database, user_key: str, channel: str, what: str | None) -> None:
     """Remember that the next text from this user answers a prompt (`what`), or forget it (None)."""
     now = now_iso()
-    with db.conn:
+    with transaction(db):
         db.execute(
             "insert into users (user_key, channel, awaiting, awaiting_at, created_at, updated_at) "
             "values (?, ?, ?, ?, ?, ?) on conflict(user_key) do update set awaiting = excluded.awaiting, "
@@ -66,9 +67,12 @@ def get_user(db: Database, user_key: str) -> dict | None:
 def forget(db: Database, user_key: str) -> int:
     """Delete everything stored about a user, in one transaction; return the number of rows removed."""
     removed = 0
-    with db.conn:
+    with transaction(db):
         # Outbox rows go too: a resident who asked to be forgotten is owed no pending message.
         for table in ("gaps", "feedback", "answers", "subscriptions", "rsvps", "hearing_questions", "deliveries",
                       "users"):
             removed += db.execute(f"delete from {table} where user_key = ?", [user_key]).rowcount
+        # secure_delete zeroes the rows in the database file; the WAL still holds the pages that had them
+        # until a checkpoint, so empty it as soon as the deletion is committed.
+        after_commit(db, lambda: checkpoint(db))
     return removed

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import sqlite3
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -19,9 +21,14 @@ from bot.core.conversation import Conversation
 from bot.core.delivery import Sender, Settings
 from bot.core.throttle import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.telegram.errors import error_handler
+from bot.storage import retention
+from bot.storage.retention import retention_days
+from bot.telegram import webhook
+from bot.telegram.errors import apologiser, error_handler
 from bot.telegram.handlers import Handlers
 from bot.telegram.http import BotAPIClient
+from bot.telegram.inbox import FINISH_SECONDS, Inbox
+from bot.telegram.polling import POLL_SECONDS, Poller
 from bot.telegram.sender import Call, TelegramTransport
 
 log = logging.getLogger("bot.telegram")
@@ -89,13 +96,9 @@ def build_application(
     rate_limiter: BaseRateLimiter | None = None,
     throttle: Throttle | None = None,
 ) -> Application:
-    """The Application with every handler. Tests pass fake `request`s that record Bot API calls."""
+    """The Application with every handler. Updates reach it through the inbox (bot/telegram/inbox.py),
+    never through PTB's Updater. Tests pass fake `request`s that record Bot API calls."""
     bot_url, file_url = api_urls(api_base_url)
-
-    async def started(application: Application) -> None:
-        log.info("started as @%s with %d knowledge entries", application.bot.username, len(conversation.kb.entries))
-        await set_menus(application)
-
     builder = (
         Application.builder()
         .token(token)
@@ -103,10 +106,8 @@ def build_application(
         .base_file_url(file_url)
         # Answers cite several URLs; previews of them would bury the answer.
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        # Handlers never await in the middle of core work (it is synchronous), so updates can run
-        # concurrently: a slow sendMessage to one resident does not hold up the next resident.
-        .concurrent_updates(True)
-        .post_init(started)
+        # No Updater: the poller and the webhook store updates in the inbox, which hands them over.
+        .updater(None)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -116,6 +117,10 @@ def build_application(
     Handlers(conversation, throttle).register(application)
     application.add_error_handler(error_handler(conversation))
     return application
+
+
+def build_inbox(application: Application, conversation: Conversation) -> Inbox:
+    return Inbox(application, conversation.db, apologise=apologiser(conversation, application.bot))
 
 
 def build_sender(conversation: Conversation, token: str, *, api_base_url: str | None = None,
@@ -131,45 +136,136 @@ def build_sender(conversation: Conversation, token: str, *, api_base_url: str | 
     return client, Sender(conversation.db, conversation.areas, TelegramTransport(call), settings)
 
 
+class StartupError(Exception):
+    """The bot cannot start; the message is one line that says what to fix."""
+
+
+# Start-up tries to reach the Bot API this many times, waiting 1, 2, 4 s between tries: a bot started
+# with its network (docker compose, systemd after network.target) often comes up a moment before it.
+STARTUP_TRIES = 4
+
+
+def check_api_base_url(api_base_url: str | None) -> str:
+    base = (api_base_url or DEFAULT_API_BASE_URL).strip()
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StartupError(f"TELEGRAM_API_BASE_URL must look like https://api.telegram.org, not {base!r}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise StartupError(f"TELEGRAM_API_BASE_URL has a bad port: {base!r}") from exc
+    return base
+
+
+async def reach_api(client: BotAPIClient, base: str, tries: int = STARTUP_TRIES) -> dict:
+    """getMe, retried with backoff while there is no answer; the bot's user, or a StartupError."""
+    description = ""
+    for attempt in range(tries):
+        if attempt:
+            await asyncio.sleep(2.0 ** (attempt - 1))
+        status, body = await client.call("getMe", {})
+        if status == 200 and body.get("ok"):
+            return body["result"]
+        if status in (401, 404):
+            raise StartupError("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather")
+        description = body.get("description") or f"HTTP {status}"
+        if attempt < tries - 1:
+            log.warning("the Bot API at %s did not answer (%s); trying again in %.0f s", base, description,
+                        2.0 ** attempt)
+    raise StartupError(f"cannot reach the Telegram Bot API at {base} after {tries} tries ({description}): "
+                       "check TELEGRAM_API_BASE_URL and the network")
+
+
 def run(conversation: Conversation, token: str, *, api_base_url: str | None = None,
         webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
         secret_token: str | None = None) -> None:
-    """Long polling by default; with `webhook_url`, a webhook server behind a reverse proxy.
+    """Long polling by default; with `webhook_url`, a webhook server behind a reverse proxy. Both stop
+    cleanly on SIGINT and SIGTERM: the updates in hand finish, the rest stay in the inbox."""
+    asyncio.run(serve(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url,
+                      listen=listen, port=port, secret_token=secret_token))
 
-    Both stop cleanly on SIGINT and SIGTERM: the update in progress finishes, then the database closes.
-    """
-    application = build_application(
-        conversation, token, api_base_url=api_base_url,
-        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
-    )
 
-    client, sender = build_sender(conversation, token, api_base_url=api_base_url)
+async def serve(conversation: Conversation, token: str, *, api_base_url: str | None = None,
+                webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
+                secret_token: str | None = None) -> None:
+    base = check_api_base_url(api_base_url)
     stopping = asyncio.Event()
-    running: list[asyncio.Task] = []
-    greet = application.post_init
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
 
-    async def start_sender(app: Application) -> None:
-        await greet(app)
+    application = build_application(conversation, token, api_base_url=base,
+                                    rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    inbox = build_inbox(application, conversation)
+    client, sender = build_sender(conversation, token, api_base_url=base)
+    # Its own client for getUpdates and setWebhook: a long poll holds a connection for POLL_SECONDS.
+    updates_client = BotAPIClient(token, api_urls(base)[0], connections=2, timeout=POLL_SECONDS + 10)
+    async with updates_client:
+        await reach_api(updates_client, base)
+        await application.initialize()
         await client.open()
-        # Broadcasts queued by the command line, by /hearing, or left pending by a crash go out from here.
-        running.append(asyncio.create_task(sender.run(stopping)))
+        try:
+            log.info("started as @%s with %d knowledge entries", application.bot.username,
+                     len(conversation.kb.entries))
+            await set_menus(application)
+            if webhook_url:
+                source = _webhook(updates_client, inbox, webhook_url, listen, port, secret_token, stopping)
+            else:
+                source = _polling(updates_client, inbox, stopping)
+            tasks = [asyncio.create_task(work) for work in (
+                source, inbox.run(stopping), sender.run(stopping), _retention(conversation, stopping))]
+            stop = asyncio.create_task(stopping.wait())
+            done, _ = await asyncio.wait([*tasks, stop], return_when=asyncio.FIRST_COMPLETED)
+            failed = [t for t in done if t is not stop and not t.cancelled() and t.exception() is not None]
+            stopping.set()
+            # docker stop waits 10 s before SIGKILL: the inbox gets FINISH_SECONDS, the rest is closing.
+            _, unfinished = await asyncio.wait(tasks, timeout=FINISH_SECONDS + 1.5)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if failed:
+                raise failed[0].exception()
+        finally:
+            await client.close()
+            await application.shutdown()
+            conversation.db.close()
 
-    async def stop_sender(_: Application) -> None:
-        # The messages in flight finish and are committed, so a clean stop repeats nothing.
-        stopping.set()
-        await asyncio.gather(*running)
-        await client.close()
 
-    async def close_db(_: Application) -> None:
-        conversation.db.close()
+async def _polling(client: BotAPIClient, inbox: Inbox, stopping: asyncio.Event) -> None:
+    # getUpdates fails with 409 while a webhook is set: a bot moved from webhook to polling removes it.
+    # Updates waiting at Telegram are kept (drop_pending_updates is false).
+    await client.call("deleteWebhook", {"drop_pending_updates": False})
+    await Poller(client, inbox, ALLOWED_UPDATES).run(stopping)
 
-    application.post_init = start_sender
-    application.post_stop = stop_sender
-    application.post_shutdown = close_db
-    if webhook_url:
-        application.run_webhook(
-            listen=listen, port=port, url_path=urlsplit(webhook_url).path.lstrip("/"), webhook_url=webhook_url,
-            secret_token=secret_token, allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+async def _webhook(client: BotAPIClient, inbox: Inbox, url: str, listen: str, port: int, secret: str,
+                   stopping: asyncio.Event) -> None:
+    ready = asyncio.Event()
+    server = asyncio.create_task(webhook.serve(inbox, path=urlsplit(url).path, listen=listen, port=port,
+                                               secret=secret, stopping=stopping, ready=ready))
+    await asyncio.wait([server, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if ready.is_set():
+        status, body = await client.call("setWebhook", {"url": url, "secret_token": secret,
+                                                        "allowed_updates": ALLOWED_UPDATES})
+        if status != 200 or not body.get("ok"):
+            log.error("setWebhook failed: %s", body.get("description") or f"HTTP {status}")
+            stopping.set()
+    await server
+
+
+# Old questions and ratings are deleted once at start and then every day.
+RETENTION_EVERY = 24 * 3600
+
+
+async def _retention(conversation: Conversation, stopping: asyncio.Event) -> None:
+    days = retention_days()
+    while not stopping.is_set():
+        try:
+            deleted = retention.purge(conversation.db, days)
+            log.info("retention: deleted %s (kept %d days)", " ".join(f"{k}={v}" for k, v in deleted.items()), days)
+        except sqlite3.OperationalError as exc:  # locked by another process: the next day will do
+            log.warning("retention skipped: %s", exc)
+        try:
+            await asyncio.wait_for(stopping.wait(), RETENTION_EVERY)
+        except TimeoutError:
+            pass

@@ -1,15 +1,18 @@
-"""The last line of defence: a handler failed. The resident gets a short apology, the log gets the update
-id and the traceback, and the application goes on with the next update."""
+"""The last line of defence: a handler failed. The inbox (bot/telegram/inbox.py) retries the update and,
+when it sets it aside after the last attempt, logs the update id with the traceback and calls
+`apologiser`: the resident gets a short apology. The application goes on with the next update."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.conversation import Conversation
+from bot.logs import short_traceback
 from bot.telegram.handlers import person_of
 
 log = logging.getLogger("bot.telegram")
@@ -25,32 +28,35 @@ def error_handler(conversation: Conversation):
             user = update.effective_user if isinstance(update, Update) else None
             if user is not None and update.effective_chat and update.effective_chat.id == user.id:
                 conversation.stopped(person_of(user))
-            log.info("update=%s outcome=forbidden detail=%s", update_id, error.message)
+            log.info("update=%s outcome=forbidden", update_id)
             return
         if not isinstance(update, Update):
             # Errors outside an update: polling lost the network, Telegram restarted... PTB retries.
             if isinstance(error, (NetworkError, RetryAfter)):
                 log.warning("telegram unreachable, retrying: %s", error)
             else:
-                log.error("error outside an update", exc_info=error)
+                log.error("error outside an update\n%s", short_traceback(error))
             return
-        log.error("update=%s outcome=error", update_id, exc_info=error)
-        await _apologise(conversation, update, context)
+        # The inbox records the error and decides: retry, or set aside with the traceback in the log.
+        log.info("update=%s outcome=error error=%s", update_id, type(error).__name__)
 
     return on_error
 
 
-async def _apologise(conversation: Conversation, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None:
-        return
-    text = conversation.apology(person_of(user))[0].text
-    try:
-        if update.callback_query:
-            await update.callback_query.answer(text=text[:200], show_alert=True)
-        elif chat is not None:
-            message = update.effective_message
-            thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
-            await context.bot.send_message(chat.id, text, message_thread_id=thread)
-    except TelegramError as exc:  # the apology is best effort; the traceback is already logged
-        log.warning("update=%s could not apologise: %s", update.update_id, exc)
+def apologiser(conversation: Conversation, bot: Bot) -> Callable[[Update], Awaitable[None]]:
+    async def apologise(update: Update) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None:
+            return
+        text = conversation.apology(person_of(user))[0].text
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(text=text[:200], show_alert=True)
+            elif chat is not None:
+                message = update.effective_message
+                thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+                await bot.send_message(chat.id, text, message_thread_id=thread)
+        except TelegramError as exc:  # the apology is best effort; the traceback is already logged
+            log.warning("update=%s could not apologise: %s", update.update_id, type(exc).__name__)
+
+    return apologise

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from telegram import (
     Chat,
@@ -41,9 +43,12 @@ from telegram.ext import (
 from bot.core.conversation import Conversation, Person, Reply, deep_link_payload
 from bot.core.throttle import Throttle, Verdict
 from bot.i18n import translator
+from bot.storage import inbox
+from bot.storage.db import transaction
 from bot.telegram.keyboards import chunks, markup
 
 log = logging.getLogger("bot.telegram")
+T = TypeVar("T")
 
 # A toast (answerCallbackQuery text) may hold at most 200 characters.
 TOAST_LIMIT = 200
@@ -93,7 +98,8 @@ class Handlers:
             _log_update(update, "command", [], started, outcome="ignored")
             return
         person = person_of(message.from_user, message.chat)
-        replies = self._throttled(person) or self.conversation.command(person, name, argument.strip())
+        replies = self._throttled(person) or self.core(update, lambda: self.conversation.command(
+            person, name, argument.strip()))
         await self._send(context, message, replies)
         _log_update(update, "command", replies, started)
 
@@ -111,7 +117,7 @@ class Handlers:
                 _log_update(update, "text", [], started, outcome="ignored")
                 return
         person = person_of(message.from_user, message.chat)
-        replies = self._throttled(person) or self.conversation.ask(person, text)
+        replies = self._throttled(person) or self.core(update, lambda: self.conversation.ask(person, text))
         await self._send(context, message, replies)
         _log_update(update, "text", replies, started)
 
@@ -126,9 +132,9 @@ class Handlers:
             _log_update(update, "other", [], started, outcome="ignored")
             return
         person = person_of(message.from_user, message.chat)
-        replies = self._throttled(person) or (
+        replies = self._throttled(person) or self.core(update, lambda: (
             self.conversation.ask(person, message.caption) if message.caption else self.conversation.not_text(person)
-        )
+        ))
         await self._send(context, message, replies)
         _log_update(update, "other", replies, started)
 
@@ -142,7 +148,7 @@ class Handlers:
             await query.answer(text=_toast(throttled[0].text) if throttled[0].text else None)
             _log_update(update, "button", [], started, outcome="throttled")
             return
-        replies = self.conversation.press(person, query.data or "")
+        replies = self.core(update, lambda: self.conversation.press(person, query.data or ""))
         if query.message is None:
             # A button under a message sent through inline mode: there is no chat of ours, only a toast.
             await query.answer(text=_toast(replies[0].text), show_alert=True)
@@ -207,7 +213,7 @@ class Handlers:
         change = update.my_chat_member
         status = change.new_chat_member.status
         if change.chat.type == ChatType.PRIVATE and status == ChatMember.BANNED and change.from_user:
-            self.conversation.stopped(person_of(change.from_user, change.chat))
+            self.core(update, lambda: self.conversation.stopped(person_of(change.from_user, change.chat)))
         _log_update(update, "membership", [], started, outcome=f"{change.chat.type}:{status}")
 
     async def on_ignored(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,6 +221,18 @@ class Handlers:
         _log_update(update, "other", [], time.perf_counter(), outcome="ignored")
 
     # ---- helpers --------------------------------------------------------------------------------
+    def core(self, update: Update, work: Callable[[], T]) -> T:
+        """Run the core's work for an update in one transaction with the update's "handled" mark in the
+        inbox: a crash leaves either both or neither. An update already handled (a crash came while its
+        replies were being sent) runs again with its effects rolled back: the replies go out, nothing is
+        stored twice."""
+        db = self.conversation.db
+        replay = inbox.status(db, update.update_id) == inbox.HANDLED
+        with transaction(db, rollback=replay):
+            result = work()
+            inbox.mark_handled(db, update.update_id)
+        return result
+
     def _throttled(self, person: Person) -> list[Reply]:
         """[] when the resident may go on; otherwise the one "slow down" reply, or a silent drop."""
         verdict = self.throttle.check(person.key)

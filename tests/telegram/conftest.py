@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from telegram import Update
 
 from bot.core.delivery import Settings
 from bot.core.throttle import Throttle
-from bot.telegram.app import build_application, build_sender
+from bot.telegram.app import build_application, build_inbox, build_sender
 from tests.telegram.fakes import TOKEN, FakeBotAPI, FakeRequest
 
 # Broadcasts in tests: fast pacing (the pace itself is measured in bench/broadcast.py), no quiet hours
@@ -31,8 +30,9 @@ class Clock:
 class Bot:
     """What a test drives: push an update dict through the application, read the Bot API calls back."""
 
-    def __init__(self, application, api: FakeBotAPI, errors: list, clock: Clock, sender=None):
+    def __init__(self, application, api: FakeBotAPI, errors: list, clock: Clock, sender=None, inbox=None):
         self.application = application
+        self.inbox = inbox
         # The broadcast sender `qogam run` starts, on the same fake Bot API.
         self.sender = sender
         self.api = api
@@ -42,9 +42,11 @@ class Bot:
         self.expect_errors = False
 
     async def send(self, update: dict) -> list:
-        """Process one update; return the Bot API calls it caused."""
+        """Store one update in the inbox and handle it, as `qogam run` does (retries included); return the
+        Bot API calls it caused."""
         before = len(self.api.calls)
-        await self.application.process_update(Update.de_json(update, self.application.bot))
+        assert await self.inbox.accept([update])
+        await self.inbox.settle(update["update_id"])
         return self.api.calls[before:]
 
     async def replies(self, update: dict) -> list[dict]:
@@ -68,9 +70,10 @@ async def bot(conversation, clock):
 
     application.add_error_handler(collect)
     _, sender = build_sender(conversation, TOKEN, call=api.call, settings=TEST_SENDING)
+    inbox = build_inbox(application, conversation)
     async with application:
         api.clear()  # getMe from initialize()
-        driver = Bot(application, api, errors, clock, sender)
+        driver = Bot(application, api, errors, clock, sender, inbox)
         yield driver
     if not driver.expect_errors:
         assert errors == [], f"a handler failed: {errors!r}"

@@ -11,7 +11,7 @@ from bot.core import policy
 from bot.core.conversation import Button, Reply
 from bot.core.render import answer_text, no_match_text
 from bot.i18n import LANGUAGES, translator
-from bot.storage import feedback, gaps, users
+from bot.storage import feedback, gaps, inbox, users
 from bot.telegram.keyboards import CALLBACK_DATA_LIMIT, chunks
 from tests.conftest import find_question
 from tests.telegram import fakes
@@ -273,21 +273,30 @@ async def test_a_flooding_resident_is_slowed_and_others_are_not(bot):
     assert await bot.replies(fakes.message("что такое маслихат?", user_id=5))  # after a pause, answered again
 
 
-async def test_a_failing_handler_apologises_and_the_bot_goes_on(bot, conversation, monkeypatch, caplog):
+async def test_a_failing_handler_is_tried_3_times_then_set_aside_with_one_apology(bot, conversation,
+                                                                                  monkeypatch, caplog):
     bot.expect_errors = True
 
     def broken(person, text):
-        raise RuntimeError("boom")
+        raise RuntimeError(f"boom: {text}")  # an error message that quotes the resident
 
     monkeypatch.setattr(conversation, "ask", broken)
     update = fakes.message("что такое маслихат?", language_code="en")
-    with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+    with caplog.at_level(logging.DEBUG, logger="bot.telegram"):
         [apology] = await bot.replies(update)
     assert apology["text"] == translator("en").gettext(
         "Sorry, something went wrong on my side. Please try again in a minute.")
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert f"update={update['update_id']}" in record.getMessage() and record.exc_info
-    assert [type(e) for e in bot.errors] == [RuntimeError]
+    logged = record.getMessage()
+    assert f"update={update['update_id']}" in logged and "outcome=set_aside" in logged
+    assert "Traceback" in logged and "RuntimeError" in logged and "line" in logged
+    assert "маслихат" not in caplog.text  # the traceback without the error's message
+    assert [type(e) for e in bot.errors] == [RuntimeError] * 3
+    [failed] = inbox.failed(conversation.db)
+    assert (failed["update_id"], failed["stage"], failed["error"], failed["attempts"]) == (
+        update["update_id"], "handle", "RuntimeError", 3)
+    assert conversation.db.execute("select payload from inbox where update_id = ?",
+                                   [update["update_id"]]).fetchone() == (None,)
     monkeypatch.undo()
     assert await bot.replies(fakes.command("/help"))
 

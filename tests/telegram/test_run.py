@@ -12,6 +12,8 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from bot.core import policy
 from bot.core.render import answer_text, no_match_text
 from bot.i18n import translator
@@ -226,3 +228,82 @@ def test_a_broadcast_goes_on_after_kill_9_without_losing_anyone(tmp_path):
     assert sum(per_chat.values()) - 300 <= DEFAULT_IN_FLIGHT  # twice only what was in flight
     counts = json.loads(shown.stdout)
     assert (counts["total"], counts["sent"], counts["pending"], counts["failed"]) == (300, 300, 0, 0)
+
+
+def test_webhook_mode_without_a_secret_makes_one_and_never_runs_open(tmp_path):
+    api = FakeBotAPI()
+    port = free_port()
+    with FakeBotAPIServer(api) as server:
+        env = {k: v for k, v in bot_env(server, tmp_path).items() if k != "TELEGRAM_WEBHOOK_SECRET"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--webhook-url", "https://bot.example.kz/telegram/hook",
+             "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert api.wait_for(lambda a: a.sent("setWebhook")), "setWebhook was not called"
+            [hook] = api.sent("setWebhook")
+            kept = tmp_path / "webhook-secret"
+            assert len(hook["secret_token"]) >= 32 and kept.read_text().strip() == hook["secret_token"]
+            assert oct(kept.stat().st_mode & 0o777) == "0o600"
+            assert post_update(port, fakes.command("/help"), None) == 403  # a forged update, no secret
+            assert post_update(port, fakes.command("/help"), "guess") == 403
+            assert post_update(port, fakes.command("/help", language_code="en"), hook["secret_token"]) == 200
+            assert api.wait_for(lambda a: a.sent())
+        finally:
+            stderr = stop(proc)
+    assert proc.returncode == 0, stderr
+    assert len(api.sent()) == 1 and hook["secret_token"] not in stderr
+
+
+@pytest.mark.parametrize("token, says", [
+    (fakes.TOKEN + "\n", "whitespace"), (" " + fakes.TOKEN, "whitespace"), ("999000:TEST token", "whitespace"),
+])
+def test_a_token_with_whitespace_is_one_line(tmp_path, token, says):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "QOGAM_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and says in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "TEST" not in done.stderr
+
+
+@pytest.mark.parametrize("url", ["api.telegram.org", "htps://api.telegram.org", "http://", "http://host:port"])
+def test_a_malformed_api_url_is_one_line(tmp_path, url):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fakes.TOKEN, "QOGAM_DATA_DIR": str(tmp_path),
+           "TELEGRAM_API_BASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "TELEGRAM_API_BASE_URL" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_unreachable_api_is_retried_then_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(TELEGRAM_BOT_TOKEN=fakes.TOKEN, QOGAM_DATA_DIR=str(tmp_path),
+               TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "cannot reach" in errors[0] and "TELEGRAM_API_BASE_URL" in errors[0]
+    assert done.stderr.count("trying again") == 3 and time.monotonic() - started >= 7  # 1 + 2 + 4 s of backoff
+    assert fakes.TOKEN not in done.stderr
+
+
+def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
+    api = FakeBotAPI()
+    resident = 7301234567
+    question, _, _ = find_question(matcher, policy.Answer, "ru")
+    with FakeBotAPIServer(api) as server:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run"], cwd=REPO, env=bot_env(server, tmp_path),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            api.push(fakes.message(question, user_id=resident))
+            api.push(fakes.message(OUT_OF_SCOPE, user_id=resident))
+            api.push({"update_id": 10**9, "message": "garbage from a forger: Туркестан"})
+            assert api.wait_for(lambda a: len(a.sent()) >= 2)
+            time.sleep(0.5)
+        finally:
+            stderr = stop(proc)
+    assert proc.returncode == 0, stderr
+    assert "DEBUG" in stderr  # -v is on
+    for leak in (str(resident), "Aigerim", "Туркестан", question[:15], "Кто такой аким"):
+        assert leak not in stderr, leak
+    assert "outcome=set_aside stage=parse" in stderr

@@ -1,0 +1,148 @@
+"""The inbox: updates from Telegram, stored before Telegram is told they arrived, handled once each.
+
+A row is pending until a handler's effects and its "handled" mark commit together; done once its
+replies are sent. The payload (a resident's raw text, names, ids) is deleted as soon as the row is done
+or set aside; the bare row stays a while so that a redelivered update_id is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.storage.clock import now, now_iso
+from bot.storage.db import transaction
+
+PENDING = "pending"
+HANDLED = "handled"
+DONE = "done"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Row:
+    update_id: int
+    payload: str | None
+    chat_key: str | None
+    private: bool
+    attempts: int
+    status: str
+
+
+def route(update: dict) -> tuple[str | None, bool]:
+    """(chat key, private?) of a raw update, read without parsing it: updates of one chat are handled one at
+    a time and in order; private chats and inline queries (a resident waiting) go before groups."""
+    for kind in ("message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member",
+                 "chat_member", "chat_join_request"):
+        chat = (update.get(kind) or {}).get("chat") if isinstance(update.get(kind), dict) else None
+        if isinstance(chat, dict) and "id" in chat:
+            return f"c:{chat['id']}", chat.get("type") == "private"
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        chat = (query.get("message") or {}).get("chat") if isinstance(query.get("message"), dict) else None
+        if isinstance(chat, dict) and "id" in chat:
+            return f"c:{chat['id']}", chat.get("type") == "private"
+        sender = query.get("from")
+        return (f"u:{sender['id']}", True) if isinstance(sender, dict) and "id" in sender else (None, False)
+    for kind in ("inline_query", "chosen_inline_result"):
+        sender = (update.get(kind) or {}).get("from") if isinstance(update.get(kind), dict) else None
+        if isinstance(sender, dict) and "id" in sender:
+            return f"u:{sender['id']}", True
+    return None, False
+
+
+def store(db: Database, updates: list[dict]) -> int:
+    """Store a batch in one transaction (all or nothing); an update_id seen before is skipped. Returns
+    the number of new rows. Every item must carry an integer update_id (see `update_id_of`)."""
+    received = now_iso()
+    added = 0
+    with transaction(db):
+        for update in updates:
+            chat_key, private = route(update)
+            cursor = db.execute(
+                "insert or ignore into inbox (update_id, received_at, status, chat_key, private, payload) "
+                "values (?, ?, ?, ?, ?, ?)",
+                [update["update_id"], received, PENDING, chat_key, int(private),
+                 json.dumps(update, ensure_ascii=False)],
+            )
+            added += cursor.rowcount
+    return added
+
+
+def update_id_of(update: object) -> int | None:
+    value = update.get("update_id") if isinstance(update, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def due(db: Database, limit: int) -> list[Row]:
+    """Pending and handled rows whose retry time has come: private chats first, then by update_id."""
+    rows = db.execute(
+        "select update_id, payload, chat_key, private, attempts, status from inbox "
+        "where status in (?, ?) and (next_at is null or next_at <= ?) order by private desc, update_id limit ?",
+        [PENDING, HANDLED, now().isoformat(timespec="milliseconds"), limit],
+    ).fetchall()
+    return [Row(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+
+
+def status(db: Database, update_id: int) -> str | None:
+    row = db.execute("select status from inbox where update_id = ?", [update_id]).fetchone()
+    return row[0] if row else None
+
+
+def mark_handled(db: Database, update_id: int) -> None:
+    """Called inside the handler's transaction: its effects and this mark commit together."""
+    with transaction(db):
+        db.execute("update inbox set status = ? where update_id = ? and status = ?", [HANDLED, update_id, PENDING])
+
+
+def mark_done(db: Database, update_id: int) -> None:
+    with transaction(db):
+        db.execute("update inbox set status = ?, payload = null, next_at = null, done_at = ? where update_id = ?",
+                   [DONE, now_iso(), update_id])
+
+
+def retry(db: Database, update_id: int, seconds: float, *, counted: bool) -> int:
+    """Try the update again in `seconds`; returns its attempts so far (counted ones only)."""
+    at = (now() + dt.timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
+    with transaction(db):
+        db.execute("update inbox set next_at = ?, attempts = attempts + ? where update_id = ?",
+                   [at, int(counted), update_id])
+    row = db.execute("select attempts from inbox where update_id = ?", [update_id]).fetchone()
+    return row[0] if row else 0
+
+
+def set_aside(db: Database, update_id: int, stage: str, error: str, attempts: int) -> None:
+    """Give up on an update: a failed_updates row with the error's type only, and no payload anywhere."""
+    at = now_iso()
+    with transaction(db):
+        db.execute("insert or replace into failed_updates (update_id, failed_at, stage, error, attempts) "
+                   "values (?, ?, ?, ?, ?)", [update_id, at, stage, error, attempts])
+        db.execute("update inbox set status = ?, payload = null, next_at = null, done_at = ? where update_id = ?",
+                   [FAILED, at, update_id])
+
+
+def backlog(db: Database) -> int:
+    return db.execute("select count(*) from inbox where status in (?, ?)", [PENDING, HANDLED]).fetchone()[0]
+
+
+def counts(db: Database) -> dict[str, int]:
+    return dict(db.execute("select status, count(*) from inbox group by status").fetchall())
+
+
+def failed(db: Database, limit: int = 50) -> list[dict]:
+    return [dict(r) for r in db.query("select * from failed_updates order by failed_at desc limit ?", [limit])]
+
+
+# A finished row is kept this long: Telegram redelivers an unconfirmed update within seconds to minutes
+# (a crash before the next getUpdates, a webhook answer that timed out), never days later.
+KEEP_FINISHED = dt.timedelta(days=2)
+
+
+def prune(db: Database) -> int:
+    """Delete finished rows older than KEEP_FINISHED; they hold no payload, only the update_id."""
+    before = (now() - KEEP_FINISHED).isoformat(timespec="seconds")
+    with transaction(db):
+        return db.execute("delete from inbox where status in (?, ?) and done_at < ?", [DONE, FAILED, before]).rowcount

@@ -1,0 +1,44 @@
+"""How long residents' questions and ratings are kept: QOGAM_RETENTION_DAYS (365 by default).
+
+Editors need a year of unanswered questions to see what residents ask across a budget cycle; older ones
+are deleted, with the ratings and the record of answers shown. Hearing questions go with their hearing's
+data and are not touched here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from sqlite_utils import Database
+
+from bot.storage import inbox
+from bot.storage.clock import now
+from bot.storage.db import checkpoint, transaction
+
+DEFAULT_DAYS = 365
+
+
+def retention_days() -> int:
+    raw = os.environ.get("QOGAM_RETENTION_DAYS", "").strip()
+    if not raw:
+        return DEFAULT_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"QOGAM_RETENTION_DAYS must be a whole number of days (1 or more), not {raw!r}")
+    return int(raw)
+
+
+def purge(db: Database, days: int) -> dict[str, int]:
+    """Delete what is older than `days`; returns rows deleted per table. The WAL is emptied afterwards so
+    the deleted text does not linger in the -wal file either."""
+    before = (now() - dt.timedelta(days=days)).isoformat(timespec="seconds")
+    deleted = {}
+    with transaction(db):
+        deleted["gaps"] = db.execute("delete from gaps where created_at < ?", [before]).rowcount
+        deleted["feedback"] = db.execute("delete from feedback where created_at < ?", [before]).rowcount
+        deleted["answers"] = db.execute("delete from answers where shown_at < ?", [before]).rowcount
+        deleted["failed_updates"] = db.execute("delete from failed_updates where failed_at < ?", [before]).rowcount
+    deleted["inbox"] = inbox.prune(db)
+    if any(deleted.values()):
+        checkpoint(db)
+    return deleted
