@@ -70,6 +70,13 @@ def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` UTF-16 code units with "…" at the cut (a toast, a caption)."""
+    if utf16_length(text) <= limit:
+        return text
+    return text[:_fitting_prefix(text, limit - 1)] + "…"
+
+
 def _fitting_prefix(text: str, limit: int) -> int:
     """How many characters (code points) of `text` fit in `limit` UTF-16 code units; never a half pair."""
     units = 0

@@ -22,6 +22,7 @@ from bot.core.delivery import Sender, Settings
 from bot.core.throttle import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.storage import retention
+from bot.storage.db import checkpoint
 from bot.storage.retention import retention_days
 from bot.telegram import webhook
 from bot.telegram.errors import apologiser, error_handler
@@ -213,7 +214,7 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
             else:
                 source = _polling(updates_client, inbox, stopping)
             tasks = [asyncio.create_task(work) for work in (
-                source, inbox.run(stopping), sender.run(stopping), _retention(conversation, stopping))]
+                source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping))]
             stop = asyncio.create_task(stopping.wait())
             done, _ = await asyncio.wait([*tasks, stop], return_when=asyncio.FIRST_COMPLETED)
             failed = [t for t in done if t is not stop and not t.cancelled() and t.exception() is not None]
@@ -255,17 +256,27 @@ async def _webhook(client: BotAPIClient, inbox: Inbox, url: str, listen: str, po
 
 # Old questions and ratings are deleted once at start and then every day.
 RETENTION_EVERY = 24 * 3600
+# The inbox deletes each update's raw text once it is done, and secure_delete zeroes it in the database
+# file; the WAL still holds the pages until a checkpoint. SQLite checkpoints by itself only every 1,000
+# pages, which a quiet bot may take days to write, so the WAL is emptied every minute.
+CHECKPOINT_EVERY = 60
 
 
-async def _retention(conversation: Conversation, stopping: asyncio.Event) -> None:
+async def _housekeeping(conversation: Conversation, stopping: asyncio.Event) -> None:
     days = retention_days()
+    purged_at = None
+    loop = asyncio.get_running_loop()
     while not stopping.is_set():
         try:
-            deleted = retention.purge(conversation.db, days)
-            log.info("retention: deleted %s (kept %d days)", " ".join(f"{k}={v}" for k, v in deleted.items()), days)
-        except sqlite3.OperationalError as exc:  # locked by another process: the next day will do
-            log.warning("retention skipped: %s", exc)
+            if purged_at is None or loop.time() - purged_at >= RETENTION_EVERY:
+                deleted = retention.purge(conversation.db, days)
+                purged_at = loop.time()
+                log.info("retention: deleted %s (kept %d days)", " ".join(f"{k}={v}" for k, v in deleted.items()),
+                         days)
+            checkpoint(conversation.db)
+        except sqlite3.OperationalError as exc:  # locked by another process: the next round will do
+            log.warning("housekeeping skipped: %s", exc)
         try:
-            await asyncio.wait_for(stopping.wait(), RETENTION_EVERY)
+            await asyncio.wait_for(stopping.wait(), CHECKPOINT_EVERY)
         except TimeoutError:
             pass

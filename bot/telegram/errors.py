@@ -12,6 +12,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.conversation import Conversation
+from bot.core.render import clip
 from bot.logs import short_traceback
 from bot.telegram.handlers import person_of
 
@@ -51,7 +52,7 @@ def apologiser(conversation: Conversation, bot: Bot) -> Callable[[Update], Await
         text = conversation.apology(person_of(user))[0].text
         try:
             if update.callback_query:
-                await update.callback_query.answer(text=text[:200], show_alert=True)
+                await update.callback_query.answer(text=clip(text, 200), show_alert=True)
             elif chat is not None:
                 message = update.effective_message
                 thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None

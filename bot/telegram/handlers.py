@@ -41,6 +41,7 @@ from telegram.ext import (
 )
 
 from bot.core.conversation import Conversation, Person, Reply, deep_link_payload
+from bot.core.render import clip
 from bot.core.throttle import Throttle, Verdict
 from bot.i18n import translator
 from bot.storage import inbox
@@ -258,7 +259,7 @@ class Handlers:
                 document = reply.document
                 await context.bot.send_document(
                     chat_id, InputFile(document.content, filename=document.filename),
-                    caption=reply.text[:CAPTION_LIMIT] or None, reply_markup=markup(reply),
+                    caption=clip(reply.text, CAPTION_LIMIT) or None, reply_markup=markup(reply),
                     message_thread_id=thread)
                 continue
             for i, (text, keyboard) in enumerate(chunks(reply, context.bot.username) if reply.text else []):
@@ -310,7 +311,7 @@ def _addressed_text(message: Message, bot) -> str | None:
 
 
 def _toast(text: str) -> str:
-    return text if len(text) <= TOAST_LIMIT else text[:TOAST_LIMIT - 1] + "…"
+    return clip(text, TOAST_LIMIT)
 
 
 def _preview(answer: str) -> str:

@@ -298,7 +298,8 @@ def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
             api.push(fakes.message(question, user_id=resident))
             api.push(fakes.message(OUT_OF_SCOPE, user_id=resident))
             api.push({"update_id": 10**9, "message": "garbage from a forger: Туркестан"})
-            assert api.wait_for(lambda a: len(a.sent()) >= 2)
+            api.push(fakes.button("zz:Туркестан forged data", user_id=resident))
+            assert api.wait_for(lambda a: len(a.sent()) >= 2 and a.sent("answerCallbackQuery"))
             time.sleep(0.5)
         finally:
             stderr = stop(proc)

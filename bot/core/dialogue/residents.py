@@ -297,7 +297,9 @@ class Residents:
                 return after_press(self._forget_confirmed(person), replaces_pressed=True)
         except (ValueError, OverflowError):  # a forged number: not an id of ours
             pass
-        log.info("stale or forged button data from %s: %r", person.channel, (data or "")[:64])
+        # The data is the sender's to forge: log its prefix (ours are short ASCII words) and length only.
+        log.info("stale or forged button data from %s: prefix=%r chars=%d", person.channel,
+                 (data or "").partition(":")[0][:8], len(data or ""))
         return expired(t)
 
     def _pick_suggestion(self, person: Person, gap_id: int, entry_id: str, t: Translator) -> list[Reply]:

@@ -150,7 +150,9 @@ class Conversation:
         data = data or ""
         module = self._by_prefix.get(data.partition(":")[0])
         if module is None or not self._allowed(module, person):
-            log.info("stale or forged button data from %s: %r", person.channel, data[:64])
+            # The data is the sender's to forge: log its prefix (ours are short ASCII words) and length only.
+            log.info("stale or forged button data from %s: prefix=%r chars=%d", person.channel,
+                     data.partition(":")[0][:8], len(data))
             return expired(self.ctx.t(person))
         if not person.private and module in self._private:
             return private_only(self.ctx.t(person), module.COMMANDS[0] if module.COMMANDS else "")
