@@ -1,9 +1,10 @@
 """Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
 
-from bench import broadcast, cold_start, matching, subscriptions, telegram
+from bench import broadcast, cold_start, matching, redaction, subscriptions, telegram
 
 if __name__ == "__main__":
     matching.main()
+    redaction.main()
     cold_start.main()
     telegram.main()
     subscriptions.main()

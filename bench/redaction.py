@@ -1,0 +1,804 @@
+"""Redaction of personal data in residents' questions: what is removed, and what must survive.
+
+A planted set, generated from a fixed seed: identifiers (IIN/BIN, phone, e-mail, card, IBAN, ID card and
+passport numbers), car plates, names and addresses, each written in one of many surface forms a
+resident might use and put into a question in Kazakh, Russian or English; and legal references and
+figures (law numbers, articles, dates, deadlines, amounts, short numbers) in sentences. The forms are
+drawn from how people write these things, not from bot/core/redact.py's rules: some of them (a name
+typed in lower case with no cue, "я елена, живу тут 10 лет") no rule catches, and they count as misses.
+
+How far to trust the figures: the rules were developed against this set (seed 11); its misses showed
+gaps (lower-case names, "Kenesary Avenue 48", "183/1-131") that were fixed as general rules, so seed
+11's score is a development score. Seeds 100-109 draw other combinations of the same forms. The
+HELD_OUT lists were written by hand afterwards, in forms the generator does not make: their first run
+redacted 62 of 69 items; three general gaps it showed were fixed (an IBAN written "KZ 86 ...",
+"ФИО заявителя:", "номер документа"), and the lists were then frozen. Their misses are the expected
+kind of leak: a name with no cue, a street written without "ул."/"көшесі".
+
+An item is redacted when none of its characteristic parts remain in the output: no four consecutive
+digits of an identifier (through any separators), no word of a name, neither the street nor the house
+or flat number of an address, neither the digits nor the letter series of a plate, not the local part
+of an e-mail. A question's own words are checked not to contain a part before it is used, so a miss
+is always the item's. A legal reference is damaged when it is not in the output verbatim.
+
+Also: the knowledge base's texts and the dev set's questions, which hold no personal data, changed
+by redaction (false positives on real text), and the time per question.
+
+Targets: >= 99% of identifiers, >= 90% of names, addresses and plates, < 1% of legal references damaged.
+`python -m bench.redaction`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from stdnum import iban, luhn
+
+from bot.core.redact import redact
+
+SEED = 11
+IDENTIFIERS = ("iin", "phone", "email", "card", "iban", "id")
+SOFT = ("plate", "name", "address")
+TARGET = {**{c: 0.99 for c in IDENTIFIERS}, **{c: 0.90 for c in SOFT}}
+LEGAL_DAMAGE_MAX = 0.01
+DEV_SET = Path(__file__).resolve().parents[1] / "eval" / "dev_questions.tsv"
+
+
+@dataclass(frozen=True)
+class Planted:
+    category: str
+    lang: str
+    text: str  # the whole question
+    item: str  # the personal data as written in it
+    parts: tuple[tuple[str, str], ...]  # (kind, part): none may remain
+
+
+@dataclass(frozen=True)
+class Legal:
+    text: str
+    references: tuple[str, ...]
+
+
+# --- Leak checks ------------------------------------------------------------------------------------
+
+
+def _digit_runs(text: str) -> list[str]:
+    """Digits joined through the separators people put inside numbers."""
+    return [re.sub(r"\D", "", piece) for piece in re.split(r"[^\d \-.()+/\u00a0]+", text) if re.search(r"\d", piece)]
+
+
+def _windows(value: str) -> list[str]:
+    runs = [re.sub(r"\D", "", r) for r in re.split(r"[A-Za-zА-Яа-я]+", value)]
+    return [run[i:i + 4] for run in runs for i in range(max(0, len(run) - 3))]
+
+
+def _present(kind: str, part: str, text: str) -> bool:
+    if kind == "digits":
+        return any(part in run for run in _digit_runs(text))
+    if kind == "number":
+        return re.search(rf"(?<!\d){re.escape(part)}(?!\d)", text) is not None
+    if kind == "token":
+        return re.search(rf"(?<![\w]){re.escape(part)}(?![\w])", text, re.IGNORECASE) is not None
+    if kind == "word":
+        return re.search(rf"(?<![\w]){re.escape(part)}", text, re.IGNORECASE) is not None
+    return part.lower() in text.lower()  # "text"
+
+
+def leaked(item: Planted, output: str) -> list[str]:
+    return [part for kind, part in item.parts if _present(kind, part, output)]
+
+
+# --- Building the planted set -----------------------------------------------------------------------
+
+FRAMES = {
+    "ru": [
+        "Здравствуйте! {p}. Почему мне до сих пор не ответили на обращение?",
+        "{p}, подскажите, когда будет ответ от акимата?",
+        "Я подавал жалобу 12 марта, прошло уже 20 рабочих дней. {p}",
+        "Добрый день. Вопрос по субсидии на отопление: {p}. Куда обращаться?",
+        "{p}",
+        "Прошу проверить мою заявку на жилье, {p}, стою в очереди с 2019 года",
+        "почему не вывозят мусор уже неделю?? {p}",
+        "Хочу записаться на прием к акиму района. {p}. Спасибо",
+        "Отключили свет в 18:00 и до сих пор нет. {p}",
+        "Как подать коллективное обращение? {p}, нас 35 семей",
+    ],
+    "kk": [
+        "Сәлеметсіз бе! {p}. Неге әлі жауап жоқ?",
+        "{p}, өтінішіме қашан жауап береді?",
+        "Әкімдікке 15 күн бұрын жаздым. {p}",
+        "Қайырлы күн. {p}. Тұрғын үй кезегі туралы сұрағым бар",
+        "{p}",
+        "Жолды қашан жөндейді? {p}, 2024 жылдан бері күтеміз",
+        "Аудан әкімінің қабылдауына қалай жазылуға болады? {p}",
+        "көмектесіңізші, {p}",
+    ],
+    "en": [
+        "Hello! {p}. Why has nobody answered my appeal yet?",
+        "{p}, when will the akimat reply?",
+        "I applied 3 weeks ago and still nothing. {p}",
+        "Good afternoon, question about the housing queue: {p}",
+        "{p}",
+        "How do I book a meeting with the district akim? {p}. Thanks",
+        "the street lights have been off since 12 March. {p}",
+    ],
+}
+
+FIRST = {
+    "kk": ["Айгүл", "Асқар", "Нұрлан", "Динара", "Ерлан", "Гүлнар", "Бауыржан", "Жанар", "Мұрат", "Сәуле",
+           "Ержан", "Әсел", "Дәурен", "Ақбота", "Қайрат", "Мөлдір", "Ғалым", "Аружан", "Талғат", "Назерке"],
+    "ru": ["Айгуль", "Аскар", "Нурлан", "Динара", "Ерлан", "Ольга", "Сергей", "Наталья", "Андрей", "Елена",
+           "Татьяна", "Дмитрий", "Гульнара", "Марат", "Светлана", "Бахыт", "Людмила", "Виктор", "Жанна", "Руслан"],
+    "en": ["Aigul", "Askar", "Nurlan", "Dinara", "Yerlan", "Madina", "Timur", "Aliya", "Daniyar", "Zhanar",
+           "Arman", "Saule", "Olga", "Sergey", "Anna", "Maxim", "Kamila", "Rustam", "Asel", "Bolat"],
+}
+# (male surname, female surname)
+SURNAMES = {
+    "kk": [("Серіков", "Серікова"), ("Нұрланов", "Нұрланова"), ("Жақсыбеков", "Жақсыбекова"), ("Омаров", "Омарова"),
+           ("Тұрсынбаев", "Тұрсынбаева"), ("Ахметов", "Ахметова"), ("Қасымов", "Қасымова"), ("Әлиев", "Әлиева"),
+           ("Байжанов", "Байжанова"), ("Төлеуов", "Төлеуова")],
+    "ru": [("Иванов", "Иванова"), ("Петров", "Петрова"), ("Смирнов", "Смирнова"), ("Ахметов", "Ахметова"),
+           ("Сериков", "Серикова"), ("Кузнецов", "Кузнецова"), ("Жумабаев", "Жумабаева"), ("Ковальчук", "Ковальчук"),
+           ("Цой", "Цой"), ("Бекмуханов", "Бекмуханова"), ("Шевченко", "Шевченко"), ("Ибрагимов", "Ибрагимова")],
+    "en": [("Serikov", "Serikova"), ("Nurlanov", "Nurlanova"), ("Akhmetov", "Akhmetova"), ("Omarov", "Omarova"),
+           ("Ivanov", "Ivanova"), ("Kim", "Kim"), ("Smith", "Smith"), ("Zhaksybekov", "Zhaksybekova"),
+           ("Tulegenov", "Tulegenova"), ("Baizhanov", "Baizhanova")],
+}
+FEMALE = {"Айгүл", "Динара", "Гүлнар", "Жанар", "Сәуле", "Әсел", "Ақбота", "Мөлдір", "Аружан", "Назерке", "Айгуль",
+          "Ольга", "Наталья", "Елена", "Татьяна", "Гульнара", "Светлана", "Людмила", "Жанна", "Aigul", "Dinara",
+          "Madina", "Aliya", "Zhanar", "Saule", "Olga", "Anna", "Kamila", "Asel"}
+FATHERS = {"kk": ["Серік", "Нұрлан", "Асқар", "Болат", "Ерлан", "Мұхтар", "Қанат", "Дәулет"],
+           "ru": ["Нурлан", "Серик", "Иван", "Петр", "Сергей", "Болат", "Александр", "Марат"],
+           "en": ["Nurlan", "Serik", "Bolat", "Askar", "Kanat", "Murat"]}
+
+
+def _patronymic(lang: str, father: str, female: bool) -> str:
+    if lang == "kk":
+        return father + ("қызы" if female else "ұлы")
+    if lang == "en":
+        return father + (rng_choice(["ovna", "kyzy", "qyzy"]) if female else rng_choice(["ovich", "uly"]))
+    stem = {"Петр": "Петр", "Иван": "Иван", "Сергей": "Серге", "Александр": "Александр"}.get(father, father)
+    if father == "Сергей":
+        return stem + ("евна" if female else "евич")
+    return stem + ("овна" if female else "ович")
+
+
+_rng = random.Random(SEED)
+
+
+def rng_choice(options):  # the generator's one random source, seeded
+    return _rng.choice(options)
+
+
+def _d(n: int) -> str:
+    return "".join(str(_rng.randrange(10)) for _ in range(n))
+
+
+def _iin() -> str:
+    """A plausible IIN (birth date, century and sex, serial, check digit) or BIN."""
+    if _rng.random() < 0.75:
+        birth = f"{_rng.randrange(40, 100):02d}{_rng.randrange(1, 13):02d}{_rng.randrange(1, 29):02d}"
+        body = f"{birth}{_rng.choice('3456')}{_d(4)}"
+    else:
+        body = f"{_rng.randrange(0, 25):02d}{_rng.randrange(1, 13):02d}{_rng.choice('456')}{_rng.randrange(4)}{_d(5)}"
+    for weights in (range(1, 12), [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]):
+        check = sum(int(c) * w for c, w in zip(body, weights)) % 11
+        if check != 10:
+            return body + str(check)
+    return body + "0"
+
+
+def _group(digits: str, sizes: list[int], sep: str) -> str:
+    out, i = [], 0
+    for size in sizes:
+        out.append(digits[i:i + size])
+        i += size
+    return sep.join(out)
+
+
+def make_iin(lang: str) -> tuple[str, str]:
+    digits = _iin()
+    grouping = _rng.choice([[12], [12], [6, 6], [3, 3, 3, 3], [4, 4, 4], [2, 2, 2, 6], [6, 3, 3], [2, 2, 2, 3, 3],
+                            [6, 2, 2, 2], [4, 2, 3, 3]])
+    sep = _rng.choice([" ", " ", "-", ".", " - ", "\u00a0"])
+    value = _group(digits, grouping, sep)
+    cue = _rng.choice({"ru": ["мой ИИН", "ИИН:", "ИИН", "иин", "ИИН заявителя", "БИН нашего ТОО", "ИИН ребенка",
+                              "мой иин -"],
+                       "kk": ["ЖСН", "менің ЖСН-ім", "ЖСН:", "БСН", "жсн", "ИИН"],
+                       "en": ["my IIN is", "IIN:", "IIN", "the BIN of our company is", "my iin"]}[lang])
+    return f"{cue} {value}", value
+
+
+def make_phone(lang: str) -> tuple[str, str]:
+    if _rng.random() < 0.75:
+        code = _rng.choice(["700", "701", "702", "705", "707", "708", "747", "771", "775", "776", "777", "778"])
+        d = _d(7)
+        a, b, c = d[:3], d[3:5], d[5:]
+        value = _rng.choice([
+            f"+7 {code} {a} {b} {c}", f"+7({code}){a}-{b}-{c}", f"+7 ({code}) {a}-{b}-{c}", f"8 {code} {a} {b} {c}",
+            f"8({code}){a}-{b}-{c}", f"8 ({code}) {d}", f"8{code}{d}", f"+7{code}{d}", f"{code}{d}",
+            f"{code} {a} {b} {c}", f"8-{code}-{a}-{b}-{c}", f"+7 {code} {a} {b}{c}", f"8 {code} {a}{b}{c}",
+            f"+7-{code}-{d}", f"7{code}{d}", f"8.{code}.{a}.{b}.{c}", f"+7 {code}{d}", f"8 {code} {a} {b}{c}",
+            f"+7 {code} {a}-{b}-{c}", f"8 ({code}) {a} {b} {c}", f"8 {code}-{a}-{b}{c}", f"+7 ({code}) {d}"])
+    else:
+        code = _rng.choice(["7172", "7212", "7232", "7252", "7182", "7122", "7132", "7142", "7152", "7162", "7222",
+                            "7242", "7262", "7292", "7112"])
+        d = _d(6)
+        if _rng.random() < 0.3:  # Almaty: a three-digit code, seven-digit numbers
+            code, d = "727", _rng.choice("23") + _d(6)
+        parts = [d[:2], d[2:4], d[4:]] if len(d) == 6 else [d[:3], d[3:5], d[5:]]
+        value = _rng.choice([
+            f"8 ({code}) {'-'.join(parts)}", f"8 {code} {' '.join(parts)}", f"+7 {code} {d}", f"8{code}{d}",
+            f"+7 ({code}) {' '.join(parts)}", f"8-{code}-{d}", f"+7{code}{d}", f"{code} {d}"])
+    cue = _rng.choice({"ru": ["мой номер", "тел.", "телефон:", "звоните", "WhatsApp", "номер для связи", "ватсап",
+                              "мой телефон", "тел", "перезвоните на"],
+                       "kk": ["телефоным", "байланыс үшін", "нөмірім", "тел.", "WhatsApp", "хабарласыңыз"],
+                       "en": ["my phone is", "call me at", "tel", "phone:", "WhatsApp", "my number"]}[lang])
+    return f"{cue} {value}", value
+
+
+EMAIL_LOCALS = ["aigul.nurlanovna", "askar_90", "d.omarova", "nurlan1985", "zhanar-k", "serik.b", "madina.a88",
+                "tolegen77", "olga.ivanova", "k.bekova", "erlan_s", "gulnar.t", "asel2001", "bolat.kz", "dauren.m",
+                "moldir_98", "timur.zh", "saule.o", "arman1979", "dina_sk"]
+DOMAINS = ["mail.ru", "gmail.com", "yandex.kz", "inbox.ru", "bk.ru", "list.ru", "mail.kz", "outlook.com", "yahoo.com",
+           "icloud.com", "yandex.ru"]
+
+
+def make_email(lang: str) -> tuple[str, str, str]:
+    local = _rng.choice(EMAIL_LOCALS)
+    domain = _rng.choice(DOMAINS)
+    host, tld = domain.rsplit(".", 1)
+    value = _rng.choice([
+        f"{local}@{domain}", f"{local}@{domain}", f"{local} @ {domain}", f"{local}@ {domain}", f"{local} @{domain}",
+        f"{local} at {host} dot {tld}", f"{local} [at] {host} [dot] {tld}", f"{local}(at){domain}",
+        f"{local} (at) {domain}", f"{local} собака {domain}", f"{local} собака {host} точка {tld}",
+        f"{local} AT {host} DOT {tld}", f"{local} @ {host} . {tld}", f"{local}[at]{host}.{tld}",
+        f"{local.capitalize()}@{domain.capitalize()}", f"{local} {{at}} {host} {{dot}} {tld}"])
+    cue = _rng.choice({"ru": ["почта", "пишите на", "e-mail:", "эл. почта", "мой email", "ответ прошу на почту"],
+                       "kk": ["поштам", "электрондық пошта:", "e-mail", "жауапты мына поштаға жіберіңіз:"],
+                       "en": ["email me at", "my e-mail is", "e-mail:", "write to"]}[lang])
+    return f"{cue} {value}", value, local
+
+
+def make_card(lang: str) -> tuple[str, str]:
+    prefix = _rng.choice(["4400 43", "4405 64", "5169 49", "4263 98", "5522 04", "2200 70", "4149 50", "5375 41"])
+    body = prefix.replace(" ", "") + _d(9)
+    digits = body + luhn.calc_check_digit(body)
+    value = _rng.choice([
+        _group(digits, [4, 4, 4, 4], " "), _group(digits, [4, 4, 4, 4], " "), _group(digits, [4, 4, 4, 4], "-"),
+        _group(digits, [4, 4, 4, 4], "."), _group(digits, [4, 4, 4, 4], " - "), digits, digits,
+        _group(digits, [4, 12], " "), _group(digits, [4, 4, 8], " "), _group(digits, [4, 4, 4, 4], "\u00a0")])
+    cue = _rng.choice({"ru": ["карта", "номер карты", "переведите на карту", "Kaspi", "карта Халык", "с карты"],
+                       "kk": ["карта нөмірі", "картаға", "Kaspi картам", "карта"],
+                       "en": ["card", "my card number", "Kaspi card", "card no."]}[lang])
+    return f"{cue} {value}", value
+
+
+def make_iban(lang: str) -> tuple[str, str]:
+    bank = _rng.choice(["125", "722", "601", "998", "914", "856", "826", "965", "551"])
+    account = _rng.choice(["KZT", _d(3)]) + _d(10)
+    compact = "KZ" + iban.calc_check_digits("KZ00" + bank + account) + bank + account
+    value = _rng.choice([compact, compact, iban.format(compact), iban.format(compact), compact.lower(),
+                         iban.format(compact, "-"), iban.format(compact).lower()])
+    cue = _rng.choice({"ru": ["ИИК", "IBAN", "счет", "мой счёт", "реквизиты: ИИК"],
+                       "kk": ["ЖСК", "IBAN", "шот нөмірі", "шотым"],
+                       "en": ["IBAN", "account", "my account"]}[lang])
+    return f"{cue} {value}", value
+
+
+def make_id(lang: str) -> tuple[str, str]:
+    if _rng.random() < 0.6:
+        digits = _rng.choice(["0", "0", "0", "1"]) + _d(8)
+        value = digits if _rng.random() < 0.85 else _group(digits, [3, 3, 3], " ")
+        cue = _rng.choice({"ru": ["удостоверение личности №", "номер удостоверения", "уд. личности", "уд.",
+                                  "удостоверение",
+                                  "№ удостоверения", "номер уд.", "удостоверение личности номер"],
+                           "kk": ["жеке куәлік №", "жеке куәлігімнің нөмірі", "жеке куәлік", "куәлік №"],
+                           "en": ["ID card", "ID card number", "my ID card No.", "identity card"]}[lang])
+    else:
+        digits = _d(8)
+        value = _rng.choice([f"N{digits}", f"N{digits}", f"N {digits}", f"Н{digits}", f"n{digits}"])
+        cue = _rng.choice({"ru": ["паспорт", "паспорт №", "номер паспорта", "загранпаспорт", ""],
+                           "kk": ["төлқұжат", "паспорт", "төлқұжат нөмірі", ""],
+                           "en": ["passport", "passport No.", "my passport number is", ""]}[lang])
+    return f"{cue} {value}".strip(), value
+
+
+LOOKALIKE = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+
+
+def make_plate(lang: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    number = f"{_rng.randrange(100, 1000)}"
+    series = "".join(_rng.choice("ABCDEFGHJKLMNOPRSTUVWXYZ") for _ in range(_rng.choice([3, 3, 3, 2])))
+    region = f"{_rng.randrange(1, 21):02d}"
+    form = _rng.randrange(9)
+    if form == 0:
+        value = f"{number} {series} {region}"
+    elif form == 1:
+        value = f"{number}{series}{region}"
+    elif form == 2:
+        value = f"{number}-{series}-{region}"
+    elif form == 3:
+        series = "".join(_rng.choice("ABCEHKMOPTXY") for _ in range(3)).translate(LOOKALIKE)
+        value = f"{number} {series} {region}"
+    elif form == 4:
+        value = f"{number}{series}{region}".lower()
+        series = series.lower()
+    elif form == 5:
+        series = series.ljust(3, "A")[:3]
+        value = f"{_rng.choice('ABCDEFHLMNPRSTXZ')} {number} {series}"
+    elif form == 6:
+        series = series.ljust(3, "K")[:3]
+        value = f"{_rng.choice('ABCDEFHLMNPRSTXZ')}{number}{series}"
+    elif form == 7:
+        value = f"{number} {series} {region} KZ"
+    else:
+        value = f"{number}{series} {region}"
+    cue = _rng.choice({"ru": ["машина с номером", "госномер", "авто", "номер машины", "автомобиль", "номер авто"],
+                       "kk": ["көлік нөмірі", "мәшине нөмірі", "көлігім", "авто"],
+                       "en": ["car plate", "my car", "the car with plate", "vehicle"]}[lang])
+    return f"{cue} {value}", value, (("number", number), ("token", series))
+
+
+def _kk_suffix(word: str) -> str:
+    """-мын/-мін/-пын/-пін/-бын/-бін by vowel harmony and the last sound."""
+    front = any(v in word for v in "әөүіе") and not any(v in word[-3:] for v in "аоұы")
+    last = word[-1]
+    if last in "кқпстфхшщ":
+        return "пін" if front else "пын"
+    if last in "зжбвгд":
+        return "бін" if front else "бын"
+    return "мін" if front else "мын"
+
+
+def make_name(lang: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    first = _rng.choice(FIRST[lang])
+    female = first in FEMALE
+    last = _rng.choice(SURNAMES[lang])[1 if female else 0]
+    patr = _patronymic(lang, _rng.choice(FATHERS[lang]), female)
+    lower = _rng.random() < 0.1
+    forms = {
+        "ru": [
+            (f"меня зовут {first}", [first]), (f"Меня зовут {first} {patr}", [first, patr]),
+            (f"меня зовут {first} {last}", [first, last]), (f"ФИО: {last} {first} {patr}", [last, first, patr]),
+            (f"ФИО {last} {first} {patr}", [last, first, patr]), (f"Ф.И.О.: {last} {first}", [last, first]),
+            (f"С уважением, {first} {last}", [first, last]), (f"С уважением, {first}", [first]),
+            (f"пишет {last} {first} {patr}", [last, first, patr]), (f"обращается {first} {patr}", [first, patr]),
+            (f"{last} {first[0]}.{patr[0]}.", [last]), (f"{first[0]}.{patr[0]}. {last}", [last]),
+            (f"я {first}, живу тут 10 лет", [first]), (f"это {first} из 5-го дома", [first]),
+            (f"пенсионерка {first} {patr}" if female else f"пенсионер {first} {patr}", [first, patr]),
+            (f"прошу ответить {last} {first} {patr}", [last, first, patr]),
+        ],
+        "kk": [
+            (f"Мен {first} {last + _kk_suffix(last)}", [first, last]), (f"мен {first + _kk_suffix(first)}", [first]),
+            (f"Менің атым {first}", [first]), (f"атым {first} {last}", [first, last]),
+            (f"Аты-жөні: {last} {first}", [last, first]), (f"аты-жөнім {last} {first} {patr}", [last, first, patr]),
+            (f"Құрметпен, {first} {last}", [first, last]), (f"Құрметпен, {first}", [first]),
+            (f"{first} {patr} жазып отыр", [first, patr]), (f"{last} {first} {patr}", [last, first, patr]),
+            (f"есімім {first}", [first]), (f"бұл {first}, 3-үйден", [first]),
+        ],
+        "en": [
+            (f"My name is {first} {last}", [first, last]), (f"my name is {first}", [first]),
+            (f"I am {first} {last}", [first, last]), (f"I'm {first}", [first]), (f"Regards, {first}", [first]),
+            (f"Best regards, {first} {last}", [first, last]),
+            (f"Full name: {first} {patr} {last}", [first, patr, last]),
+            (f"{first} {patr} writing", [first, patr]), (f"this is {first} from block 5", [first]),
+            (f"Sincerely, {first} {last}", [first, last]),
+        ],
+    }[lang]
+    phrase, parts = _rng.choice(forms)
+    if lower:
+        phrase = phrase.lower()
+    return phrase, phrase, tuple(("word", p) for p in parts)
+
+
+STREETS_RU = ["Абая", "Назарбаева", "Достык", "Сейфуллина", "Кенесары", "Республики", "Кабанбай батыра", "Туран",
+              "Жибек жолы", "Толе би", "Момышулы", "Байтурсынова", "Сарыарка", "Ауэзова", "Гоголя", "Пушкина",
+              "Ленина", "Жамбыла", "Желтоксан", "Шевченко"]
+STREETS_KK = ["Абай", "Сейфуллин", "Кенесары", "Қабанбай батыр", "Тұран", "Жібек жолы", "Төле би", "Момышұлы",
+              "Байтұрсынұлы", "Сарыарқа", "Әуезов", "Желтоқсан", "Бауыржан Момышұлы", "Мәңгілік Ел", "Құрманғазы"]
+STREETS_EN = ["Abay", "Dostyk", "Seifullin", "Kenesary", "Turan", "Tole bi", "Momyshuly", "Baitursynuly", "Auezov",
+              "Zheltoksan", "Kabanbay batyr", "Mangilik El"]
+MKR = ["Самал-2", "Аксай-4", "Жетысу-3", "Орбита-1", "Коктем-2", "Мамыр-4", "Алмагуль", "Шугыла", "Нурсат", "Восток-5"]
+
+
+def make_address(lang: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    house = str(_rng.randrange(1, 250)) + _rng.choice(["", "", "", "", "а", "/1"])
+    flat = str(_rng.randrange(1, 300))
+    h = house
+    if lang == "ru":
+        street = _rng.choice(STREETS_RU)
+        mkr = _rng.choice(MKR)
+        forms = [
+            (f"ул. {street} {h}", [street, house]), (f"ул.{street}, {h}", [street, house]),
+            (f"улица {street}, д. {h}, кв. {flat}", [street, house, flat]), (f"на улице {street} {h}", [street, house]),
+            (f"пр. {street} {h}", [street, house]), (f"проспект {street}, {h}", [street, house]),
+            (f"пр-т {street} {h}, кв {flat}", [street, house, flat]), (f"мкр {mkr}, д. {h}", [mkr, house]),
+            (f"мкр. {mkr} {h}, кв. {flat}", [mkr, house, flat]), (f"{mkr} мкр, дом {h}", [mkr, house]),
+            (f"дом {h}, кв. {flat}", [house, flat]), (f"живу на {street} {h}", [street, house]),
+            (f"адрес: г. Астана, ул. {street}, {h}-{flat}", [street, house, flat]),
+            (f"в доме {h} по ул. {street}", [street, house]), (f"квартира {flat}", [flat]),
+            (f"мкр {_rng.randrange(1, 13)}, дом {h}, кв. {flat}", [house, flat]),
+        ]
+    elif lang == "kk":
+        street = _rng.choice(STREETS_KK)
+        mkr = _rng.choice(["Самал", "Ақсай", "Жетісу", "Орбита", "Көктем", "Мамыр", "Шұғыла"])
+        mkr += _rng.choice(["", "-2", "-3"])
+        forms = [
+            (f"{street} көшесі {h}", [street, house]),
+            (f"{street} көшесі, {h} үй, {flat} пәтер", [street, house, flat]),
+            (f"{street} даңғылы {h}", [street, house]), (f"{mkr} шағын ауданы, {h} үй", [mkr, house]),
+            (f"{h} үй, {flat} пәтер", [house, flat]), (f"үй {h}, пәтер {flat}", [house, flat]),
+            (f"мекенжайым: {street} көшесі, {h}", [street, house]), (f"{street} к-сі {h}", [street, house]),
+            (f"мкр {mkr}, {h} үй", [mkr, house]),
+        ]
+    else:
+        street = _rng.choice(STREETS_EN)
+        forms = [
+            (f"{h} {street} Street", [street, house]), (f"{street} St. {h}", [street, house]),
+            (f"{street} Avenue {h}", [street, house]), (f"apt {flat}, {h} {street} street", [street, house, flat]),
+            (f"{street} street {h}, flat {flat}", [street, house, flat]), (f"I live at {street} {h}", [street, house]),
+            (f"house {h}, apt. {flat}", [house, flat]),
+        ]
+    phrase, parts = _rng.choice(forms)
+    # Numbers are checked as numbers (the "15" of "15а" or "15/1"), street names as words.
+    kinds = tuple(("number", re.match(r"\d+", p).group()) if p[0].isdigit() else ("word", p) for p in parts)
+    return phrase, phrase, kinds
+
+
+MAKERS = {"iin": make_iin, "phone": make_phone, "email": make_email, "card": make_card, "iban": make_iban,
+          "id": make_id, "plate": make_plate, "name": make_name, "address": make_address}
+COUNTS = {"iin": 50, "phone": 70, "email": 50, "card": 40, "iban": 30, "id": 40, "plate": 40, "name": 80,
+          "address": 80}
+
+
+def _parts(category: str, made: tuple) -> tuple[tuple[str, str], ...]:
+    if category == "email":
+        return (("text", made[2]),)
+    if category in ("plate", "name", "address"):
+        return made[2]
+    return tuple(("digits", w) for w in _windows(made[1]))
+
+
+def planted(seed: int = SEED) -> list[Planted]:
+    """The planted set: the same for a seed, whatever the rules."""
+    _rng.seed(seed)
+    out = []
+    for category, count in COUNTS.items():
+        while sum(p.category == category for p in out) < count:
+            lang = _rng.choice(["ru", "ru", "kk", "kk", "en"])
+            made = MAKERS[category](lang)
+            phrase, item, parts = made[0], made[1], _parts(category, made)
+            text = _rng.choice(FRAMES[lang]).replace("{p}", phrase)
+            if text.startswith(phrase) and phrase[:1].islower() and _rng.random() < 0.5:
+                text = phrase[:1].upper() + text[1:]
+            # The question's own words must not hold a part: a miss is then always the item's.
+            if any(_present(kind, part, text.replace(item, " ")) for kind, part in parts):
+                continue
+            if not all(_present(kind, part, text) for kind, part in parts):
+                continue  # the capitalised first letter hid a part
+            out.append(Planted(category, lang, text, item, parts))
+    return out
+
+
+# --- Held out: written by hand after the rules, then frozen ------------------------------------------
+# Questions as residents type them, in forms the generator above does not make. Reported apart, so the
+# planted set's figures (which the rules were developed against) are not the only evidence; the
+# module's docstring says what their first run found and what was fixed after it.
+
+HELD_OUT_ITEMS = [
+    ("iin", "иин:900101300123 когда будет выплата?", "900101300123"),
+    ("iin", "ИИН-870512401234, жду ответа третий месяц", "870512401234"),
+    ("iin", "ИИН №860230350019 проверьте пожалуйста статус", "860230350019"),
+    ("iin", "ЖСН 950607 400 118 бойынша жәрдемақы қашан түседі", "950607400118"),
+    ("iin", "iin 0104 2550 1236, why was my application rejected?", "010425501236"),
+    ("iin", "Подала документы на АСП (ИИН 780915402361).", "780915402361"),
+    ("iin", "ИИН900101300123 не находит в базе", "900101300123"),
+    ("iin", "БИН ТОО 180340012345, нам отказали в субсидии", "180340012345"),
+    ("iin", "ЖСН: 920311 350 247. Рахмет", "920311350247"),
+    ("iin", "мой иин 030608 6 50012, это ребенок", "030608650012"),
+    ("phone", "перезвоните пожалуйста 8 701 1234567", "87011234567"),
+    ("phone", "тел:87015550011 (WhatsApp)", "87015550011"),
+    ("phone", "Номер +7 701-123-4567, звонить после 18:00", "77011234567"),
+    ("phone", "тел.+77478881122", "77478881122"),
+    ("phone", "звонила на 8-7172-55-66-77 никто не берет", "87172556677"),
+    ("phone", "мои номера 87011234567,87022345678", "87011234567"),
+    ("phone", "мои номера 87011234567,87022345678", "87022345678"),
+    ("phone", "байланыс: 8(778) 345 12 90", "87783451290"),
+    ("phone", "call me +7 (777) 222 33 44 please", "77772223344"),
+    ("phone", "тел 7 705 765 43 21", "77057654321"),
+    ("phone", "номер сына +996 555 123 456, он в Бишкеке", "996555123456"),
+    ("phone", "мой номер: +7‒701‒333‒22‒11", "77013332211"),
+    ("email", "AIGUL.N@MAIL.RU ответьте туда", "AIGUL.N"),
+    ("email", "пишите на <askar.b@mail.kz>", "askar.b"),
+    ("email", "mailto:dina1990@gmail.com", "dina1990"),
+    ("email", "почта aigul_t @gmail .com", "aigul_t"),
+    ("email", "почта serik(собака)mail.ru", "serik"),
+    ("email", "email: nurlan.k [at] yandex.kz", "nurlan.k"),
+    ("email", "ответ на почту zhanar77 собака bk точка ru", "zhanar77"),
+    ("card", "карта: 4400-4301-2345-6789 каспи голд", "4400430123456789"),
+    ("card", "переведите возврат на 5169493112345676", "5169493112345676"),
+    ("card", "номер карточки 4405 6412 3456 7893, деньги не пришли", "4405641234567893"),
+    ("iban", "реквизиты KZ 86 125K ZT50 0410 0100, АО Халык", "86125KZT5004100100"),
+    ("iban", "ИИК: kz86125kzt5004100100", "86125KZT5004100100"),
+    ("iban", "счет KZ86-125K-ZT50-0410-0100", "86125KZT5004100100"),
+    ("id", "удостоверение 045678912 выдано МВД РК", "045678912"),
+    ("id", "уд.личн. №045678912 от 2019 г.", "045678912"),
+    ("id", "жеке куәлік нөмірі: 041234567", "041234567"),
+    ("id", "ЖК №043219876 жоғалды, не істеу керек", "043219876"),
+    ("id", "номер документа 047654321, мне сказали он недействителен", "047654321"),
+    ("id", "паспорт № N 11223344 просрочен, как продлить", "11223344"),
+    ("id", "загранпаспорт N09876543", "09876543"),
+    ("plate", "гос. номер 777 AAA 02 эвакуировали", "777", "AAA"),
+    ("plate", "машину 001AAA01 поставили во дворе", "001", "AAA"),
+    ("plate", "на парковке стоит 456 KTA 15 уже месяц", "456", "KTA"),
+    ("plate", "авто 123 ВСЕ 05 перекрыло выезд", "123", "ВСЕ"),
+    ("plate", "номер машины 908 ZZ 01", "908", "ZZ"),
+    ("name", "Обращается к вам Серикова Айгуль Маратовна, жительница дома 5", "Серикова", "Айгуль", "Маратовна"),
+    ("name", "Айгуль Серикова, жительница пятиэтажки на Абая", "Айгуль", "Серикова"),
+    ("name", "пишу от имени отца, Асқар Нұрланұлы", "Асқар", "Нұрланұлы"),
+    ("name", "Меня зовут Динара. Почему не вывозят мусор?", "Динара"),
+    ("name", "С уважением,\nЖанна Петрова", "Жанна", "Петрова"),
+    ("name", "сәлеметсіз бе, мен Ерланмын, Қарағандыданмын", "Ерлан"),
+    ("name", "I am Madina Omarova, a resident of district 3", "Madina", "Omarova"),
+    ("name", "ФИО заявителя: Ахметов Бауыржан", "Ахметов", "Бауыржан"),
+    ("name", "заявитель Кузнецова Ольга Петровна, 1956 г.р.", "Кузнецова", "Ольга", "Петровна"),
+    ("name", "мой отец Иванов Петр Сергеевич ветеран", "Иванов", "Петр", "Сергеевич"),
+    ("name", "Regards, Timur", "Timur"),
+    ("name", "атым Мөлдір, 11-сыныпта оқимын", "Мөлдір"),
+    ("address", "г. Алматы, Абая 15-7, не работает лифт", "Абая", "15", "7"),
+    ("address", "Астана, Кенесары 40, кв 12 — течет крыша", "Кенесары", "40", "12"),
+    ("address", "проживаю: мкр. Самал-1, д. 3", "Самал-1", "3"),
+    ("address", "мекенжай: Сейфуллин көшесі 25, 8 пәтер", "Сейфуллин", "25", "8"),
+    ("address", "ул Жамбыла 114 кв 56 нет воды", "Жамбыла", "114", "56"),
+    ("address", "Ауэзова, 12 — вопрос по капремонту", "Ауэзова", "12"),
+    ("address", "в 5 мкр дом 17 не вывозят мусор", "17"),
+    ("address", "Тұран даңғылы, 37 үй, 102 пәтер", "Тұран", "37", "102"),
+    ("address", "I live at 24 Dostyk Avenue, flat 9", "Dostyk", "24", "9"),
+    ("address", "пр.Абая, 150/230, кв.11", "Абая", "150", "11"),
+]
+
+HELD_OUT_CLEAN = [
+    "Кто такой аким Алматинской области?", "Когда встреча с акимом Алматы 15 мая в 10:00?",
+    "Где находится ЦОН на Абая?", "Сколько стоит проезд в автобусе 32?", "Почему на улице Абая нет света?",
+    "Как работает горячая линия 1414?", "Что значит статья 76 АППК?", "Маслихат Астаны заседание 25.12.2025",
+    "Аким района Байконыр кто сейчас?", "Қасым-Жомарт Тоқаев жарлығы № 826 туралы", "What is Law No. 148-II about?",
+    "Когда выборы акимов сельских округов в 2026 году?", "бюджет 1 500 000 000 тенге куда потратили",
+    "Мне 65 лет, положена ли льгота?", "Кто отвечает за дороги в мкр Самал?", "Орал қаласында тыңдау қашан?",
+    "Почему отключили воду на 3 дня?", "Жол 2024 жылдан бері жөнделмеді",
+    "How many deputies are in the maslikhat, 32 or 40?",
+    "Можно ли подать жалобу на акима через eOtinish?", "Заседание перенесли с 14:00 на 16:30",
+    "Сколько подписей нужно, 5000 или 10 000?", "Я пенсионер, куда обращаться?", "Мен зейнеткермін, жеңілдік бар ма?",
+    "Мен Алматыданмын, тіркеу қалай болады?", "I am Kazakh citizen living abroad, can I vote?",
+    "Президент Токаев подписал закон?", "Что такое КСК и ОСИ?", "Сколько квартир в доме по программе Нурлы жер?",
+    "Срок ответа 15 рабочих дней или 30?", "Где взять справку по форме 035-1/у?", "Бюджет на 2025-2027 годы",
+    "Депутат Иванов не отвечает на обращения", "Встреча в акимате, каб. 305, в 11:00", "Тариф 12,5 тенге за кВт",
+    "В каком году принят закон № 148-II?", "Телефон доверия 109 не отвечает", "Кодекс РК № 350-VI статья 91",
+    "Ул. Абая закрыта на ремонт?", "улица Сатпаева когда откроют",
+]
+
+
+def held_out() -> tuple[list[Planted], list[str]]:
+    items = []
+    for category, text, *parts in HELD_OUT_ITEMS:
+        if category in IDENTIFIERS and category != "email":
+            kinds = tuple(("digits", w) for w in _windows(parts[0]))
+        elif category == "email":
+            kinds = (("text", parts[0]),)
+        elif category == "plate":
+            kinds = (("number", parts[0]), ("token", parts[1]))
+        else:
+            kinds = tuple(("number", p) if p.isdigit() else ("word", p) for p in parts)
+        items.append(Planted(category, "", text, parts[0], kinds))
+    return items, HELD_OUT_CLEAN
+
+
+# --- Legal references and figures -------------------------------------------------------------------
+
+LEGAL_REFS = [
+    "Law No. 148-II", "Закон № 148-II от 23 января 2001 года", "15 working days", "15 рабочих дней", "Art. 39-3",
+    "статья 39-3", "статья 76 АППК", "в 2026 году", "5000 голосов", "п. 2 ст. 35",
+    "Кодекс РК от 29 июня 2020 года № 350-VI", "ҚР Заңы 2001 жылғы 23 қаңтардағы № 148-II", "23.01.2001",
+    "01.01.2026", "18:00", "10:00-12:00", "1 000 000 тенге", "3,5 млрд", "12,5%", "1414", "109", "ст. 35-39",
+    "Указ Президента № 826 от 03.03.2022", "Указ № 19", "ст. 1, подп. 1", "1-баптың 2-тармағы", "39-3-бабы",
+    "15 жұмыс күні", "30 календарных дней", "2026 жылы", "с 10:00 до 12:00", "150 000 000 000 тенге",
+    "2 500 000 ₸", "1 200 человек", "0,5 га", "2024-2026 годы", "01.01.2025-31.12.2025", "№ 350-VI",
+    "No. 350-VI of 29 June 2020", "Art. 76", "subpara. 1-2", "Article 35", "постановление акимата № 45/2",
+    "приказ Министра от 12.05.2020 № 123", "112", "102", "103", "104", "8 800 080 7777", "3.14", "75%", "2019-2025",
+    "ст. 27", "Закон РК от 16 апреля 2024 года № 74-VIII", "ст. 7 п. 3", "глава 5", "Глава I", "раздел II",
+    "12 345 678 тыс. тенге", "7 000 000 000 тенге", "350-VI ҚРЗ", "№ 148", "от 23.01.2001 г.", "20.11.2023",
+    "в 2025-2026 учебном году", "2 квартал 2026 года", "3 кв. 2026 года", "50 кв. м", "10 000 подписей",
+    "11 ноября 2025 года", "до 31 декабря", "1-2 сентября", "на 5 лет", "24/7", "с 9:00 до 18:30", "№ 1", "ст. 39-1",
+    "Art. 39-1, para. 2", "1.5 млн", "6 месяцев", "по 3 человека", "в 2 этапа", "ст. 3, 4 и 5", "ч. 1 ст. 18",
+    "код 105102", "КБК 104101", "ОКЭД 84.11.1", "ГОСТ 12.1.004-91", "СНиП 3.05.04-85", "ISO 9001:2015",
+    "постановление № 1017 от 28.12.2023", "№ 4-1/123 от 15.03.2024", "3 000 000 000 000 тенге",
+]
+LEGAL_FRAMES = [
+    "Согласно норме ({r}), решение принимается маслихатом.",
+    "По закону срок ответа — {r}, так почему мне не ответили?",
+    "В соответствии с {r} аким обязан отчитаться перед населением.",
+    "According to {r}, the akimat must reply.",
+    "{r} туралы не білесіз?",
+    "Где прочитать {r}?",
+    "Құжатта {r} деп жазылған, бұл нені білдіреді?",
+    "Is {r} still in force?",
+    "Слушания назначены, см. {r}. Можно прийти?",
+    "Бюджет района: {r}. Куда ушли деньги?",
+    "{r}",
+]
+
+
+def legal(seed: int = SEED) -> list[Legal]:
+    rng = random.Random(seed + 1)
+    out = [Legal(ref, (ref,)) for ref in LEGAL_REFS]
+    while len(out) < 220:
+        refs = tuple(rng.sample(LEGAL_REFS, rng.choice([1, 1, 2])))
+        frame = rng.choice(LEGAL_FRAMES)
+        out.append(Legal(frame.replace("{r}", " и ".join(refs) if len(refs) > 1 else refs[0]), refs))
+    return out
+
+
+# --- Real texts without personal data ---------------------------------------------------------------
+
+
+def knowledge_texts() -> list[str]:
+    from bot.core.knowledge import load_or_fail
+
+    kb = load_or_fail()
+    texts = []
+    for entry in kb.entries.values():
+        for local in entry.texts.values():
+            texts += [local.title, local.answer, *local.questions]
+        for source in entry.sources:
+            texts += [source.title, *(title for _, title in source.titles)]
+    return texts
+
+
+def dev_questions() -> list[str]:
+    if not DEV_SET.exists():
+        return []
+    return [line.split("\t")[2] for line in DEV_SET.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+# --- Evaluation -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    redacted: dict[str, tuple[int, int]]  # category -> (redacted, planted)
+    misses: dict[str, list[tuple[str, str]]]  # category -> (question, output)
+    legal_damaged: list[tuple[str, str]]
+    legal_total: int
+    ms_per_question: float
+    ms_p99: float
+
+    def rate(self, category: str) -> float:
+        done, total = self.redacted[category]
+        return done / total
+
+    def meets_targets(self) -> bool:
+        return (all(self.rate(c) >= TARGET[c] for c in TARGET)
+                and len(self.legal_damaged) / self.legal_total < LEGAL_DAMAGE_MAX)
+
+
+def evaluate(seed: int = SEED) -> Report:
+    items, refs = planted(seed), legal(seed)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    times = []
+    for item in items:
+        started = time.perf_counter()
+        out = redact(item.text)
+        times.append(time.perf_counter() - started)
+        counts[item.category][1] += 1
+        if leaked(item, out):
+            misses[item.category].append((item.text, out))
+        else:
+            counts[item.category][0] += 1
+    damaged = []
+    for ref in refs:
+        started = time.perf_counter()
+        out = redact(ref.text)
+        times.append(time.perf_counter() - started)
+        if not all(r in out for r in ref.references):
+            damaged.append((ref.text, out))
+    times.sort()
+    return Report({c: (v[0], v[1]) for c, v in counts.items()}, dict(misses), damaged, len(refs),
+                  statistics.mean(times) * 1000, times[int(len(times) * 0.99)] * 1000)
+
+
+def _timing_300() -> tuple[float, float]:
+    """Mean ms for a 300-character question with data in it, and the worst of some hostile inputs."""
+    question = ("Здравствуйте! Меня зовут Айгуль Нурлановна, живу по адресу ул. Абая 15, кв. 7. Подавала жалобу "
+                "12.03.2026 по ст. 76 АППК, прошло уже 15 рабочих дней, ответа нет. Мой ИИН 900101300123, "
+                "телефон +7 701 123 45 67, почта aigul at mail dot ru. Почему так долго? Куда обращаться дальше, "
+                "в прокуратуру?")[:300]
+    rounds = 300
+    started = time.perf_counter()
+    for _ in range(rounds):
+        redact(question)
+    mean = (time.perf_counter() - started) / rounds * 1000
+    hostile = ["маслихат " * 1250, "😀" * 10_000, "1 " * 5000, "a" * 10_000, "1" * 10_000, "@ " * 5000,
+               "\u200b".join("87011234567" for _ in range(800)), "Иванов " * 1400, "ул. " * 2500, "at " * 3300,
+               ". " * 5000, "1-" * 5000, "\x00\x1b[31m" * 1000]
+    worst = 0.0
+    for text in hostile:
+        started = time.perf_counter()
+        redact(text)
+        worst = max(worst, (time.perf_counter() - started) * 1000)
+    return mean, worst
+
+
+def main() -> None:
+    report = evaluate()
+    total = sum(n for _, n in report.redacted.values())
+    print(f"planted set: {total} items in questions (kk, ru, en), {report.legal_total} sentences with legal "
+          f"references and figures (seed {SEED})")
+    for category in (*IDENTIFIERS, *SOFT):
+        done, n = report.redacted[category]
+        mark = "ok" if report.rate(category) >= TARGET[category] else "BELOW TARGET"
+        print(f"  {category:8} {done:4}/{n:<4} redacted  {report.rate(category):6.1%}  "
+              f"(target {TARGET[category]:.0%}: {mark})")
+    ids = [report.redacted[c] for c in IDENTIFIERS]
+    soft = [report.redacted[c] for c in SOFT]
+    print(f"  identifiers {sum(d for d, _ in ids)}/{sum(n for _, n in ids)}, "
+          f"names/addresses/plates {sum(d for d, _ in soft)}/{sum(n for _, n in soft)}")
+    print(f"  legal references damaged: {len(report.legal_damaged)}/{report.legal_total} "
+          f"({len(report.legal_damaged) / report.legal_total:.1%}, target < {LEGAL_DAMAGE_MAX:.0%})")
+    for text, out in report.legal_damaged[:10]:
+        print(f"    {text!r} -> {out!r}")
+    for category, missed in report.misses.items():
+        for text, out in missed[:6]:
+            print(f"  missed {category}: {text!r} -> {out!r}")
+
+    items, clean = held_out()
+    by = defaultdict(lambda: [0, 0])
+    missed = []
+    for item in items:
+        out = redact(item.text)
+        by[item.category][1] += 1
+        if leaked(item, out):
+            missed.append((item.text, out))
+        else:
+            by[item.category][0] += 1
+    print(f"held-out hand-written questions: {sum(d for d, _ in by.values())}/{len(items)} items redacted ("
+          + ", ".join(f"{c} {d}/{n}" for c, (d, n) in by.items()) + ")")
+    for text, out in missed:
+        print(f"    missed: {text!r} -> {out!r}")
+    clean_changed = [(q, redact(q)) for q in clean if redact(q) != q]
+    print(f"held-out questions without personal data changed: {len(clean_changed)}/{len(clean)}")
+    for text, out in clean_changed:
+        print(f"    {text!r} -> {out!r}")
+
+    other = [evaluate(seed) for seed in range(100, 110)]
+    print("other seeds (100-109): " + ", ".join(
+        f"{c} {sum(r.redacted[c][0] for r in other)}/{sum(r.redacted[c][1] for r in other)}"
+        for c in (*IDENTIFIERS, *SOFT))
+        + f"; legal damaged {sum(len(r.legal_damaged) for r in other)}/{sum(r.legal_total for r in other)}")
+
+    kb = knowledge_texts()
+    changed = [(t, redact(t)) for t in kb]
+    changed = [(t, o) for t, o in changed if t != o]
+    print(f"knowledge base texts (no personal data) changed by redaction: {len(changed)}/{len(kb)}")
+    for text, out in changed[:8]:
+        print(f"    {text[:120]!r} -> {out[:120]!r}")
+    dev = dev_questions()
+    dev_changed = [(q, redact(q)) for q in dev if redact(q) != q]
+    print(f"dev-set questions changed by redaction: {len(dev_changed)}/{len(dev)}")
+    for text, out in dev_changed[:5]:
+        print(f"    {text!r} -> {out!r}")
+
+    mean, worst = _timing_300()
+    print(f"time: {report.ms_per_question:.3f} ms per planted question (p99 {report.ms_p99:.3f} ms), "
+          f"{mean:.3f} ms for a 300-character question with data, {worst:.1f} ms worst 10,000-character hostile input")
+
+
+if __name__ == "__main__":
+    main()
