@@ -17,6 +17,8 @@ import pytest
 from bot.core import policy
 from bot.core.render import answer_text, no_match_text
 from bot.i18n import translator
+from bot.storage import inbox
+from bot.storage.db import open_db
 from tests.conftest import REPO, find_question
 from tests.telegram import fakes
 from tests.telegram.fakes import FakeBotAPI, FakeBotAPIServer
@@ -178,7 +180,6 @@ def test_a_broadcast_goes_on_after_kill_9_without_losing_anyone(tmp_path):
 
     from bot.core.delivery import DEFAULT_IN_FLIGHT
     from bot.storage import subscriptions
-    from bot.storage.db import open_db
     from tests.test_cli_hearings import hearing_toml
 
     residents = [f"tg:{10_000 + n}" for n in range(300)]
@@ -308,3 +309,43 @@ def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
     for leak in (str(resident), "Aigerim", "Туркестан", question[:15], "Кто такой аким"):
         assert leak not in stderr, leak
     assert "outcome=set_aside stage=parse" in stderr
+
+
+def marker(n: int) -> str:
+    """A letters-only tag that redaction keeps and that identifies one question in the gap log."""
+    letters = "".join(chr(ord("a") + (n // 26 ** i) % 26) for i in range(3))
+    return f"zq{letters}"
+
+
+def test_kill_9_loses_no_received_update_and_stores_none_twice(tmp_path):
+    api = FakeBotAPI()
+    count = 60
+    for n in range(count):
+        api.push(fakes.message(f"{OUT_OF_SCOPE} {marker(n)}", user_id=5000 + n))
+    with FakeBotAPIServer(api) as server:
+        env = bot_env(server, tmp_path)
+        for kill_after in (8, 25):  # replies sent before each kill -9
+            proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            assert api.wait_for(lambda a: len(a.sent()) >= kill_after, timeout=60)
+            proc.kill()
+            proc.wait()
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # A send cut off by kill -9 may reach the fake without its fields.
+            chats = lambda a: {p.get("chat_id") for p in a.sent()} - {None}  # noqa: E731
+            assert api.wait_for(lambda a: len(chats(a)) == count, timeout=60)
+            watch = open_db(tmp_path / "qogam.db")
+            deadline = time.monotonic() + 30
+            while inbox.backlog(watch) and time.monotonic() < deadline:  # replays of handled updates
+                time.sleep(0.1)
+            watch.close()
+        finally:
+            stderr = stop(proc)
+    assert proc.returncode == 0, stderr
+    db = open_db(tmp_path / "qogam.db")
+    questions = [row[0] for row in db.execute("select question from gaps")]
+    stored = [next(marker(n) for n in range(count) if marker(n) in q) for q in questions]
+    assert sorted(stored) == sorted(marker(n) for n in range(count))  # each once: none lost, none twice
+    assert list(db.query("select update_id, status, attempts from inbox where status != 'done'")) == []
