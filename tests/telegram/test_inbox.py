@@ -141,8 +141,9 @@ async def test_poison_updates_are_set_aside_and_the_bot_goes_on(bot, conversatio
 
 async def test_a_private_question_goes_before_a_group_flood(conversation, bot):
     handled: list[int] = []
-    flood = [fakes.message(f"@qogam_test_bot {QUESTION}", user_id=100 + i,
-                           chat=fakes.group_chat(-1000 - i)) for i in range(30)]
+    mention = [{"type": "mention", "offset": 0, "length": len("@qogam_test_bot")}]
+    flood = [fakes.message(f"@qogam_test_bot {QUESTION}", user_id=100 + i, chat=fakes.group_chat(-1000 - i),
+                           entities=mention) for i in range(30)]
     private = fakes.message(QUESTION, user_id=7)
     runner = Inbox(bot.application, conversation.db, workers=4, group_workers=2)
     original = runner._handle
@@ -164,7 +165,7 @@ async def test_a_private_question_goes_before_a_group_flood(conversation, bot):
     stopping.set()
     await task
     assert handled.index(private["update_id"]) == 0  # though it arrived after 30 group updates
-    assert len(set(handled)) == 31
+    assert len(set(handled)) == 31 and len(bot.api.sent()) == 31  # the group mentions were answered too
 
 
 async def test_a_lock_held_by_another_process_delays_a_question_without_failing_it(bot, conversation, tmp_path):

@@ -349,3 +349,29 @@ def test_kill_9_loses_no_received_update_and_stores_none_twice(tmp_path):
     stored = [next(marker(n) for n in range(count) if marker(n) in q) for q in questions]
     assert sorted(stored) == sorted(marker(n) for n in range(count))  # each once: none lost, none twice
     assert list(db.query("select update_id, status, attempts from inbox where status != 'done'")) == []
+
+
+def test_sigterm_with_a_backlog_exits_0_within_10_s_and_keeps_the_rest(tmp_path):
+    api = FakeBotAPI()
+    group = fakes.group_chat(-100777)
+    # One busy group: its replies wait on Telegram's 20-a-minute group limit (AIORateLimiter), so most of
+    # these stay in the inbox, and those in hand are waiting when SIGTERM comes.
+    mention = [{"type": "mention", "offset": 0, "length": len("@qogam_test_bot")}]
+    updates = [fakes.message(f"@qogam_test_bot {OUT_OF_SCOPE} {marker(n)}", user_id=6000 + n, chat=group,
+                             entities=mention) for n in range(60)]
+    for update in updates:
+        api.push(update)
+    with FakeBotAPIServer(api) as server:
+        env = bot_env(server, tmp_path)
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert api.wait_for(lambda a: len(a.sent()) >= 3, timeout=60)
+        started = time.monotonic()
+        stderr = stop(proc)
+        took = time.monotonic() - started
+    assert proc.returncode == 0 and took < 10, (took, stderr)
+    assert "Traceback" not in stderr
+    db = open_db(tmp_path / "qogam.db")
+    statuses = dict(db.execute("select status, count(*) from inbox group by status").fetchall())
+    assert sum(statuses.values()) == len(updates)  # every received update is in the inbox
+    assert statuses.get("pending", 0) + statuses.get("handled", 0) > 0  # and the rest wait for the next start
