@@ -136,17 +136,24 @@ def post_update(port: int, update: dict, secret: str | None) -> int:
         return exc.code
 
 
+def start_webhook_bot(api: FakeBotAPI, env: dict, port: int) -> tuple[subprocess.Popen, dict]:
+    """`qogam run --webhook-url ...` on `port`; returns the process and its setWebhook call."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--webhook-url", "https://bot.example.kz/telegram/hook",
+         "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if not api.wait_for(lambda a: a.sent("setWebhook")):
+        proc.kill()
+        raise AssertionError(f"setWebhook was not called; stderr:\n{proc.communicate()[1]}")
+    return proc, api.sent("setWebhook")[0]
+
+
 def test_webhook_mode_registers_and_answers_only_with_the_secret(tmp_path):
     api = FakeBotAPI()
     port = free_port()
     with FakeBotAPIServer(api) as server:
         env = bot_env(server, tmp_path) | {"TELEGRAM_WEBHOOK_SECRET": "s3cret-value"}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--webhook-url", "https://bot.example.kz/telegram/hook",
-             "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc, hook = start_webhook_bot(api, env, port)
         try:
-            assert api.wait_for(lambda a: a.sent("setWebhook")), "setWebhook was not called"
-            [hook] = api.sent("setWebhook")
             assert hook["url"] == "https://bot.example.kz/telegram/hook" and hook["secret_token"] == "s3cret-value"
             deadline = time.monotonic() + 20
             status = None
@@ -236,12 +243,8 @@ def test_webhook_mode_without_a_secret_makes_one_and_never_runs_open(tmp_path):
     port = free_port()
     with FakeBotAPIServer(api) as server:
         env = {k: v for k, v in bot_env(server, tmp_path).items() if k != "TELEGRAM_WEBHOOK_SECRET"}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--webhook-url", "https://bot.example.kz/telegram/hook",
-             "--port", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc, hook = start_webhook_bot(api, env, port)
         try:
-            assert api.wait_for(lambda a: a.sent("setWebhook")), "setWebhook was not called"
-            [hook] = api.sent("setWebhook")
             kept = tmp_path / "webhook-secret"
             assert len(hook["secret_token"]) >= 32 and kept.read_text().strip() == hook["secret_token"]
             assert oct(kept.stat().st_mode & 0o777) == "0o600"
