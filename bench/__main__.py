@@ -1,6 +1,6 @@
 """Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
 
-from bench import broadcast, cold_start, matching, redaction, subscriptions, telegram
+from bench import broadcast, cold_start, inbox, matching, redaction, subscriptions, telegram
 
 if __name__ == "__main__":
     matching.main()
@@ -9,3 +9,4 @@ if __name__ == "__main__":
     telegram.main()
     subscriptions.main()
     broadcast.main([])
+    inbox.main([])
