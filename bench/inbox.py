@@ -59,7 +59,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -284,6 +285,19 @@ class Qogam:
         return self.log_path.stat().st_size if self.log_path.exists() else 0
 
 
+@contextmanager
+def scenario() -> Iterator[tuple[RecordingStandIn, Qogam]]:
+    """A fresh stand-in, data directory and bot (not started yet). The bot is killed if a scenario ends
+    with it running, an exception included, so that no `qogam run` outlives the benchmark."""
+    with RecordingStandIn() as api, tempfile.TemporaryDirectory() as tmp:
+        bot = Qogam(api.base_url, Path(tmp) / "data")
+        try:
+            yield api, bot
+        finally:
+            if bot.alive:
+                bot.kill()
+
+
 def wait_until_sending(api: RecordingStandIn, bot: Qogam, timeout: float = 30.0) -> bool:
     """Wait for the bot (just started) to have a send accepted; False if it died or took too long."""
     before = len(api.sends())
@@ -437,8 +451,7 @@ def kill_nine(kills: int, seed: int = 11) -> dict:
     """Kill -9 `kills` times at random moments while the bot is sending, restarting at once; the feed
     goes on throughout. Then drain and SIGTERM."""
     rng = random.Random(seed)
-    with RecordingStandIn() as api, tempfile.TemporaryDirectory() as tmp:
-        bot = Qogam(api.base_url, Path(tmp) / "data")
+    with scenario() as (api, bot):
         pusher = Pusher(api.base_url)
         feed = Feed(pusher, gap_question, FEED_RATE)
         started = time.monotonic()
@@ -470,8 +483,7 @@ def kill_nine(kills: int, seed: int = 11) -> dict:
 def docker_stops(rounds: int, seed: int = 12) -> dict:
     """SIGTERM at random moments while sending, SIGKILL after GRACE if still alive, restart."""
     rng = random.Random(seed)
-    with RecordingStandIn() as api, tempfile.TemporaryDirectory() as tmp:
-        bot = Qogam(api.base_url, Path(tmp) / "data")
+    with scenario() as (api, bot):
         pusher = Pusher(api.base_url)
         feed = Feed(pusher, gap_question, FEED_RATE)
         bot.start()
@@ -758,8 +770,7 @@ IDLE_LOG_SECONDS = 3.0
 
 def bad_updates(count: int, expected: dict[str, tuple[str, str]]) -> dict:
     """`count` bad updates to one running bot, then the normal questions; everything is drained."""
-    with RecordingStandIn() as api, tempfile.TemporaryDirectory() as tmp:
-        bot = Qogam(api.base_url, Path(tmp) / "data")
+    with scenario() as (api, bot):
         pusher = Pusher(api.base_url)
         bot.start()
         if not wait_until_ready(bot):
@@ -832,8 +843,7 @@ def flood(seconds: float, seed: int = 14) -> dict:
     def private_update(n: int) -> dict:
         return fakes.message(texts[n % len(texts)], user_id=80_000_000 + n)
 
-    with RecordingStandIn() as api, tempfile.TemporaryDirectory() as tmp:
-        bot = Qogam(api.base_url, Path(tmp) / "data")
+    with scenario() as (api, bot):
         pusher = Pusher(api.base_url)
         bot.start()
         if not wait_until_ready(bot):
@@ -871,8 +881,7 @@ conn.execute("COMMIT")
 
 def write_lock(seconds: float, questions: int) -> dict:
     """Another process holds BEGIN IMMEDIATE for `seconds`; `questions` marker questions arrive meanwhile."""
-    with RecordingStandIn() as api, tempfile.TemporaryDirectory() as tmp:
-        bot = Qogam(api.base_url, Path(tmp) / "data")
+    with scenario() as (api, bot):
         pusher = Pusher(api.base_url)
         bot.start()
         if not wait_until_ready(bot):
