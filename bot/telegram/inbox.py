@@ -38,6 +38,8 @@ MAX_TRANSIENT_WAIT = 10.0
 # On SIGTERM the updates in hand get this long to finish (docker stop sends SIGKILL 10 s after SIGTERM;
 # the rest of the shutdown needs the remainder). Unfinished ones stay in the inbox for the next start.
 FINISH_SECONDS = 6.0
+# A row the inbox itself failed on waits this long before it is tried again.
+REST_SECONDS = 30
 # How often due retries are looked for when nothing new arrives.
 IDLE_SECONDS = 0.2
 
@@ -78,6 +80,7 @@ class Inbox:
         self.wake = asyncio.Event()
         self._errors: dict[int, BaseException] = {}
         self._transient: dict[int, int] = {}
+        self._resting: dict[int, float] = {}
         self._chats: set[str] = set()
         self._ids: set[int] = set()
         self._groups = 0
@@ -146,11 +149,15 @@ class Inbox:
         free = self.workers - len(self._tasks)
         if free <= 0:
             return
-        for row in inbox.due(self.db, limit=free * 8 + len(self._ids)):
+        now = asyncio.get_running_loop().time()
+        self._resting = {key: until for key, until in self._resting.items() if until > now}
+        for row in inbox.due(self.db, limit=free * 8 + len(self._ids) + len(self._resting)):
             if len(self._tasks) >= self.workers:
                 break
             if row.update_id in self._ids or (row.chat_key is not None and row.chat_key in self._chats):
                 continue  # one update per chat at a time, in order
+            if self._resting.get(row.update_id, 0.0) > now:
+                continue
             if not row.private and self._groups >= self.group_workers:
                 continue
             self._start(row)
@@ -172,7 +179,11 @@ class Inbox:
             if not row.private:
                 self._groups -= 1
             if not done.cancelled() and done.exception() is not None:
-                log.error("update=%s outcome=inbox_error\n%s", row.update_id, short_traceback(done.exception()))
+                # The inbox itself failed on this row (the disk full, a bug): rest it, so one bad row
+                # neither spins nor fills the log; it is tried again later, and after a restart.
+                self._resting[row.update_id] = asyncio.get_running_loop().time() + REST_SECONDS
+                log.error("update=%s outcome=inbox_error rest=%ds\n%s", row.update_id, REST_SECONDS,
+                          short_traceback(done.exception()))
             self.wake.set()
 
         task.add_done_callback(finished)
@@ -185,7 +196,10 @@ class Inbox:
             log.error("update=%s outcome=set_aside stage=parse error=%s", row.update_id, type(exc).__name__)
             return
         self._errors.pop(row.update_id, None)
-        await self.application.process_update(update)
+        try:
+            await self.application.process_update(update)
+        except Exception as exc:  # noqa: BLE001 - PTB itself fails on some forged updates (an id that is a list)
+            self._errors[row.update_id] = exc
         error = self._errors.pop(row.update_id, None)
         if error is None:
             self._transient.pop(row.update_id, None)
@@ -198,16 +212,23 @@ class Inbox:
             log.warning("update=%s outcome=retry error=%s wait=%.2fs", row.update_id, type(error).__name__, wait)
             return
         attempts = row.attempts + 1
-        if attempts < MAX_ATTEMPTS:
+        # Effects committed and then a failure that is not Telegram being away (a reply Telegram refused,
+        # the library failing after the handler): another attempt would only send the replies again.
+        handled = inbox.status(self.db, row.update_id) == inbox.HANDLED
+        if attempts < MAX_ATTEMPTS and not handled:
             await retrying(lambda: inbox.retry(self.db, row.update_id, 2.0 ** (attempts - 1), counted=True))
             log.warning("update=%s outcome=retry attempt=%d error=%s", row.update_id, attempts, type(error).__name__)
             return
         self._transient.pop(row.update_id, None)
-        await retrying(lambda: inbox.set_aside(self.db, row.update_id, "handle", type(error).__name__, attempts))
-        log.error("update=%s outcome=set_aside stage=handle attempts=%d\n%s", row.update_id, attempts,
+        stage = "reply" if handled else "handle"
+        await retrying(lambda: inbox.set_aside(self.db, row.update_id, stage, type(error).__name__, attempts))
+        log.error("update=%s outcome=set_aside stage=%s attempts=%d\n%s", row.update_id, stage, attempts,
                   short_traceback(error))
         if self.apologise is not None:
-            await self.apologise(update)
+            try:
+                await self.apologise(update)
+            except Exception as exc:  # noqa: BLE001 - a forged update may have no chat to apologise to
+                log.warning("update=%s could not apologise: %s", row.update_id, type(exc).__name__)
 
     async def _record_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # A 403 is final and already handled (the resident blocked the bot): the update is done.

@@ -117,6 +117,11 @@ POISON = [
     {"message": {"message_id": 1, "date": 1, "chat": {"id": "x"}, "text": ["a", "list"]}},
     {"inline_query": {"id": 5, "from": None, "query": 7}},
     {"edited_message": None, "message": {"message_id": 1, "date": "yesterday", "chat": {}}},
+    # Parsed, then python-telegram-bot itself fails on them (ids that are lists), outside any handler.
+    {"message": {"message_id": 1, "date": 1, "chat": {"id": [1], "type": "private"},
+                 "from": {"id": 5, "is_bot": False, "first_name": "A"}, "text": "Кто избирает акима?"}},
+    {"message": {"message_id": 1, "date": 1, "chat": {"id": 5, "type": "private"},
+                 "from": {"id": [2], "is_bot": False, "first_name": "A"}, "text": "Кто избирает акима?"}},
 ]
 
 
@@ -128,7 +133,9 @@ async def test_poison_updates_are_set_aside_and_the_bot_goes_on(bot, conversatio
         update = {"update_id": next(fakes._update_ids), **body}
         ids.append(update["update_id"])
         assert await bot.inbox.accept([update])
+        sent = len(bot.api.sent())
         assert await bot.inbox.settle(update["update_id"]) in (inbox.FAILED, inbox.DONE)
+        assert len(bot.api.sent()) - sent <= 2  # at most a reply and an apology, never a loop of them
     assert await bot.inbox.accept([{"no": "update_id"}, "garbage", None])  # skipped, nothing stored
     failed = {f["update_id"] for f in inbox.failed(conversation.db)}
     assert failed and failed <= set(ids)

@@ -368,7 +368,11 @@ def test_sigterm_with_a_backlog_exits_0_within_10_s_and_keeps_the_rest(tmp_path)
         env = bot_env(server, tmp_path)
         proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert api.wait_for(lambda a: len(a.sent()) >= 3, timeout=60)
+        try:
+            assert api.wait_for(lambda a: len(a.sent()) >= 3, timeout=60)
+        except AssertionError:
+            proc.kill()
+            raise
         started = time.monotonic()
         stderr = stop(proc)
         took = time.monotonic() - started
