@@ -48,7 +48,6 @@ import math
 import os
 import random
 import re
-import select
 import signal
 import sqlite3
 import statistics
@@ -150,17 +149,9 @@ class RecordingStandIn(StandIn):
         self.log: list[tuple[float, int | str, str]] = []
         self.too_many = 0
 
-    def start(self) -> RecordingStandIn:
-        # StandIn.start, with this module as the server (the stand-in's own module cannot add endpoints).
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.inbox", "--serve-standin"], cwd=REPO,
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
-        ready, _, _ = select.select([self.process.stdout], [], [], self.START_TIMEOUT)
-        line = self.process.stdout.readline().decode() if ready else ""
-        if not line.startswith("PORT "):
-            self.close()
-            raise RuntimeError(f"the stand-in did not start (it said {line!r})")
-        self.port = int(line.split()[1])
-        return self
+    def command(self) -> list[str]:
+        # This module as the server: the stand-in's own module cannot add endpoints.
+        return [sys.executable, "-m", "bench.inbox", "--serve-standin"]
 
     def sends(self) -> list[tuple[float, int | str, str]]:
         answer = standin.control(self.base_url, "sends", {"since": len(self.log)})

@@ -513,10 +513,13 @@ class StandIn:
             raise RuntimeError("the stand-in is not running")
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> list[str]:
+        """The server process to start; bench/inbox.py starts its recording server instead."""
+        return [sys.executable, "-m", "bench.standin", "--port", "0", *self.args]
+
     def start(self) -> StandIn:
         # Run from the repository root so `-m bench.standin` finds this very module.
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.standin", "--port", "0", *self.args],
-                                        cwd=Path(__file__).resolve().parent.parent,
+        self.process = subprocess.Popen(self.command(), cwd=Path(__file__).resolve().parent.parent,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], self.START_TIMEOUT)
