@@ -32,26 +32,40 @@ class Row:
     status: str
 
 
+# The columns of a Row, in its order.
+_ROW = "update_id, payload, chat_key, private, attempts, status"
+
+
+def _row(r: tuple) -> Row:
+    return Row(r[0], r[1], r[2], bool(r[3]), r[4], r[5])
+
+
 def route(update: dict) -> tuple[str | None, bool]:
     """(chat key, private?) of a raw update, read without parsing it: updates of one chat are handled one at
     a time and in order; private chats and inline queries (a resident waiting) go before groups."""
     for kind in ("message", "edited_message", "channel_post", "edited_channel_post", "my_chat_member",
                  "chat_member", "chat_join_request"):
-        chat = (update.get(kind) or {}).get("chat") if isinstance(update.get(kind), dict) else None
-        if isinstance(chat, dict) and "id" in chat:
+        chat = _object(_object(update, kind), "chat")
+        if "id" in chat:
             return f"c:{chat['id']}", chat.get("type") == "private"
-    query = update.get("callback_query")
-    if isinstance(query, dict):
-        chat = (query.get("message") or {}).get("chat") if isinstance(query.get("message"), dict) else None
-        if isinstance(chat, dict) and "id" in chat:
+    query = _object(update, "callback_query")
+    if query:
+        chat = _object(_object(query, "message"), "chat")
+        if "id" in chat:
             return f"c:{chat['id']}", chat.get("type") == "private"
-        sender = query.get("from")
-        return (f"u:{sender['id']}", True) if isinstance(sender, dict) and "id" in sender else (None, False)
+        sender = _object(query, "from")
+        return (f"u:{sender['id']}", True) if "id" in sender else (None, False)
     for kind in ("inline_query", "chosen_inline_result"):
-        sender = (update.get(kind) or {}).get("from") if isinstance(update.get(kind), dict) else None
-        if isinstance(sender, dict) and "id" in sender:
+        sender = _object(_object(update, kind), "from")
+        if "id" in sender:
             return f"u:{sender['id']}", True
     return None, False
+
+
+def _object(value: object, key: str) -> dict:
+    """value[key] when both are JSON objects, else {}: a forged update may hold anything anywhere."""
+    inner = value.get(key) if isinstance(value, dict) else None
+    return inner if isinstance(inner, dict) else {}
 
 
 def store(db: Database, updates: list[dict]) -> int:
@@ -80,11 +94,19 @@ def update_id_of(update: object) -> int | None:
 def due(db: Database, limit: int) -> list[Row]:
     """Pending and handled rows whose retry time has come: private chats first, then by update_id."""
     rows = db.execute(
-        "select update_id, payload, chat_key, private, attempts, status from inbox "
-        "where status in (?, ?) and (next_at is null or next_at <= ?) order by private desc, update_id limit ?",
+        f"select {_ROW} from inbox where status in (?, ?) and (next_at is null or next_at <= ?) "
+        "order by private desc, update_id limit ?",
         [PENDING, HANDLED, now().isoformat(timespec="milliseconds"), limit],
     ).fetchall()
-    return [Row(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+    return [_row(r) for r in rows]
+
+
+def unfinished(db: Database, update_id: int) -> Row | None:
+    """The update when it is still pending or handled (whatever its retry time), else None."""
+    row = db.execute(f"select {_ROW} from inbox where update_id = ? and status in (?, ?)",
+                     [update_id, PENDING, HANDLED]).fetchone()
+    return _row(row) if row else None
+
 
 
 def status(db: Database, update_id: int) -> str | None:

@@ -131,19 +131,11 @@ class Inbox:
         """Handle one stored update now, retries included, until it is done or set aside (tests, and the
         benchmarks' in-process runs). Returns its final status."""
         for _ in range(MAX_ATTEMPTS + 10):  # transient errors do not count as attempts; do not spin on them
-            row = next(iter(self._rows(update_id)), None)
+            row = inbox.unfinished(self.db, update_id)
             if row is None:
                 break
             await self._handle(row)
         return inbox.status(self.db, update_id)
-
-    def _rows(self, update_id: int) -> list[inbox.Row]:
-        status = inbox.status(self.db, update_id)
-        if status not in (inbox.PENDING, inbox.HANDLED):
-            return []
-        row = self.db.execute("select update_id, payload, chat_key, private, attempts, status from inbox "
-                              "where update_id = ?", [update_id]).fetchone()
-        return [inbox.Row(row[0], row[1], row[2], bool(row[3]), row[4], row[5])]
 
     def _dispatch(self) -> None:
         free = self.workers - len(self._tasks)
