@@ -170,6 +170,66 @@ def m005_inbox_and_answers(db: Database) -> None:
     db["gaps"].create_index(["created_at"])
 
 
+@migrations()
+def m006_editors_loop(db: Database) -> None:
+    # A resident who pressed "Tell me when there is an answer" under an unanswered question (notify = 1);
+    # when and by which editor's action the gap was closed. New gap statuses: learned (added as a phrasing
+    # of chosen_entry), new_entry (waits in `qogam kb todo`), ignored.
+    db["gaps"].add_column("notify", int)
+    db["gaps"].add_column("resolved_at", str)
+    db["gaps"].add_column("resolved_by", str)
+    # Phrasings editors added from clusters of gaps, in their language. The matcher serves them at once;
+    # `qogam kb learned --export` writes them into the entry files (exported_at), and git takes over.
+    db["learned_phrasings"].create(
+        {"id": int, "entry_id": str, "lang": str, "text": str, "cluster_id": int, "created_at": str,
+         "created_by": str, "exported_at": str},
+        pk="id", not_null={"entry_id", "lang", "text", "created_at", "created_by"},
+    )
+    db.execute("create unique index learned_once on learned_phrasings (entry_id, lang, text)")
+    # Questions editors chose to ignore ("what's the exchange rate"), by their normalised, redacted form:
+    # similar questions are never shown to editors again.
+    db["ignored_questions"].create(
+        {"id": int, "form": str, "lang": str, "created_at": str, "created_by": str},
+        pk="id", not_null={"form", "created_at", "created_by"},
+    )
+    db.execute("create unique index ignored_once on ignored_questions (form)")
+    # "There is an answer now": one message per resident and gap, sent by the broadcast sender
+    # (bot/core/delivery.py) with its pacing, quiet hours and retries. status as in deliveries.
+    db["notifications"].create(
+        {"id": int, "user_key": str, "gap_id": int, "entry_id": str, "lang": str, "status": str,
+         "attempts": int, "next_at": str, "created_at": str, "sent_at": str, "error": str},
+        pk="id", not_null={"user_key", "entry_id", "status", "created_at"}, defaults={"attempts": 0},
+    )
+    db.execute("create unique index notifications_once on notifications (user_key, gap_id)")
+    db["notifications"].create_index(["status", "id"])
+    db["notifications"].create_index(["user_key"])
+    # Statistics for editors: counts only, per day (Kazakhstan's date), language, outcome and entry; no
+    # user and no text, so residents' identities cannot appear in them. entry_id is '' when none.
+    db["question_stats"].create(
+        {"day": str, "lang": str, "outcome": str, "entry_id": str, "n": int},
+        pk=("day", "lang", "outcome", "entry_id"), not_null={"n"}, defaults={"n": 0},
+    )
+    # Read-only views for Datasette and SQL users (README, "For editors"): none shows a user_key.
+    db.execute("create view open_gaps as select id, created_at, lang, channel, question, status, best_score, "
+               "candidates from gaps where status in ('unanswered', 'rejected')")
+    db.execute("create view questions_per_day as select day, lang, "
+               "sum(n) as questions, "
+               "sum(case when outcome = 'answered' then n else 0 end) as answered, "
+               "sum(case when outcome = 'suggested' then n else 0 end) as suggested, "
+               "sum(case when outcome = 'unanswered' then n else 0 end) as unanswered "
+               "from question_stats group by day, lang")
+    db.execute("create view feedback_per_entry as select entry_id, "
+               "sum(vote > 0) as up, sum(vote < 0) as down, "
+               "sum(vote < 0 and reason = 'wrong_topic') as wrong_topic, "
+               "sum(vote < 0 and reason = 'outdated') as outdated, "
+               "sum(vote < 0 and reason = 'unclear') as unclear "
+               "from feedback group by entry_id")
+    db.execute("create view kb_todo as select id, created_at, resolved_at, resolved_by, lang, question "
+               "from gaps where status = 'new_entry'")
+    db.execute("create view learned as select id, entry_id, lang, text, created_at, created_by, exported_at "
+               "from learned_phrasings")
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
 
