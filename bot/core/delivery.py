@@ -1,6 +1,10 @@
 """The outbox's sender: what to send to whom, paced under Telegram's limits, retried, resumable. It knows
 no Telegram: a Transport sends one message and says how it went.
 
+Two tables feed it through the same path (`_deliver`): broadcasts about hearings (bot/storage/outbox.py)
+and "there is now an answer" notifications (bot/storage/notifications.py). Notifications are never
+urgent: they wait out the quiet hours, and go after the broadcasts of the same round.
+
 Pacing. Telegram allows about 30 messages a second to different chats and about one a second to one
 chat, and answers 429 with `retry_after` beyond either. Sends start at evenly spaced moments, 1/rate
 apart, so no rolling second ever holds more than `rate` of them; several are in flight at once, so a
@@ -19,7 +23,7 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,8 +32,10 @@ from sqlite_utils import Database
 from bot.core import announcing
 from bot.core.announcement import Outgoing, message
 from bot.core.areas import KZ_TIME, Areas
-from bot.i18n import translator
-from bot.storage import audit, outbox, users
+from bot.core.knowledge import Entry, KnowledgeBase
+from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text, clip
+from bot.i18n import LANGUAGES, translator
+from bot.storage import audit, notifications, outbox, users
 from bot.storage import hearings as stored
 from bot.storage.clock import now as clock_now
 from bot.storage.db import transaction
@@ -109,6 +115,23 @@ class Transport(Protocol):
         """Send (ref None) or edit the progress message; return its ref, or None when it failed."""
 
 
+class Rows(Protocol):
+    """A table of messages owed to residents, as the sender drives it: bot/storage/outbox.py and
+    bot/storage/notifications.py both are one."""
+
+    def is_pending(self, db: Database, row_id: int) -> bool: ...
+
+    def hold(self, db: Database, row_id: int, next_at: str, error: str, *, attempt: bool) -> None: ...
+
+    def mark_sent(self, db: Database, row_id: int) -> None: ...
+
+    def mark_stopped(self, db: Database, row_id: int, user_key: str, reason: str) -> None: ...
+
+    def mark_failed(self, db: Database, row_id: int, error: str) -> None: ...
+
+    def attempts(self, db: Database, row_id: int) -> int: ...
+
+
 # ---- settings --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class QuietHours:
@@ -175,14 +198,26 @@ def progress_text(counts: Mapping[str, int], seconds_left: float, lang: str, *, 
     return "\n".join(lines)
 
 
+def answer_notice(entry: Entry, lang: str) -> Outgoing:
+    """The message to a resident who asked to be told when their question gets an answer: one line, then
+    the answer as the bot shows it, within Telegram's limit for one message."""
+    t = translator(lang)
+    text = t.gettext("There is now an answer to a question you asked:") + "\n\n" + answer_text(entry, t)
+    return Outgoing(clip(text, TELEGRAM_MESSAGE_LIMIT), (), t.lang)
+
+
 # ---- the sender ------------------------------------------------------------------------------------
 class Sender:
     def __init__(self, db: Database, areas: Areas, transport: Transport, settings: Settings | None = None, *,
-                 monotonic=time.monotonic, sleep=asyncio.sleep):
+                 knowledge: Callable[[], KnowledgeBase] | None = None, monotonic=time.monotonic,
+                 sleep=asyncio.sleep):
+        """`knowledge` returns the knowledge base as it is now (editors reload it while the bot runs); without
+        it, notifications of new answers wait in their table."""
         self.db = db
         self.areas = areas
         self.transport = transport
         self.settings = settings or Settings()
+        self.knowledge = knowledge
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_slot = 0.0
@@ -226,46 +261,61 @@ class Sender:
         for broadcast in outbox.active(self.db, urgent_only=self.quiet_now()):
             worked += await self._send_broadcast(broadcast, stopping)
             if stopping is not None and stopping.is_set():
-                break
+                return worked
+        if self.knowledge is not None and not self.quiet_now():
+            worked += await self._send_notifications(stopping)
         return worked
+
+    async def _pump(self, batch: Callable[[int], list[tuple]], handle: Callable[[tuple], Awaitable[None]],
+                    go_on: Callable[[], bool]) -> None:
+        """Hand the rows `batch(after_id)` reads, BATCH at a time in id order, to `in_flight` workers that
+        `handle` one each, while `go_on()` and rows are left."""
+        queue: asyncio.Queue = asyncio.Queue(maxsize=self.settings.in_flight * 2)
+
+        async def worker() -> None:
+            while (row := await queue.get()) is not None:
+                await handle(row)
+
+        workers = [asyncio.create_task(worker()) for _ in range(self.settings.in_flight)]
+        after = 0
+        try:
+            while go_on():
+                rows = batch(after)
+                if not rows:
+                    break
+                for row in rows:
+                    await queue.put(row)
+                after = rows[-1][0]
+        finally:
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
 
     async def _send_broadcast(self, broadcast: dict, stopping: asyncio.Event | None) -> int:
         bid = broadcast["id"]
         hearing = stored.get(self.db, broadcast["hearing_id"])
         rendered: dict[str | None, Outgoing] = {}
-        queue: asyncio.Queue = asyncio.Queue(maxsize=self.settings.in_flight * 2)
         attempts = 0
         started = self._monotonic()
         progress = {"at": started, "ref": broadcast["progress_ref"]}
 
-        async def worker() -> None:
+        async def handle(row: tuple) -> None:
             nonlocal attempts
-            while (row := await queue.get()) is not None:
-                delivery_id, user_key, lang = row
-                if lang not in rendered:
-                    rendered[lang] = message(hearing, broadcast["kind"], lang or "kk", self.areas)
-                attempts += 1
-                await self._deliver(delivery_id, user_key, rendered[lang])
-                if broadcast["progress_user"] and self._monotonic() - progress["at"] >= PROGRESS_SECONDS:
-                    progress["at"] = self._monotonic()
-                    await self._show_progress(broadcast, progress, done=False)
+            delivery_id, user_key, lang = row
+            if lang not in rendered:
+                rendered[lang] = message(hearing, broadcast["kind"], lang or "kk", self.areas)
+            attempts += 1
+            await self._deliver(outbox, delivery_id, user_key, rendered[lang])
+            if broadcast["progress_user"] and self._monotonic() - progress["at"] >= PROGRESS_SECONDS:
+                progress["at"] = self._monotonic()
+                await self._show_progress(broadcast, progress, done=False)
 
-        workers = [asyncio.create_task(worker()) for _ in range(self.settings.in_flight)]
-        after = 0
-        try:
-            while not (stopping is not None and stopping.is_set()):
-                if not broadcast["urgent"] and self.quiet_now():
-                    break
-                batch = outbox.pending_batch(self.db, bid, after, clock_now().isoformat(timespec="seconds"), BATCH)
-                if not batch:
-                    break
-                for row in batch:
-                    await queue.put(row)
-                after = batch[-1][0]
-        finally:
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
+        def go_on() -> bool:
+            if stopping is not None and stopping.is_set():
+                return False
+            return bool(broadcast["urgent"]) or not self.quiet_now()
+
+        await self._pump(lambda after: outbox.pending_batch(self.db, bid, after, _now(), BATCH), handle, go_on)
         if outbox.finish(self.db, bid):
             counts = outbox.counts(self.db, bid)
             with transaction(self.db):
@@ -277,14 +327,47 @@ class Sender:
                 await self._show_progress(broadcast, progress, done=True)
         return attempts
 
-    async def _deliver(self, delivery_id: int, user_key: str, outgoing: Outgoing) -> None:
-        if not outbox.is_pending(self.db, delivery_id):
-            return  # the hearing was cancelled (or the resident left) while the row waited in the queue
+    async def _send_notifications(self, stopping: asyncio.Event | None) -> int:
+        """Send the due "there is now an answer" notifications; returns the number of send attempts."""
+        kb = self.knowledge()  # one knowledge base for the whole round, even if editors reload it meanwhile
+        rendered: dict[tuple[str, str], Outgoing] = {}
+        attempts = 0
+
+        async def handle(row: tuple) -> None:
+            nonlocal attempts
+            notification_id, user_key, entry_id, lang = row
+            entry = kb.entries.get(entry_id)
+            if entry is None:
+                # The editors removed or renamed the entry after queuing: nothing left to send.
+                if notifications.is_pending(self.db, notification_id):
+                    log.warning("notification=%s: entry %r is no longer in the knowledge base", notification_id,
+                                entry_id)
+                    notifications.mark_failed(self.db, notification_id,
+                                              f"entry {entry_id} is no longer in the knowledge base")
+                return
+            lang = lang if lang in LANGUAGES else "kk"
+            if (entry_id, lang) not in rendered:
+                rendered[entry_id, lang] = answer_notice(entry, lang)
+            attempts += 1
+            await self._deliver(notifications, notification_id, user_key, rendered[entry_id, lang])
+
+        def go_on() -> bool:
+            return not (stopping is not None and stopping.is_set()) and not self.quiet_now()
+
+        await self._pump(lambda after: notifications.pending_batch(self.db, after, _now(), BATCH), handle, go_on)
+        if attempts:
+            log.info("notifications: %d send attempts", attempts)
+        return attempts
+
+    async def _deliver(self, rows: Rows, row_id: int, user_key: str, outgoing: Outgoing) -> None:
+        """Send one row's message and record how it went in its table (`rows`: the outbox or notifications)."""
+        if not rows.is_pending(self.db, row_id):
+            return  # cancelled (a hearing), deleted (/forget) or stopped while the row waited in the queue
         last = self._last_to_chat.get(user_key)
         if last is not None and self._monotonic() - last < self.settings.per_chat_seconds:
-            # This resident got a message less than a second ago (another broadcast): later, not now.
+            # This resident got a message less than a second ago (another broadcast, a notification): later.
             wait = self.settings.per_chat_seconds - (self._monotonic() - last)
-            outbox.hold(self.db, delivery_id, _after(wait), "per-chat limit", attempt=False)
+            rows.hold(self.db, row_id, _after(wait), "per-chat limit", attempt=False)
             return
         await self._pace()
         self._last_to_chat[user_key] = self._monotonic()
@@ -295,24 +378,24 @@ class Sender:
             result = Transient(f"{type(exc).__name__}: {exc}")
         self._forget_old_chats()
         if isinstance(result, Delivered):
-            outbox.mark_sent(self.db, delivery_id)
+            rows.mark_sent(self.db, row_id)
             self.sent += 1
         elif isinstance(result, TooMany):
             # Telegram says stop: every sender waits, this row goes again after the wait.
             self._paused_until = max(self._paused_until, self._monotonic() + result.retry_after)
             log.warning("429 from Telegram: pausing %.1f s", result.retry_after)
-            outbox.hold(self.db, delivery_id, _after(result.retry_after), "429", attempt=False)
+            rows.hold(self.db, row_id, _after(result.retry_after), "429", attempt=False)
         elif isinstance(result, Unreachable):
-            outbox.mark_stopped(self.db, delivery_id, user_key, result.reason)
+            rows.mark_stopped(self.db, row_id, user_key, result.reason)
         elif isinstance(result, Transient):
-            tried = outbox.attempts(self.db, delivery_id) + 1
+            tried = rows.attempts(self.db, row_id) + 1
             if tried >= MAX_ATTEMPTS:
-                outbox.mark_failed(self.db, delivery_id, f"after {tried} tries: {result.reason}")
+                rows.mark_failed(self.db, row_id, f"after {tried} tries: {result.reason}")
             else:
-                outbox.hold(self.db, delivery_id, _after(BACKOFF_SECONDS * 2 ** (tried - 1)), result.reason,
-                            attempt=True)
+                rows.hold(self.db, row_id, _after(BACKOFF_SECONDS * 2 ** (tried - 1)), result.reason,
+                          attempt=True)
         else:
-            outbox.mark_failed(self.db, delivery_id, result.reason)
+            rows.mark_failed(self.db, row_id, result.reason)
 
     async def _pace(self) -> None:
         """Wait for this send's moment: 1/rate after the previous one, and after any 429 pause."""
@@ -341,6 +424,10 @@ class Sender:
         if ref and ref != progress["ref"]:
             progress["ref"] = ref
             outbox.set_progress_ref(self.db, broadcast["id"], ref)
+
+
+def _now() -> str:
+    return clock_now().isoformat(timespec="seconds")
 
 
 def _after(seconds: float) -> str:

@@ -2,8 +2,9 @@
 
 Editors need a year of unanswered questions to see what residents ask across a budget cycle; older ones
 are deleted, with the ratings, the record of answers shown, residents' questions for hearings and their
-"I'll attend", and the outbox rows of messages long sent. Subscriptions and the language stay until the
-resident removes them (/forget); the staff audit log is append-only by design.
+"I'll attend", and the outbox rows and "there is now an answer" notifications of messages long sent.
+Subscriptions and the language stay until the resident removes them (/forget); the staff audit log is
+append-only by design.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def purge(db: Database, days: int) -> dict[str, int]:
         deleted["deliveries"] = db.execute(
             "delete from deliveries where status != 'pending' and broadcast_id in "
             "(select id from broadcasts where created_at < ?)", [before]).rowcount
+        # A pending notification is still owed to its resident, however old its question.
+        deleted["notifications"] = db.execute("delete from notifications where status != 'pending' and "
+                                              "created_at < ?", [before]).rowcount
         deleted["failed_updates"] = db.execute("delete from failed_updates where failed_at < ?", [before]).rowcount
     deleted["inbox"] = inbox.prune(db)
     if any(deleted.values()):

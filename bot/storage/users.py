@@ -68,9 +68,9 @@ def forget(db: Database, user_key: str) -> int:
     """Delete everything stored about a user, in one transaction; return the number of rows removed."""
     removed = 0
     with transaction(db):
-        # Outbox rows go too: a resident who asked to be forgotten is owed no pending message.
+        # Outbox rows and notifications go too: a resident who asked to be forgotten is owed no pending message.
         for table in ("gaps", "feedback", "answers", "subscriptions", "rsvps", "hearing_questions", "deliveries",
-                      "users"):
+                      "notifications", "users"):
             removed += db.execute(f"delete from {table} where user_key = ?", [user_key]).rowcount
         # secure_delete zeroes the rows in the database file; the WAL still holds the pages that had them
         # until a checkpoint, so empty it as soon as the deletion is committed.

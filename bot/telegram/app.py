@@ -126,15 +126,18 @@ def build_inbox(application: Application, conversation: Conversation) -> Inbox:
 
 def build_sender(conversation: Conversation, token: str, *, api_base_url: str | None = None,
                  call: Call | None = None, settings: Settings | None = None) -> tuple[BotAPIClient | None, Sender]:
-    """The broadcast sender and its Bot API client (no AIORateLimiter: the sender paces itself). Tests
-    pass `call`, a fake Bot API, and get no client."""
+    """The sender of broadcasts and of "there is now an answer" notifications, and its Bot API client (no
+    AIORateLimiter: the sender paces itself). Tests pass `call`, a fake Bot API, and get no client."""
     settings = settings or Settings.from_env()
     client = None
     if call is None:
         # One connection per message in flight, and two to spare for the progress message.
         client = BotAPIClient(token, api_urls(api_base_url)[0], connections=settings.in_flight + 2)
         call = client.call
-    return client, Sender(conversation.db, conversation.areas, TelegramTransport(call), settings)
+    # A callable, not the knowledge base itself: editors reload it while the bot runs, and notifications of
+    # new answers are rendered from the one the conversation holds at the time.
+    return client, Sender(conversation.db, conversation.areas, TelegramTransport(call), settings,
+                          knowledge=lambda: conversation.kb)
 
 
 class StartupError(Exception):

@@ -5,6 +5,7 @@ Buttons it owns (the prefix names the module; see base.py):
     s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these"
     v:<answer>:u|d       👍 / 👎 on an answer shown      r:<feedback>:w|o|u reason for a 👎
     t:<page>             categories                    c:<category>:<page> entries of a category
+    n:<gap>              🔔 tell me when there is an answer (under "I don't have an answer")
     forget               confirm deleting my data
 Ids that do not exist or belong to someone else get a polite "expired" reply; so do votes from before
 answers were recorded (v:<entry>:u, an entry id where the answer id now is).
@@ -28,7 +29,7 @@ from bot.core.matcher import Query
 from bot.core.redact import redact
 from bot.core.render import answer_text, no_match_text, suggestion_text
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
-from bot.storage import feedback, gaps, hearings, outbox, subscriptions, users
+from bot.storage import feedback, gaps, hearings, notifications, outbox, subscriptions, users
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class Residents:
 
     # The slash commands, in the order menus show them.
     COMMANDS = ("start", "topics", "language", "help", "about", "mydata", "forget")
-    PREFIXES = ("e", "l", "s", "x", "v", "r", "t", "c", "forget")
+    PREFIXES = ("e", "l", "s", "x", "v", "r", "t", "c", "n", "forget")
 
     @property
     def kb(self):
@@ -161,6 +162,10 @@ class Residents:
                                 len(attending)))
         received = outbox.received(self.db, person.key)
         lines.append(t.ngettext("{n} announcement sent to you", "{n} announcements sent to you", len(received)))
+        # Requests still open: no answer yet, or an answer on its way to them.
+        told = notifications.pending_for(self.db, person.key)
+        lines.append(t.ngettext("{n} answer you asked to be told about", "{n} answers you asked to be told about",
+                                len(told)))
         lines.append(t.gettext("Delete all of it with /forget."))
         return [Reply("\n".join(lines), (), "command", lang=t.lang)]
 
@@ -215,9 +220,10 @@ class Residents:
             )
             rows += ((Button(t.gettext("None of these"), f"x:{gap_id}"),),)
             return [Reply(suggestion_text(decision.entry_ids, self.kb, t), rows, "suggested", decision.score, lang)]
-        gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
-                    question=redact(query.text), status=gaps.UNANSWERED, candidates=top)
-        return [Reply(no_match_text(t, logged=True), (), "unanswered", decision.score, lang)]
+        gap_id = gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
+                             question=redact(query.text), status=gaps.UNANSWERED, candidates=top)
+        return [Reply(no_match_text(t, logged=True), self._notify_button(person, gap_id, t), "unanswered",
+                      decision.score, lang)]
 
     def shareable(self, person: Person, text: str, limit: int = 5) -> list[Reply]:
         """Entries worth offering for a half-typed question (Telegram's inline mode), best first.
@@ -291,6 +297,8 @@ class Residents:
                 return after_press(self.topics(person, int(args[0])), replaces_pressed=True)
             if kind == "c" and len(args) == 2:
                 return after_press(self.category(person, args[0], int(args[1])), replaces_pressed=True)
+            if kind == "n" and len(args) == 1 and args[0].isascii() and args[0].isdigit():
+                return after_press(self._notify_me(person, int(args[0]), t), closes_pressed=True)
             if kind == "forget" and not args:
                 if not person.private:  # an old confirmation in a group: whoever pressed it, not here
                     return private_only(t, "forget")
@@ -316,7 +324,20 @@ class Residents:
             return expired(t)
         gaps.set_status(self.db, gap_id, gaps.REJECTED)
         lt = translator(found[0].lang)
-        return [Reply(no_match_text(lt, logged=True), (), "unanswered", lang=lt.lang)]
+        return [Reply(no_match_text(lt, logged=True), self._notify_button(person, gap_id, lt), "unanswered",
+                      lang=lt.lang)]
+
+    def _notify_me(self, person: Person, gap_id: int, t: Translator) -> list[Reply]:
+        """🔔 under an unanswered question: only its asker may press it, and pressing again is harmless."""
+        found = gaps.get(self.db, gap_id)
+        if not found or found[1] != person.key:
+            return expired(t)
+        if not notifications.opt_in(self.db, gap_id, person.key, person.channel):
+            # The editors already closed the gap (answered or ignored it): asking again is the way now.
+            return expired(t)
+        lt = translator(found[0].lang)  # the language of the question, as the notification will be
+        return [Reply(lt.gettext("I will write to you once when the editors add an answer. /forget deletes this too."),
+                      (), "command", lang=lt.lang)]
 
     def _vote(self, person: Person, answer_id: int, up: bool, t: Translator) -> list[Reply]:
         """One vote per answer shown to this resident: pressing again changes it; someone else's answer
@@ -355,6 +376,13 @@ class Residents:
             answer_id = feedback.show_answer(self.db, user_key=person.key, entry_id=entry.id, lang=t.lang)
             buttons = ((Button("👍", f"v:{answer_id}:u"), Button("👎", f"v:{answer_id}:d")),)
         return [Reply(answer_text(entry, t), buttons, outcome, score, t.lang, entry_id=entry.id)]
+
+    def _notify_button(self, person: Person, gap_id: int, t: Translator) -> tuple[tuple[Button, ...], ...]:
+        # Only in the private chat: that is where the notification goes, and Telegram lets the bot write
+        # there only to someone who has started it, which a resident asking in a group may never have done.
+        if not person.private:
+            return ()
+        return ((Button(t.gettext("🔔 Tell me when there is an answer"), f"n:{gap_id}"),),)
 
     def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
         # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".
