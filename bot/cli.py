@@ -546,3 +546,12 @@ def _register_hearings() -> None:
 
 
 _register_hearings()
+
+
+def _register_stats() -> None:
+    from bot.cli_stats import stats
+
+    main.add_command(stats)
+
+
+_register_stats()

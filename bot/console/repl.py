@@ -59,7 +59,8 @@ class ConsoleChat:
 
     @staticmethod
     def _save(document) -> Path:
-        """A file the bot sends (a hearing's .ics) is written under the data directory, to open from there."""
+        """A file the bot sends (a hearing's .ics, the /stats chart as a PNG) is written under the data
+        directory, to open from there: a terminal shows no pictures."""
         folder = data_dir() / "files"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / Path(document.filename).name

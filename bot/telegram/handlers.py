@@ -257,10 +257,13 @@ class Handlers:
         for reply in replies:
             if reply.document is not None:
                 document = reply.document
-                await context.bot.send_document(
-                    chat_id, InputFile(document.content, filename=document.filename),
-                    caption=clip(reply.text, CAPTION_LIMIT) or None, reply_markup=markup(reply),
-                    message_thread_id=thread)
+                file = InputFile(document.content, filename=document.filename)
+                caption = clip(reply.text, CAPTION_LIMIT) or None
+                # A picture (the /stats chart) is shown inline as a photo; anything else is a file to open.
+                # Note: Telegram rescales photos (at most 10 MB, width + height at most 10,000 px).
+                send = context.bot.send_photo if document.mime_type.startswith("image/") \
+                    else context.bot.send_document
+                await send(chat_id, file, caption=caption, reply_markup=markup(reply), message_thread_id=thread)
                 continue
             for i, (text, keyboard) in enumerate(chunks(reply, context.bot.username) if reply.text else []):
                 await context.bot.send_message(

@@ -1,0 +1,86 @@
+"""Counts of residents' questions per day, language, outcome and entry, and the feedback figures editors
+read (`qogam stats`, /stats): the only SQL behind the statistics.
+
+question_stats holds counts, never a user or a text; the feedback queries here read feedback.user_key's
+table but never select that column, so no user_key leaves this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlite_utils import Database
+
+# Kazakhstan's date, not UTC's: a question asked at 02:00 in Almaty belongs to that morning, not to the
+# evening before. (The only import from the core in the storage layer; KZ_TIME is a constant.)
+from bot.core.areas import KZ_TIME
+from bot.storage.clock import now
+from bot.storage.db import transaction
+from bot.storage.feedback import REASONS
+
+ANSWERED = "answered"
+SUGGESTED = "suggested"
+UNANSWERED = "unanswered"
+OUTCOMES = (ANSWERED, SUGGESTED, UNANSWERED)
+
+
+def today() -> dt.date:
+    """Today's date in Kazakhstan, by the (movable) clock."""
+    return now().astimezone(KZ_TIME).date()
+
+
+def count_question(db: Database, *, lang: str, outcome: str, entry_id: str | None = None) -> None:
+    """Add one question to today's count for (lang, outcome, entry). Inside a caller's transaction it
+    commits or rolls back with it (a replayed update is not counted twice)."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(OUTCOMES)}")
+    with transaction(db):
+        db.execute(
+            "insert into question_stats (day, lang, outcome, entry_id, n) values (?, ?, ?, ?, 1) "
+            "on conflict (day, lang, outcome, entry_id) do update set n = n + 1",
+            [today().isoformat(), lang, outcome, entry_id or ""],
+        )
+
+
+def counts(db: Database, first: dt.date, last: dt.date) -> list[dict]:
+    """[{day, lang, outcome, n}] for the days first..last (Kazakhstan's dates), one row per combination
+    that has questions."""
+    return list(db.query(
+        "select day, lang, outcome, sum(n) as n from question_stats where day between ? and ? "
+        "group by day, lang, outcome order by day, lang, outcome",
+        [first.isoformat(), last.isoformat()],
+    ))
+
+
+def top_answered(db: Database, first: dt.date, last: dt.date, limit: int = 10) -> list[dict]:
+    """[{entry, answered}]: the entries answered most often in first..last, most first (ties by id)."""
+    return list(db.query(
+        "select entry_id as entry, sum(n) as answered from question_stats "
+        "where outcome = ? and entry_id != '' and day between ? and ? "
+        "group by entry_id order by answered desc, entry_id limit ?",
+        [ANSWERED, first.isoformat(), last.isoformat(), limit],
+    ))
+
+
+def feedback_per_entry(db: Database, first: dt.date, last: dt.date) -> list[dict]:
+    """[{entry, up, down, reasons: {wrong_topic, outdated, unclear}}] for votes cast in first..last
+    (Kazakhstan's dates), the most 👎 first. A vote changed later counts once, as it stands now."""
+    since, until = _utc_bounds(first, last)
+    reasons = ", ".join(f"sum(vote < 0 and reason = '{r}') as {r}" for r in REASONS)
+    rows = db.query(
+        f"select entry_id, sum(vote > 0) as up, sum(vote < 0) as down, {reasons} from feedback "
+        "where created_at >= ? and created_at < ? group by entry_id order by down desc, up, entry_id",
+        [since, until],
+    )
+    return [{"entry": r["entry_id"], "up": r["up"], "down": r["down"], "reasons": {x: r[x] for x in REASONS}}
+            for r in rows]
+
+
+def _utc_bounds(first: dt.date, last: dt.date) -> tuple[str, str]:
+    """Midnight in Kazakhstan at the start of `first` and after `last`, as the UTC ISO text that
+    created_at columns hold (clock.now_iso), so the comparison is on text and uses the index."""
+    def utc(day: dt.date) -> str:
+        moment = dt.datetime.combine(day, dt.time(), tzinfo=KZ_TIME).astimezone(dt.timezone.utc)
+        return moment.isoformat(timespec="seconds")
+
+    return utc(first), utc(last + dt.timedelta(days=1))
