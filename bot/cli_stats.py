@@ -46,8 +46,8 @@ def stats(as_json: bool, days: int, chart_file: Path | None, lang: str) -> None:
 
 
 def _clusters(db) -> list[dict]:
-    """The open clusters of unanswered questions, largest first; none while the clustering module is not
-    there. Building the matcher (a second or so) happens only when it is."""
+    """The open clusters of unanswered questions, most asked recently first; none while the clustering
+    module is not there. Building the matcher (a second or so) happens only when it is."""
     try:
         from bot.core.clustering import open_clusters
     except ImportError as exc:

@@ -31,8 +31,8 @@ _PRIVATE_KEYS = ("user_key", "user_keys", "users")
 
 def report(db: Database, *, days: int = 30, clusters: Iterable = (), today: dt.date | None = None) -> dict:
     """The last `days` days up to today (Kazakhstan's dates), today included. `clusters` are the open
-    clusters of unanswered questions, largest first (dicts, or objects with `as_dict()`); the first 5
-    are included as given."""
+    clusters of unanswered questions (dicts, or objects with `as_dict()`) in the clustering module's
+    order, most asked recently first; the first 5 are included as given."""
     if days < 1:
         raise ValueError("days must be at least 1")
     last = today or stored.today()
@@ -83,7 +83,7 @@ def _cluster(cluster) -> dict:
 
 def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | None = None) -> str:
     """The report as an editor reads it in a chat: totals and rates, per language, the most answered
-    entries, the largest clusters of unanswered questions, 👍 / 👎 and the most disputed entries.
+    entries, the first clusters of unanswered questions, 👍 / 👎 and the most disputed entries.
     `titles` maps entry ids to titles in the editor's language; ids are shown without it."""
     titles = titles or {}
 
