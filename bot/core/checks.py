@@ -17,6 +17,7 @@ import re
 from bot.core import policy
 from bot.core.areas import load_areas
 from bot.core.conversation import Conversation
+from bot.core.glossary import load_glossary
 from bot.core.knowledge import KnowledgeBase, Problem, load
 from bot.core.matcher import Matcher
 from bot.core.normalize import clean, has_kazakh_letters, tokens
@@ -54,6 +55,7 @@ def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
     problems += check_content(kb)
     problems += check_retrieval(kb, Matcher(kb))
     problems += load_areas(directory)[1]
+    problems += load_glossary(directory)[1]
     return kb, problems
 
 

@@ -17,8 +17,10 @@ from bot.core.language import LANGUAGES
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 CATEGORIES_FILE = "categories.toml"
-# Files in knowledge/ that are not entries: the topic groups, and the areas (bot/core/areas.py).
-NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml"}
+# Files in knowledge/ that are not entries: the topic groups, the areas (bot/core/areas.py) and the
+# glossary that groups residents' questions across languages (bot/core/glossary.py).
+GLOSSARY_FILE = "glossary.toml"
+NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE}
 # Ids travel in callback data and /start deep links, so they stay short and ASCII.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 MAX_ID_LENGTH = 40
