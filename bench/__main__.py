@@ -1,10 +1,12 @@
 """Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
 
-from bench import broadcast, cold_start, inbox, matching, redaction, subscriptions, telegram
+from bench import broadcast, clustering, cold_start, inbox, matching, redaction, reload, subscriptions, telegram
 
 if __name__ == "__main__":
     matching.main()
     redaction.main()
+    clustering.main([])
+    reload.main()
     cold_start.main()
     telegram.main()
     subscriptions.main()
