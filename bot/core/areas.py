@@ -13,18 +13,15 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
 from bot.core.knowledge import ID_PATTERN, KnowledgeError, Problem, knowledge_dir
 from bot.core.language import LANGUAGES
 from bot.core.normalize import clean, fold, tokens
+from bot.storage.clock import KZ_TIME  # noqa: F401 - the rest of the core imports it from here
 
 AREAS_FILE = "areas.toml"
-# The whole country has been on one time zone, UTC+5, since 1 March 2024; tzdata (a dependency) knows
-# it, so hearing times are right on machines without system time zones.
-KZ_TIME = ZoneInfo("Asia/Almaty")
 # Regions and the three cities of republican significance carry an ISO 3166-2 code; the smaller
 # kinds have none. Rural districts and villages may be added later as data.
 KINDS = ("country", "region", "city_republican", "district", "city_regional", "city_district",

@@ -12,9 +12,8 @@ import datetime as dt
 from sqlite_utils import Database
 
 # Kazakhstan's date, not UTC's: a question asked at 02:00 in Almaty belongs to that morning, not to the
-# evening before. (The only import from the core in the storage layer; KZ_TIME is a constant.)
-from bot.core.areas import KZ_TIME
-from bot.storage.clock import now
+# evening before.
+from bot.storage.clock import KZ_TIME, now
 from bot.storage.db import transaction
 from bot.storage.feedback import REASONS
 

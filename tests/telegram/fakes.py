@@ -93,7 +93,7 @@ class FakeBotAPI:
             return status, body
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
-        if method in ("sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"):
+        if method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
             return 200, {"ok": True, "result": self._message(params)}
         return 200, {"ok": True, "result": True}
 
