@@ -1,5 +1,6 @@
-"""The `qogam` command line: run (Telegram), chat, ask, eval, kb check|dump, gaps, areas, subscribers,
-roles, audit, qr, hearings, broadcasts, broadcast show (the last three in cli_hearings.py).
+"""The `qogam` command line: run (Telegram), chat, ask, eval, kb check|dump, areas, subscribers, roles,
+audit, qr; hearings, broadcasts, broadcast show (in cli_hearings.py); gaps, kb learned|todo (in
+cli_editors.py); stats (in cli_stats.py).
 
 Heavy imports stay inside the commands so that `qogam ask` starts fast.
 """
@@ -238,33 +239,6 @@ def kb_dump() -> None:
     ]
     categories = [{"id": c.id, "names": c.names} for c in knowledge.categories.values()]
     click.echo(json.dumps({"entries": entries, "categories": categories}, ensure_ascii=False, indent=2))
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000), help="How many gaps.")
-@click.option("--all", "show_all", is_flag=True, help="Include suggested and resolved questions too.")
-def gaps(as_json: bool, limit: int, show_all: bool) -> None:
-    """List logged gaps (questions without an answer), newest first."""
-    from bot.storage import gaps as gap_log
-    from bot.storage.db import open_db
-
-    statuses = (gap_log.UNANSWERED, gap_log.REJECTED, gap_log.SUGGESTED, gap_log.RESOLVED) if show_all \
-        else gap_log.OPEN_STATUSES
-    rows = gap_log.latest(open_db(), limit, statuses)
-    if as_json:
-        click.echo(json.dumps([
-            {"id": g.id, "created_at": g.created_at, "lang": g.lang, "channel": g.channel,
-             "question": g.question, "status": g.status, "best_score": g.best_score,
-             "candidates": g.candidates, "chosen_entry": g.chosen_entry}
-            for g in rows
-        ], ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("No gaps logged.")
-    for g in rows:
-        best = ", ".join(f"{c['entry']} {c['score']:.2f}" for c in g.candidates) or "-"
-        click.echo(f"{g.created_at}  {g.lang}  {g.channel:<8} {g.status:<10} {g.question}\n    candidates: {best}")
 
 
 @main.command("eval")
@@ -538,14 +512,17 @@ def qr_entry(entry_id: str, out: Path, bot: str | None) -> None:
     _write_qr(f"https://t.me/{_bot_username(bot)}?start={deep_link_payload(entry_id)}", out)
 
 
-def _register_hearings() -> None:
+def _register_commands() -> None:
+    from bot.cli_editors import gaps, kb_learned, kb_todo
     from bot.cli_hearings import broadcast, broadcasts, hearings
 
-    for command in (hearings, broadcasts, broadcast):
+    for command in (hearings, broadcasts, broadcast, gaps):
         main.add_command(command)
+    kb.add_command(kb_learned)
+    kb.add_command(kb_todo)
 
 
-_register_hearings()
+_register_commands()
 
 
 def _register_stats() -> None:

@@ -180,8 +180,8 @@ class Matcher:
             if len(word) >= TYPO_MIN_LENGTH - 1:
                 self._by_initial[word[0]].append(word)
 
-    def _correct(self, words: tuple[str, ...]) -> list[str]:
-        """Replace unknown words that look like a typo of a known one."""
+    def correct(self, words: tuple[str, ...]) -> list[str]:
+        """Replace unknown words that look like a typo of a known one (also used to group gaps)."""
         out = []
         for word in words:
             known = word in self.vocabulary or any(
@@ -197,14 +197,18 @@ class Matcher:
         return out
 
     def vector(self, words: tuple[str, ...]) -> dict[str, float]:
-        bag = features(self._correct(words))
+        bag = features(self.correct(words))
         vector = {f: (1 + math.log(tf)) * self.idf.get(f, self.unknown_idf) for f, tf in bag.items()}
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {f: w / norm for f, w in vector.items()}
 
     def rank(self, query: Query, limit: int = 5) -> list[Candidate]:
         """Entries by descending score, each entry once."""
-        return self._rank(self.vector(query.words), limit)
+        return self.rank_words(query.words, limit)
+
+    def rank_words(self, words: tuple[str, ...], limit: int = 5) -> list[Candidate]:
+        """The same, for words already normalised (tokens of a cleaned text)."""
+        return self._rank(self.vector(words), limit)
 
     def _rank(self, q: dict[str, float], limit: int) -> list[Candidate]:
         if not q:

@@ -75,6 +75,15 @@ def revoke(db: Database, user_key: str, role: str, area_code: str | None, by: st
     return stored.revoke(db, user_key, role, area_code, by)
 
 
+def may_edit(db: Database, user_key: str) -> bool:
+    """May this person work on the gaps and the knowledge base (/gaps, /stats, /reload)? Admins, the
+    operator at the command line or in the terminal chat (both on the server), and editors (an editor's
+    area does not narrow it: the knowledge base and the gaps are the whole country's)."""
+    if is_admin(user_key) or user_key.startswith(("cli:", "console:")) or user_key == "cli":
+        return True
+    return any(held["role"] == EDITOR for held in stored.of_user(db, user_key))
+
+
 def broadcast_areas(db: Database, user_key: str) -> list[str]:
     """The areas a broadcaster's roles name (each covers the areas under it)."""
     return [held["area_code"] for held in stored.of_user(db, user_key)

@@ -14,6 +14,11 @@ UNANSWERED = "unanswered"
 SUGGESTED = "suggested"
 REJECTED = "rejected"
 RESOLVED = "resolved"
+# Closed by an editor's action on their cluster: added as a phrasing of an entry (chosen_entry), waiting
+# for a writer in `qogam kb todo`, or ignored.
+LEARNED = "learned"
+NEW_ENTRY = "new_entry"
+IGNORED = "ignored"
 # What editors need to act on: nothing matched, or the resident turned every suggestion down.
 OPEN_STATUSES = (UNANSWERED, REJECTED)
 
@@ -29,6 +34,7 @@ class Gap:
     best_score: float
     candidates: list[dict]
     chosen_entry: str | None
+    resolved_at: str | None = None
 
 
 def record(
@@ -74,10 +80,35 @@ def for_user(db: Database, user_key: str) -> list[Gap]:
     return [_gap(r) for r in db.query("select * from gaps where user_key = ? order by id", [user_key])]
 
 
+def with_status(db: Database, statuses: tuple[str, ...] = OPEN_STATUSES) -> list[Gap]:
+    """Every gap in these statuses, oldest first (the clustering reads them all; no user keys)."""
+    marks = ", ".join("?" for _ in statuses)
+    return [_gap(r) for r in db.query(f"select * from gaps where status in ({marks}) order by id", list(statuses))]
+
+
+def signature(db: Database) -> tuple:
+    """Changes whenever an open gap is added or closed (the clusters are then computed again)."""
+    marks = ", ".join("?" for _ in OPEN_STATUSES)
+    return tuple(db.execute(f"select count(*), max(id), max(updated_at) from gaps where status in ({marks})",
+                            list(OPEN_STATUSES)).fetchone())
+
+
+def close(db: Database, gap_ids: list[int], status: str, *, by: str, entry_id: str | None = None) -> int:
+    """An editor's action on a cluster: its open gaps get `status` (and the entry they now belong to)."""
+    marks = ", ".join("?" for _ in gap_ids)
+    now = now_iso()
+    with transaction(db):
+        return db.execute(
+            f"update gaps set status = ?, chosen_entry = ?, resolved_at = ?, resolved_by = ?, updated_at = ? "
+            f"where id in ({marks}) and status in ({', '.join('?' for _ in OPEN_STATUSES)})",
+            [status, entry_id, now, by, now, *gap_ids, *OPEN_STATUSES],
+        ).rowcount
+
 
 def _gap(row: dict) -> Gap:
     return Gap(
         id=row["id"], created_at=row["created_at"], lang=row["lang"], channel=row["channel"],
         question=row["question"], status=row["status"], best_score=row["best_score"] or 0.0,
         candidates=json.loads(row["candidates"] or "[]"), chosen_entry=row["chosen_entry"],
+        resolved_at=row.get("resolved_at"),
     )

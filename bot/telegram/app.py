@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sqlite3
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
+from bot.core import learning
 from bot.core.conversation import Conversation
 from bot.core.delivery import Sender, Settings
 from bot.core.throttle import Throttle
@@ -197,6 +199,9 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
+    # SIGHUP: reload the knowledge files (the usual meaning for a service; `systemctl reload`).
+    reload_asked = asyncio.Event()
+    loop.add_signal_handler(signal.SIGHUP, reload_asked.set)
 
     application = build_application(conversation, token, api_base_url=base,
                                     rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
@@ -217,7 +222,8 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
             else:
                 source = _polling(updates_client, inbox, stopping)
             tasks = [asyncio.create_task(work) for work in (
-                source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping))]
+                source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping),
+                _knowledge_watch(conversation, stopping, reload_asked))]
             stop = asyncio.create_task(stopping.wait())
             done, _ = await asyncio.wait([*tasks, stop], return_when=asyncio.FIRST_COMPLETED)
             failed = [t for t in done if t is not stop and not t.cancelled() and t.exception() is not None]
@@ -283,3 +289,65 @@ async def _housekeeping(conversation: Conversation, stopping: asyncio.Event) -> 
             await asyncio.wait_for(stopping.wait(), CHECKPOINT_EVERY)
         except TimeoutError:
             pass
+
+
+# How often the bot looks for phrasings another process learned (`qogam gaps resolve`) and, with
+# QOGAM_WATCH_KNOWLEDGE=1, for changed knowledge files: an editor sees the effect within seconds.
+WATCH_SECONDS = 2.0
+WATCH_ENV = "QOGAM_WATCH_KNOWLEDGE"
+
+
+def _knowledge_files() -> dict[str, float]:
+    from bot.core.knowledge import knowledge_dir
+
+    try:
+        return {str(p): p.stat().st_mtime for p in knowledge_dir().rglob("*.toml")}
+    except OSError:
+        return {}
+
+
+async def reload_knowledge(conversation: Conversation, why: str) -> bool:
+    """Rebuild the served knowledge in a thread (the event loop keeps answering meanwhile) and swap it in.
+    On errors the previous knowledge base keeps serving and the problems are logged."""
+    started = asyncio.get_running_loop().time()
+    learned_rows, generation = learning.snapshot(conversation.db)
+    try:
+        served = await asyncio.to_thread(learning.build, learned_rows)
+    except learning.ReloadRefused as exc:
+        log.error("knowledge base not reloaded (%s): %d errors, the previous one keeps serving; first: %s",
+                  why, len(exc.problems), exc.problems[0])
+        return False
+    learning.install(conversation.ctx, served, generation)
+    log.info("knowledge base reloaded (%s): %d entries, %d learned phrasings, %.2f s", why, len(served.kb.entries),
+             len(learned_rows), asyncio.get_running_loop().time() - started)
+    return True
+
+
+async def _knowledge_watch(conversation: Conversation, stopping: asyncio.Event, reload_asked: asyncio.Event,
+                           every: float = WATCH_SECONDS) -> None:
+    watch_files = os.environ.get(WATCH_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    files = _knowledge_files() if watch_files else {}
+    while not stopping.is_set():
+        try:
+            await asyncio.wait_for(reload_asked.wait(), every)
+        except TimeoutError:
+            pass
+        if stopping.is_set():
+            break
+        why = None
+        if reload_asked.is_set():
+            reload_asked.clear()
+            why = "SIGHUP"
+        elif watch_files and (now := _knowledge_files()) != files:
+            files, why = now, "files changed"
+        else:
+            try:
+                if conversation.learned_changed():
+                    why = "phrasings learned elsewhere"
+            except sqlite3.OperationalError as exc:  # locked by another process: the next round will do
+                log.debug("knowledge watch skipped: %s", exc)
+        if why:
+            try:
+                await reload_knowledge(conversation, why)
+            except Exception:  # noqa: BLE001 - the watch must outlive one failed reload
+                log.exception("knowledge reload failed")

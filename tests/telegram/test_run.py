@@ -382,3 +382,49 @@ def test_sigterm_with_a_backlog_exits_0_within_10_s_and_keeps_the_rest(tmp_path)
     statuses = dict(db.execute("select status, count(*) from inbox group by status").fetchall())
     assert sum(statuses.values()) == len(updates)  # every received update is in the inbox
     assert statuses.get("pending", 0) + statuses.get("handled", 0) > 0  # and the rest wait for the next start
+
+
+def test_a_phrasing_resolved_on_the_command_line_reaches_a_running_bot_without_restart(tmp_path):
+    """The editors' contract: `qogam gaps resolve CLUSTER --phrasing-of ENTRY` takes effect for a running
+    `qogam run`, and the resident who pressed 🔔 is told."""
+    question = "как узнать телефон приемной нашего акима района"
+    api = FakeBotAPI()
+    with FakeBotAPIServer(api) as server:
+        env = bot_env(server, tmp_path)
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env={**env, "QOGAM_QUIET_HOURS": "off"},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            def say(update: dict) -> dict:
+                before = len(api.sent())
+                api.push(update)
+                assert api.wait_for(lambda a: len(a.sent()) > before), proc.stderr.read() if proc.poll() else ""
+                return api.sent()[before]
+
+            def data(reply: dict, prefix: str) -> str:
+                rows = reply.get("reply_markup") or {}
+                if isinstance(rows, str):
+                    rows = json.loads(rows)
+                return next(b["callback_data"] for row in rows["inline_keyboard"] for b in row
+                            if b.get("callback_data", "").startswith(prefix))
+
+            suggested = say(fakes.message(question))
+            no_answer = say(fakes.button(data(suggested, "x:")))
+            time.sleep(1.1)  # a human pace for the flood throttle
+            say(fakes.button(data(no_answer, "n:")))
+            clusters = json.loads(subprocess.run([sys.executable, "-m", "bot", "gaps", "--clusters", "--json"],
+                                                 cwd=REPO, env=env, capture_output=True, text=True,
+                                                 check=True).stdout)["clusters"]
+            [cluster] = clusters
+            assert cluster["samples"] == [question] and cluster["langs"] == {"kk": 0, "ru": 1, "en": 0}
+            done = subprocess.run([sys.executable, "-m", "bot", "gaps", "resolve", str(cluster["id"]),
+                                   "--phrasing-of", "akim.find"], cwd=REPO, env=env, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            # The resident who asked is told, through the running bot's sender.
+            told = translator("ru").gettext("There is now an answer to a question you asked:")
+            assert api.wait_for(lambda a: any((m.get("text") or "").startswith(told) for m in a.sent()), timeout=15)
+            time.sleep(2.5)  # the bot notices the learned phrasing within 2 s
+            answer = say(fakes.message(question, user_id=77))
+            assert data(answer, "v:")  # an answer with 👍 / 👎, not "did you mean"
+        finally:
+            stderr = stop(proc)
+    assert "Traceback" not in stderr

@@ -7,11 +7,12 @@ module that owns the button; the router sends a press to that module and nowhere
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
 from bot.core.areas import Areas
+from bot.core.glossary import Glossary
 from bot.core.knowledge import KnowledgeBase
 from bot.core.matcher import Matcher
 from bot.i18n import LANGUAGES, Translator, translator
@@ -75,12 +76,16 @@ class Person:
 
 @dataclass
 class Context:
-    """What the dialogue modules work with: content, the matcher, the database, the areas."""
+    """What the dialogue modules work with: content, the matcher, the database, the areas. The knowledge
+    base, its matcher and the glossary are replaced together when editors reload or teach the bot
+    (bot/core/learning.py); `generation` is the learned phrasings' state they were built with."""
 
     kb: KnowledgeBase
     matcher: Matcher
     db: Database
     areas: Areas
+    glossary: Glossary = field(default_factory=Glossary)
+    generation: tuple = ()
 
     def language(self, person: Person) -> str:
         """Chosen with /language, else inferred from the resident's last clear message, else the

@@ -23,11 +23,15 @@ from bot.core.dialogue.admins import Admins
 from bot.core.dialogue.announcements import Announcements
 from bot.core.dialogue.base import Context, Person, Reply, expired, private_only, unknown_command
 from bot.core.dialogue.broadcasters import Broadcasters
+from bot.core.dialogue.editors import Editors
 from bot.core.dialogue.residents import MAX_QUESTION_CHARS, PRIVATE_COMMANDS, Residents
 from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
+from bot.core import learning
+from bot.core.glossary import load_glossary
 from bot.core.knowledge import KnowledgeBase
 from bot.core.matcher import Matcher
-from bot.storage import subscriptions, users
+from bot.storage import learning as learned
+from bot.storage import stats, subscriptions, users
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +42,24 @@ AREA_NAME_MAX_WORDS = 4
 
 class Conversation:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None):
-        self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail())
+        self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail(),
+                           load_glossary()[0], learned.generation(db))
+        if self.ctx.generation[0]:
+            # Editors taught the bot phrasings that the given matcher (built from the files) lacks.
+            self.reload()
         self.residents = Residents(self.ctx)
         self.subscriptions = Subscriptions(self.ctx)
         self.admins = Admins(self.ctx)
         self.announcements = Announcements(self.ctx)
         self.broadcasters = Broadcasters(self.ctx)
-        self.modules = (self.residents, self.subscriptions, self.announcements, self.broadcasters, self.admins)
+        self.editors = Editors(self.ctx)
+        self.modules = (self.residents, self.subscriptions, self.announcements, self.broadcasters, self.editors,
+                        self.admins)
         self._by_command = {name: m for m in self.modules for name in m.COMMANDS}
         self._by_prefix = {prefix: m for m in self.modules for prefix in m.PREFIXES}
         # What they show is about one person: the areas they follow (where they live), their RSVPs and
         # questions for hearings, and staff screens that list residents' questions and roles.
-        self._private = (self.subscriptions, self.announcements, self.broadcasters, self.admins)
+        self._private = (self.subscriptions, self.announcements, self.broadcasters, self.editors, self.admins)
         # /start <command> opens these: the link a group is given to the private chat.
         self._linked = set(PRIVATE_COMMANDS) | {name for m in self._private for name in m.COMMANDS}
 
@@ -59,6 +69,20 @@ class Conversation:
     @property
     def kb(self) -> KnowledgeBase:
         return self.ctx.kb
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.ctx.matcher
+
+    # ---- the knowledge base served ----------------------------------------------------------------
+    def reload(self) -> list:
+        """Serve the knowledge files and the learned phrasings anew; the problems that refused it, or []
+        (then the previous knowledge base keeps serving). /reload, SIGHUP and the watcher call this."""
+        return learning.reload(self.ctx)
+
+    def learned_changed(self) -> bool:
+        """Another process learned or exported phrasings since this one last built its matcher."""
+        return learning.stale(self.ctx)
 
     @property
     def db(self) -> Database:
@@ -117,7 +141,12 @@ class Conversation:
                 users.set_awaiting(self.db, person.key, person.channel, None)
             elif module is not None and self._allowed(module, person):
                 return module.typed(person, text, waiting)
-        return self.residents.ask(person, text)
+        replies = self.residents.ask(person, text)
+        if replies and replies[0].outcome in ("answered", "suggested", "unanswered"):
+            # Counts for editors' statistics: day, language, outcome, entry; never who asked.
+            stats.count_question(self.db, lang=replies[0].lang, outcome=replies[0].outcome,
+                                 entry_id=replies[0].entry_id)
+        return replies
 
     # The residents' commands by name, for callers that show one screen directly (tests, transports).
     def help(self, person: Person) -> list[Reply]:

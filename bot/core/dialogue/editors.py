@@ -1,0 +1,271 @@
+"""The editors' dialogue: /gaps (clusters of unanswered questions, and what to do with each), /stats and
+/reload.
+
+Only editors and admins reach it (roles.may_edit): for anyone else the commands are unknown and the
+buttons expired. It shows residents' questions (redacted) and is private-only (router.py).
+
+Buttons it owns (<c> is a cluster's id: the id of its first question):
+    g:l:<page>          the list of clusters              g:o:<c>             one cluster
+    g:p:<c>:<entry>     add as a phrasing of <entry>      g:c:<c>             pick another entry: categories
+    g:k:<c>:<category>  pick another entry: entries       g:n:<c>             needs a new entry
+    g:i:<c>             ignore such questions             g:d                 disputed answers (👎)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from bot.core import clustering, learning, roles
+from bot.core.dialogue.base import Button, Context, Document, Person, Reply, after_press, expired, unknown_command
+from bot.i18n import Translator
+from bot.storage import learning as learned
+
+log = logging.getLogger(__name__)
+
+# Days the statistics and the chart cover: four weeks show a trend and fit a phone screen.
+STATS_DAYS = 28
+# The disputed answers screen: 👎 of the last month, the most disputed entries first.
+DISPUTED_DAYS = 30
+DISPUTED_SHOWN = 10
+# Clusters per page of /gaps, each as a line and a button.
+CLUSTERS_PER_PAGE = 5
+SAMPLE_CHARS = 80
+
+
+@dataclass
+class Editors:
+    ctx: Context
+
+    COMMANDS = ("gaps", "stats", "reload")
+    PREFIXES = ("g",)
+
+    def available(self, person: Person) -> bool:
+        return roles.may_edit(self.ctx.db, person.key)
+
+    def command(self, person: Person, name: str, argument: str = "") -> list[Reply]:
+        if name == "gaps":
+            return self.listing(person)
+        if name == "stats":
+            return self.stats(person)
+        if name == "reload":
+            return self.reload(person)
+        return unknown_command(self.ctx.t(person), name)
+
+    # ---- clusters -------------------------------------------------------------------------------
+    def _clusters(self) -> list[clustering.Cluster]:
+        return clustering.open_clusters(self.ctx.db, self.ctx.matcher, self.ctx.glossary)
+
+    def listing(self, person: Person, number: int = 0) -> list[Reply]:
+        t = self.ctx.t(person)
+        clusters = self._clusters()
+        if not clusters:
+            text = t.gettext("No open questions: every question residents asked has an answer or was dealt with.")
+            return [Reply(text, ((Button(t.gettext("👎 Disputed answers"), "g:d"),),), "command", lang=t.lang)]
+        questions = sum(c.size for c in clusters)
+        pages = -(-len(clusters) // CLUSTERS_PER_PAGE)
+        number = min(max(number, 0), pages - 1)
+        shown = clusters[number * CLUSTERS_PER_PAGE:(number + 1) * CLUSTERS_PER_PAGE]
+        lines = [t.ngettext("{n} open question", "{n} open questions", questions) + " · "
+                 + t.ngettext("{n} cluster", "{n} clusters", len(clusters)),
+                 t.gettext("Most asked in the last week first. Open one to act on it."), ""]
+        for index, cluster in enumerate(shown, start=number * CLUSTERS_PER_PAGE + 1):
+            lines.append(f"{index}. {_headline(cluster, t)}")
+            lines.append(f"   «{_short(cluster.samples(1)[0])}»")
+        rows = tuple((Button(f"#{c.id} ×{c.size} {_short(c.samples(1)[0], 40)}", f"g:o:{c.id}"),) for c in shown)
+        nav_row = []
+        if number > 0:
+            nav_row.append(Button(t.gettext("‹ Back"), f"g:l:{number - 1}"))
+        if number < pages - 1:
+            nav_row.append(Button(t.gettext("More ›"), f"g:l:{number + 1}"))
+        extra = ((tuple(nav_row),) if nav_row else ()) + ((Button(t.gettext("👎 Disputed answers"), "g:d"),),)
+        return [Reply("\n".join(lines), (*rows, *extra), "command", lang=t.lang)]
+
+    def cluster(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
+        t = self.ctx.t(person)
+        lines = [t.gettext("Cluster #{id}", id=cluster.id) + ": " + _headline(cluster, t),
+                 t.gettext("First asked {first}, last {last}.", first=cluster.first[:10], last=cluster.last[:10]),
+                 "", t.gettext("Questions (redacted):")]
+        lines += [f"• {_short(s, 200)}" for s in cluster.samples()]
+        rows = []
+        if cluster.candidates:
+            lines += ["", t.gettext("Closest entries:")]
+            for entry_id, score in cluster.candidates:
+                entry = self.ctx.kb.entries.get(entry_id)
+                if entry is None:
+                    continue
+                lines.append(f"• {entry.texts[t.lang].title} ({entry_id}) — {score:.2f}")
+                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=_short(entry.texts[t.lang].title, 40)),
+                                    f"g:p:{cluster.id}:{entry_id}"),))
+        rows += [(Button(t.gettext("🔎 Another entry…"), f"g:c:{cluster.id}"),),
+                 (Button(t.gettext("📝 Needs a new entry"), f"g:n:{cluster.id}"),),
+                 (Button(t.gettext("🚫 Ignore such questions"), f"g:i:{cluster.id}"),),
+                 (Button(t.gettext("« All clusters"), "g:l:0"),)]
+        return [Reply("\n".join(lines), tuple(rows), "command", lang=t.lang)]
+
+    def categories(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
+        t = self.ctx.t(person)
+        used = [c for c in self.ctx.kb.categories.values() if self.ctx.kb.in_category(c.id)]
+        rows = tuple((Button(c.names[t.lang], f"g:k:{cluster.id}:{c.id}"),) for c in used)
+        back = ((Button(t.gettext("« Back"), f"g:o:{cluster.id}"),),)
+        return [Reply(t.gettext("Add cluster #{id} to an entry in which topic?", id=cluster.id), rows + back,
+                      "command", lang=t.lang)]
+
+    def entries(self, person: Person, cluster: clustering.Cluster, category_id: str) -> list[Reply]:
+        t = self.ctx.t(person)
+        entries = self.ctx.kb.in_category(category_id)
+        if not entries:
+            return expired(t)
+        rows = tuple((Button(e.texts[t.lang].title, f"g:p:{cluster.id}:{e.id}"),) for e in entries)
+        back = ((Button(t.gettext("« Back"), f"g:c:{cluster.id}"),),)
+        return [Reply(t.gettext("Add cluster #{id} as a phrasing of which entry?", id=cluster.id), rows + back,
+                      "command", lang=t.lang)]
+
+    def add_phrasing(self, person: Person, cluster: clustering.Cluster, entry_id: str) -> list[Reply]:
+        t = self.ctx.t(person)
+        if entry_id not in self.ctx.kb.entries:
+            return expired(t)
+        outcome = learning.add_as_phrasing(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
+                                           entry_id, by=person.key)
+        title = self.ctx.kb.entries[entry_id].texts[t.lang].title
+        lines = []
+        if outcome.done:
+            # The bot answers with it from the next message on: no restart, no reload.
+            self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
+            self.ctx.generation = learned.generation(self.ctx.db)
+            lines.append(t.gettext("Added to “{title}”:", title=title))
+            lines += [f"• [{lang}] {text}" for lang, text in outcome.added]
+            lines.append(t.ngettext("The cluster is closed ({n} question).", "The cluster is closed ({n} questions).",
+                                    outcome.closed))
+            if outcome.notified:
+                lines.append(t.ngettext("{n} resident asked to be told: they will get the answer.",
+                                        "{n} residents asked to be told: they will get the answer.",
+                                        outcome.notified))
+        else:
+            lines.append(t.gettext("Nothing was added to “{title}”; the cluster stays open.", title=title))
+        for lang, text, refusal in outcome.refused:
+            lines.append(t.gettext("Not added: [{lang}] “{text}”: {reason}", lang=lang, text=_short(text, 120),
+                                   reason=_refusal(refusal, t)))
+        return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
+
+    def new_entry(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
+        t = self.ctx.t(person)
+        outcome = learning.mark_new_entry(self.ctx.db, cluster, by=person.key)
+        text = t.ngettext("Marked as needing a new entry ({n} question): writers see it in `qogam kb todo`.",
+                          "Marked as needing a new entry ({n} questions): writers see it in `qogam kb todo`.",
+                          outcome.closed)
+        return [Reply(text, ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
+
+    def ignore(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
+        t = self.ctx.t(person)
+        outcome = learning.ignore(self.ctx.db, cluster, by=person.key)
+        text = t.ngettext("Ignored ({n} question): such questions will not be shown again.",
+                          "Ignored ({n} questions): such questions will not be shown again.", outcome.closed)
+        return [Reply(text, ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
+
+    def disputed(self, person: Person) -> list[Reply]:
+        from bot.storage import stats as stored_stats
+
+        t = self.ctx.t(person)
+        last = stored_stats.today()
+        rows = [r for r in stored_stats.feedback_per_entry(self.ctx.db, last - dt.timedelta(days=DISPUTED_DAYS - 1),
+                                                           last) if r["down"]]
+        rows.sort(key=lambda r: (-r["down"], r["entry"]))
+        if not rows:
+            lines = [t.gettext("No 👎 on any answer in the last {n} days.", n=DISPUTED_DAYS)]
+        else:
+            lines = [t.gettext("Answers residents disputed in the last {n} days:", n=DISPUTED_DAYS)]
+            for r in rows[:DISPUTED_SHOWN]:
+                entry = self.ctx.kb.entries.get(r["entry"])
+                title = entry.texts[t.lang].title if entry else r["entry"]
+                reasons = r["reasons"]
+                lines.append(f"• {title} ({r['entry']}): 👎 {r['down']} · 👍 {r['up']}")
+                lines.append("   " + t.gettext("wrong topic {w}, outdated {o}, unclear {u}", w=reasons.get("wrong_topic", 0),
+                                               o=reasons.get("outdated", 0), u=reasons.get("unclear", 0)))
+        return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
+
+    # ---- statistics and reload ------------------------------------------------------------------
+    def stats(self, person: Person) -> list[Reply]:
+        from bot.core.chart import chart_png
+        from bot.core.stats import report, summary_text
+
+        t = self.ctx.t(person)
+        figures = report(self.ctx.db, days=STATS_DAYS, clusters=[c.as_dict() for c in self._clusters()[:5]])
+        picture = Document("qogam-stats.png", chart_png(figures, t), "image/png")
+        titles = {e.id: e.texts[t.lang].title for e in self.ctx.kb.entries.values()}
+        return [Reply(summary_text(figures, t, titles), (), "command", lang=t.lang),
+                Reply(t.gettext("Questions per day, last {n} days", n=STATS_DAYS), (), "command", lang=t.lang,
+                      document=picture)]
+
+    def reload(self, person: Person) -> list[Reply]:
+        t = self.ctx.t(person)
+        started = time.perf_counter()
+        problems = learning.reload(self.ctx)
+        if problems:
+            lines = [t.gettext("The knowledge base has errors, so I keep serving the previous one. Fix these and "
+                               "reload again:")]
+            lines += [f"• {p}" for p in problems[:10]]
+            if len(problems) > 10:
+                lines.append(t.gettext("…and {n} more (see `qogam kb check`).", n=len(problems) - 10))
+            log.warning("reload refused: %d problems", len(problems))
+            return [Reply("\n".join(lines), (), "command", lang=t.lang)]
+        seconds = time.perf_counter() - started
+        log.info("knowledge base reloaded by an editor: %d entries in %.2f s", len(self.ctx.kb.entries), seconds)
+        return [Reply(t.gettext("Reloaded: {n} entries, in {seconds} s.", n=len(self.ctx.kb.entries),
+                                seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
+
+    # ---- buttons --------------------------------------------------------------------------------
+    def press(self, person: Person, data: str) -> list[Reply]:
+        t = self.ctx.t(person)
+        args = data.split(":")[1:]
+        try:
+            if len(args) == 2 and args[0] == "l":
+                return after_press(self.listing(person, int(args[1])), replaces_pressed=True)
+            if args == ["d"]:
+                return after_press(self.disputed(person), replaces_pressed=True)
+            if len(args) >= 2 and args[0] in ("o", "p", "c", "k", "n", "i"):
+                cluster = clustering.find(self._clusters(), int(args[1]))
+                if cluster is None:
+                    return [Reply(t.gettext("This cluster was dealt with already. See /gaps."), (), "stale",
+                                  lang=t.lang)]
+                kind, rest = args[0], args[2:]
+                if kind == "o" and not rest:
+                    return after_press(self.cluster(person, cluster), replaces_pressed=True)
+                if kind == "p" and len(rest) == 1:
+                    return after_press(self.add_phrasing(person, cluster, rest[0]), replaces_pressed=True)
+                if kind == "c" and not rest:
+                    return after_press(self.categories(person, cluster), replaces_pressed=True)
+                if kind == "k" and len(rest) == 1:
+                    return after_press(self.entries(person, cluster, rest[0]), replaces_pressed=True)
+                if kind == "n" and not rest:
+                    return after_press(self.new_entry(person, cluster), replaces_pressed=True)
+                if kind == "i" and not rest:
+                    return after_press(self.ignore(person, cluster), replaces_pressed=True)
+        except (ValueError, OverflowError):
+            pass
+        return expired(t)
+
+
+def _headline(cluster: clustering.Cluster, t: Translator) -> str:
+    langs = " · ".join(f"{lang} {n}" for lang, n in cluster.langs.items() if n)
+    return t.ngettext("{n} question", "{n} questions", cluster.size) + f" ({langs}), " + \
+        t.gettext("last {day}", day=cluster.last[:10])
+
+
+def _short(text: str, limit: int = SAMPLE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _refusal(refusal: learning.Refusal, t: Translator) -> str:
+    if refusal.code == "empty":
+        return t.gettext("no words are left once names and numbers are removed")
+    if refusal.code == "elsewhere":
+        return t.gettext("it is already a phrasing of {entry}", entry=refusal.entry)
+    if refusal.code == "not_first":
+        return t.gettext("even then the matcher finds {entry} first", entry=refusal.found or "-")
+    if refusal.code == "breaks":
+        return t.gettext("the phrasing “{phrasing}” of {entry} would then find {found} instead",
+                         phrasing=refusal.phrasing, entry=refusal.entry, found=refusal.found)
+    return t.gettext("the entry already has this phrasing")

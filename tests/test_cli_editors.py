@@ -1,0 +1,81 @@
+"""The editors' command line as acceptance checks call it: gaps --clusters, gaps resolve, kb learned,
+kb todo (the contract in README)."""
+
+import json
+
+import pytest
+
+from tests.test_cli import env, qogam  # noqa: F401 - the fixture
+
+DOLLAR = "какой курс доллара сегодня\nкурс доллара на сегодня\nрецепт плова\n"
+
+
+@pytest.fixture
+def asked(env):  # noqa: F811
+    out = qogam("chat", stdin=DOLLAR, env=env)
+    assert out.returncode == 0, out.stderr
+    return env
+
+
+def clusters(env):
+    out = qogam("gaps", "--clusters", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["clusters"]
+
+
+def test_gaps_clusters_json_contract(asked):
+    found = clusters(asked)
+    assert all(set(c) == {"id", "size", "langs", "first", "last", "samples", "candidates"} for c in found)
+    by_size = sorted(found, key=lambda c: -c["size"])
+    assert by_size[0]["size"] == 2 and by_size[0]["langs"] == {"kk": 0, "ru": 2, "en": 0}
+    assert set(by_size[0]["samples"]) == {"какой курс доллара сегодня", "курс доллара на сегодня"}
+    assert sum(c["size"] for c in found) == 3
+    text = qogam("gaps", "--clusters", env=asked).stdout
+    assert f"#{by_size[0]['id']}" in text and "qogam gaps resolve" in text
+
+
+def test_resolve_ignore_and_new_entry_then_kb_todo(asked):
+    dollar, pilaf = sorted(clusters(asked), key=lambda c: -c["size"])
+    out = qogam("gaps", "resolve", str(dollar["id"]), "--ignore", "--json", env=asked)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["closed"] == 2
+    assert qogam("gaps", "resolve", str(pilaf["id"]), "--new-entry", env=asked).returncode == 0
+    assert clusters(asked) == []
+    todo = json.loads(qogam("kb", "todo", "--json", env=asked).stdout)["todo"]
+    assert [c["samples"] for c in todo] == [["рецепт плова"]]
+    audit = json.loads(qogam("audit", "--json", env=asked).stdout)
+    assert [a["action"] for a in audit[:2]] == ["gaps_new_entry", "gaps_ignore"]
+    # Asked again, the ignored question is not shown to editors again.
+    qogam("chat", stdin="курс доллара какой сегодня\n", env=asked)
+    assert clusters(asked) == []
+
+
+def test_resolve_as_a_phrasing_then_kb_learned(asked):
+    dollar = max(clusters(asked), key=lambda c: c["size"])
+    out = qogam("gaps", "resolve", str(dollar["id"]), "--phrasing-of", "budget.village.revenue", "--json",
+                env=asked)
+    result = json.loads(out.stdout)
+    assert result["action"] == "phrasing" and (result["added"] or result["refused"])
+    learned = json.loads(qogam("kb", "learned", "--json", env=asked).stdout)["phrasings"]
+    assert [(p["entry_id"], p["lang"]) for p in learned] == [("budget.village.revenue", a["lang"])
+                                                              for a in result["added"]]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["gaps", "resolve", "1"], "choose one"),
+    (["gaps", "resolve", "1", "--ignore", "--new-entry"], "choose one"),
+    (["gaps", "resolve", "999", "--ignore"], "no open cluster 999"),
+    (["gaps", "resolve", "1", "--phrasing-of", "no.such.entry"], "unknown entry"),
+    (["gaps", "resolve", "abc", "--ignore"], "is not a valid integer"),
+])
+def test_resolve_mistakes_are_one_clear_line(asked, args, says):
+    out = qogam(*args, env=asked)
+    assert out.returncode != 0 and says in out.stderr and "Traceback" not in out.stderr
+
+
+def test_kb_learned_and_todo_on_a_fresh_data_directory(env):  # noqa: F811
+    assert json.loads(qogam("kb", "learned", "--json", env=env).stdout) == {"phrasings": []}
+    assert qogam("kb", "learned", env=env).stdout.strip() == "No learned phrasings."
+    assert json.loads(qogam("kb", "todo", "--json", env=env).stdout) == {"todo": []}
+    assert json.loads(qogam("gaps", "--clusters", "--json", env=env).stdout) == {"clusters": []}
+    assert json.loads(qogam("gaps", "--disputed", "--json", env=env).stdout) == {"disputed": []}
