@@ -94,10 +94,7 @@ def _print_clusters(as_json: bool) -> None:
     if not clusters:
         click.echo("No open questions.")
     for c in clusters:
-        langs = " · ".join(f"{lang} {n}" for lang, n in c.langs.items() if n)
-        click.echo(f"#{c.id}  ×{c.size}  {langs}  first {c.first[:10]}  last {c.last[:10]}")
-        for sample in c.samples():
-            click.echo(f"    «{sample}»")
+        _echo_cluster(c, f"first {c.first[:10]}  last {c.last[:10]}")
         closest = ", ".join(f"{entry} {score:.2f}" for entry, score in c.candidates) or "-"
         click.echo(f"    closest: {closest}")
     if clusters:
@@ -105,14 +102,10 @@ def _print_clusters(as_json: bool) -> None:
 
 
 def _print_disputed(as_json: bool) -> None:
-    import datetime as dt
-
-    from bot.storage import stats
+    from bot.core.stats import disputed
     from bot.storage.db import open_db
 
-    last = stats.today()
-    rows = [r for r in stats.feedback_per_entry(open_db(), last - dt.timedelta(days=29), last) if r["down"]]
-    rows.sort(key=lambda r: (-r["down"], r["entry"]))
+    rows = disputed(open_db(), 30)
     if as_json:
         click.echo(json.dumps({"disputed": rows}, ensure_ascii=False, indent=2))
         return
@@ -226,7 +219,11 @@ def kb_todo(as_json: bool) -> None:
     if not clusters:
         click.echo("Nothing to write: no cluster is marked as needing a new entry.")
     for c in clusters:
-        langs = " · ".join(f"{lang} {n}" for lang, n in c.langs.items() if n)
-        click.echo(f"#{c.id}  ×{c.size}  {langs}  last asked {c.last[:10]}")
-        for sample in c.samples():
-            click.echo(f"    «{sample}»")
+        _echo_cluster(c, f"last asked {c.last[:10]}")
+
+
+def _echo_cluster(cluster, when: str) -> None:
+    langs = " · ".join(f"{lang} {n}" for lang, n in cluster.langs.items() if n)
+    click.echo(f"#{cluster.id}  ×{cluster.size}  {langs}  {when}")
+    for sample in cluster.samples():
+        click.echo(f"    «{sample}»")

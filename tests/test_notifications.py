@@ -19,6 +19,7 @@ from bot.storage.db import transaction
 from bot.telegram.sender import TelegramTransport
 from tests.conftest import find_question
 from tests.telegram.fakes import FakeBotAPI
+from tests.test_delivery import Monotonic
 
 ENTRY = "akim.role"
 BELL = "🔔 Tell me when there is an answer"
@@ -27,17 +28,6 @@ EXPIRED = "This button has expired. Please ask your question again or use /topic
 TOLD = ("{n} answer you asked to be told about", "{n} answers you asked to be told about")
 
 
-class Monotonic:
-    """time.monotonic and asyncio.sleep together: sleeping moves the clock, nothing else does."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
 
 
 @pytest.fixture

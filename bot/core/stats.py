@@ -140,3 +140,10 @@ def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | Non
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= SAMPLE_LENGTH else text[:SAMPLE_LENGTH - 1] + "…"
+
+
+def disputed(db: Database, days: int = 30) -> list[dict]:
+    """Entries rated 👎 in the last `days` days, the most disputed first: {"entry", "up", "down", "reasons"}."""
+    last = stored.today()
+    rows = [r for r in stored.feedback_per_entry(db, last - dt.timedelta(days=days - 1), last) if r["down"]]
+    return sorted(rows, key=lambda r: (-r["down"], r["entry"]))

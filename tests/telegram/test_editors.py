@@ -159,3 +159,15 @@ async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monke
     monkeypatch.setenv("QOGAM_KNOWLEDGE_DIR", str(tmp_path / "missing"))
     assert await reload_knowledge(conversation, "test") is False
     assert conversation.kb is kb
+
+
+async def test_disputed_answers_show_the_entry_and_the_reasons(bot, conversation, editor):
+    [answer] = await bot.replies(fakes.message("Что такое маслихат?", user_id=42))
+    thumbs_down = [d for _, d in keyboard(answer) if d.endswith(":d")][0]
+    bot.clock.advance(2)
+    [why] = await bot.replies(fakes.button(thumbs_down, user_id=42))
+    bot.clock.advance(2)
+    await bot.send(fakes.button([d for _, d in keyboard(why) if d.endswith(":o")][0], user_id=42))
+    calls = await bot.send(fakes.button("g:d", user_id=editor, language_code="en"))
+    [screen] = [c.params for c in calls if c.method == "editMessageText"]
+    assert "(maslikhat.role): 👎 1 · 👍 0" in screen["text"] and "outdated 1" in screen["text"]

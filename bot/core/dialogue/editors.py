@@ -13,7 +13,6 @@ Buttons it owns (<c> is a cluster's id: the id of its first question):
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -166,13 +165,10 @@ class Editors:
         return [Reply(text, ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
     def disputed(self, person: Person) -> list[Reply]:
-        from bot.storage import stats as stored_stats
+        from bot.core.stats import disputed
 
         t = self.ctx.t(person)
-        last = stored_stats.today()
-        rows = [r for r in stored_stats.feedback_per_entry(self.ctx.db, last - dt.timedelta(days=DISPUTED_DAYS - 1),
-                                                           last) if r["down"]]
-        rows.sort(key=lambda r: (-r["down"], r["entry"]))
+        rows = disputed(self.ctx.db, DISPUTED_DAYS)
         if not rows:
             lines = [t.gettext("No 👎 on any answer in the last {n} days.", n=DISPUTED_DAYS)]
         else:
