@@ -515,8 +515,9 @@ def qr_entry(entry_id: str, out: Path, bot: str | None) -> None:
 def _register_commands() -> None:
     from bot.cli_editors import gaps, kb_learned, kb_todo
     from bot.cli_hearings import broadcast, broadcasts, hearings
+    from bot.cli_stats import stats
 
-    for command in (hearings, broadcasts, broadcast, gaps):
+    for command in (hearings, broadcasts, broadcast, gaps, stats):
         main.add_command(command)
     kb.add_command(kb_learned)
     kb.add_command(kb_todo)
@@ -524,11 +525,3 @@ def _register_commands() -> None:
 
 _register_commands()
 
-
-def _register_stats() -> None:
-    from bot.cli_stats import stats
-
-    main.add_command(stats)
-
-
-_register_stats()

@@ -52,7 +52,11 @@ def with_learned(kb: KnowledgeBase, learned: list[dict]) -> KnowledgeBase:
         entry = entries[entry_id]
         local = entry.texts[lang]
         have = {_key(q, lang) for q in local.questions}
-        added = [t for t in texts if _key(t, lang) not in have and not have.add(_key(t, lang))]
+        added = []
+        for text in texts:
+            if (key := _key(text, lang)) not in have:
+                have.add(key)
+                added.append(text)
         if added:
             texts_by_lang = {**entry.texts, lang: replace(local, questions=(*local.questions, *added))}
             entries[entry_id] = replace(entry, texts=texts_by_lang)
@@ -105,7 +109,7 @@ def build(learned: list[dict], directory: Path | None = None) -> Served:
 
 def install(ctx, served: Served, generation: tuple) -> None:
     """Swap the served knowledge in one step: the next message is answered from it."""
-    ctx.kb, ctx.matcher, ctx.glossary, ctx.generation = served.kb, served.matcher, served.glossary, generation
+    ctx.kb, ctx.matcher, ctx.glossary_loaded, ctx.generation = served.kb, served.matcher, served.glossary, generation
 
 
 def reload(ctx) -> list:
@@ -154,10 +158,11 @@ def proposed_phrasings(cluster: Cluster, matcher: Matcher, glossary: Glossary) -
         texts = [t for t in texts if t]
         if not texts:
             continue
+        central = 0  # of one or two, the first asked
         if len(texts) > 2:
             bags = [features(t, lang, matcher, glossary) for t in texts]
-            texts.sort(key=lambda t: -sum(_overlap(bags[texts.index(t)], b) for b in bags))
-        chosen.append((lang, texts[0]))
+            central = max(range(len(texts)), key=lambda i: sum(_overlap(bags[i], b) for b in bags))
+        chosen.append((lang, texts[central]))
     return chosen
 
 

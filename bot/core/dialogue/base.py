@@ -7,12 +7,12 @@ module that owns the button; the router sends a press to that module and nowhere
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
 from bot.core.areas import Areas
-from bot.core.glossary import Glossary
+from bot.core.glossary import Glossary, load_glossary
 from bot.core.knowledge import KnowledgeBase
 from bot.core.matcher import Matcher
 from bot.i18n import LANGUAGES, Translator, translator
@@ -84,8 +84,15 @@ class Context:
     matcher: Matcher
     db: Database
     areas: Areas
-    glossary: Glossary = field(default_factory=Glossary)
+    # Read on first use: only editors' screens group questions, so residents' start-up does not pay for it.
+    glossary_loaded: Glossary | None = None
     generation: tuple = ()
+
+    @property
+    def glossary(self) -> Glossary:
+        if self.glossary_loaded is None:
+            self.glossary_loaded = load_glossary()[0]
+        return self.glossary_loaded
 
     def language(self, person: Person) -> str:
         """Chosen with /language, else inferred from the resident's last clear message, else the

@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 
 from bot.core import clustering, learning, roles
-from bot.core.dialogue.base import Button, Context, Document, Person, Reply, after_press, expired, unknown_command
+from bot.core.dialogue.base import (Button, Context, Document, Person, Reply, after_press, expired, page,
+                                    unknown_command)
 from bot.i18n import Translator
 from bot.storage import learning as learned
 
@@ -64,8 +65,7 @@ class Editors:
             text = t.gettext("No open questions: every question residents asked has an answer or was dealt with.")
             return [Reply(text, ((Button(t.gettext("👎 Disputed answers"), "g:d"),),), "command", lang=t.lang)]
         questions = sum(c.size for c in clusters)
-        pages = -(-len(clusters) // CLUSTERS_PER_PAGE)
-        number = min(max(number, 0), pages - 1)
+        number = min(max(number, 0), (len(clusters) - 1) // CLUSTERS_PER_PAGE)
         shown = clusters[number * CLUSTERS_PER_PAGE:(number + 1) * CLUSTERS_PER_PAGE]
         lines = [t.ngettext("{n} open question", "{n} open questions", questions) + " · "
                  + t.ngettext("{n} cluster", "{n} clusters", len(clusters)),
@@ -73,14 +73,10 @@ class Editors:
         for index, cluster in enumerate(shown, start=number * CLUSTERS_PER_PAGE + 1):
             lines.append(f"{index}. {_headline(cluster, t)}")
             lines.append(f"   «{_short(cluster.samples(1)[0])}»")
-        rows = tuple((Button(f"#{c.id} ×{c.size} {_short(c.samples(1)[0], 40)}", f"g:o:{c.id}"),) for c in shown)
-        nav_row = []
-        if number > 0:
-            nav_row.append(Button(t.gettext("‹ Back"), f"g:l:{number - 1}"))
-        if number < pages - 1:
-            nav_row.append(Button(t.gettext("More ›"), f"g:l:{number + 1}"))
-        extra = ((tuple(nav_row),) if nav_row else ()) + ((Button(t.gettext("👎 Disputed answers"), "g:d"),),)
-        return [Reply("\n".join(lines), (*rows, *extra), "command", lang=t.lang)]
+        rows, nav = page(clusters, number, lambda c: Button(f"#{c.id} ×{c.size} {_short(c.samples(1)[0], 40)}",
+                                                             f"g:o:{c.id}"), "g:l:{}", t, size=CLUSTERS_PER_PAGE)
+        disputed = ((Button(t.gettext("👎 Disputed answers"), "g:d"),),)
+        return [Reply("\n".join(lines), (*rows, *nav, *disputed), "command", lang=t.lang)]
 
     def cluster(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)

@@ -27,7 +27,6 @@ from bot.core.dialogue.editors import Editors
 from bot.core.dialogue.residents import MAX_QUESTION_CHARS, PRIVATE_COMMANDS, Residents
 from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
 from bot.core import learning
-from bot.core.glossary import load_glossary
 from bot.core.knowledge import KnowledgeBase
 from bot.core.matcher import Matcher
 from bot.storage import learning as learned
@@ -43,7 +42,7 @@ AREA_NAME_MAX_WORDS = 4
 class Conversation:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None):
         self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail(),
-                           load_glossary()[0], learned.generation(db))
+                           generation=learned.generation(db))
         if self.ctx.generation[0]:
             # Editors taught the bot phrasings that the given matcher (built from the files) lacks.
             self.reload()
