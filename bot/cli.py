@@ -245,8 +245,12 @@ def kb_dump() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", "show_errors", is_flag=True, help="List the questions that went wrong.")
-def evaluate(file: Path, as_json: bool, show_errors: bool) -> None:
-    """Measure the matcher on a labelled TSV (expected id or "-", language, question)."""
+@click.option("--split", type=click.Choice(["tune", "report"]),
+              help="Only the questions of this split (the file's fifth column); all by default.")
+@click.option("--sweep", is_flag=True, help="Also print accuracy and wrong answers for other answer cut points.")
+def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sweep: bool) -> None:
+    """Measure the matcher on a labelled TSV (expected id or "-", language, question, [kind, [split]]),
+    beside a plain TF-IDF character n-gram baseline at the same wrong-answer rate."""
     from bot.core import evaluation
     from bot.core.matcher import Matcher
 
@@ -254,8 +258,16 @@ def evaluate(file: Path, as_json: bool, show_errors: bool) -> None:
         cases = evaluation.read_cases(file)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    outcomes = evaluation.run(Matcher(_load_kb()), cases)
+    if split:
+        cases = [c for c in cases if c.split == split]
+        if not cases:
+            raise click.ClickException(f"no questions in split {split!r} (the fifth column)")
+    kb = _load_kb()
+    outcomes = evaluation.run(Matcher(kb), cases)
     summary = evaluation.summarize(outcomes)
+    summary["baseline"] = evaluation.baseline(kb, cases, summary["false_answer_rate"] or 0.0)
+    if sweep:
+        summary["sweep"] = evaluation.sweep(outcomes, [round(0.05 * i, 2) for i in range(1, 20)])
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -284,6 +296,18 @@ def _format_summary(s: dict) -> str:
     for lang, f in s["by_language"].items():
         lines.append(f"  {lang}: {f['questions']} questions, accuracy@1 {pct(f['accuracy_at_1'])}, "
                      f"false answers {pct(f['false_answer_rate'])}, language {pct(f['language_accuracy'])}")
+    lines.append("by kind:")
+    for kind, f in s["by_kind"].items():
+        lines.append(f"  {kind}: {f['questions']} questions, accuracy@1 {pct(f['accuracy_at_1'])}, "
+                     f"false answers {pct(f['false_answer_rate'])}")
+    lines.append(f"right entry ranked first  {pct(s['top_1'])}")
+    b = s["baseline"]
+    lines.append(f"baseline (TF-IDF char 2-5-grams) at the same wrong-answer rate: accuracy@1 "
+                 f"{pct(b['accuracy_at_1'])}, false answers {pct(b['false_answer_rate'])}, ranked first "
+                 f"{pct(b['top_1'])}")
+    for row in s.get("sweep", []):
+        lines.append(f"  cut {row['cut']:.2f}: accuracy@1 {pct(row['accuracy_at_1'])}, "
+                     f"false answers {pct(row['false_answer_rate'])}")
     return "\n".join(lines)
 
 

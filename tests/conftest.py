@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,11 @@ from bot.storage import clock as wall_clock
 from bot.storage.db import open_db
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The matcher's trained model is cached by knowledge-base content (bot/core/model.py). Tests and the
+# `qogam` processes they start share one cache for the session, so the real knowledge base is trained
+# once, not in every temporary data directory.
+os.environ.setdefault("QOGAM_MODEL_CACHE", tempfile.mkdtemp(prefix="qogam-models-"))
 DEV_SET = REPO / "eval" / "dev_questions.tsv"
 
 

@@ -1,13 +1,17 @@
 """`qogam eval`: how well the matcher does on labelled questions.
 
-Input: TSV lines "expected_entry<TAB>lang<TAB>question", "-" as expected for an out-of-scope question,
-"#" comments. Figures:
+Input: TSV lines "expected_entry<TAB>lang<TAB>question[<TAB>kind[<TAB>split]]", "-" as expected for an
+out-of-scope question, "#" comments (format: eval/README.md). Figures:
 - accuracy@1: in-scope questions answered with the expected entry;
 - false-answer rate: answered with a wrong entry, or an out-of-scope question answered at all, over all
   questions;
 - suggestion recall: in-scope questions where the expected entry is among the suggestions offered;
 - out-of-scope abstention: out-of-scope questions not answered (suggested or unanswered);
-- language detection accuracy; a per-language breakdown; latency p50/p99 of match + decide.
+- language detection accuracy; breakdowns per language and per kind (original, typo, no Kazakh
+  letters, Latin); latency p50/p99 of match + decide;
+- a baseline: plain TF-IDF over character 2-5-grams of the phrasings (scikit-learn), answering when its
+  best cosine passes the threshold that gives it the same wrong-answer rate as Qogam, so the gain is
+  visible.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ class Case:
     expected: str
     lang: str
     question: str
+    kind: str = "original"
+    split: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class Outcome:
     suggestions: tuple[str, ...]
     detected: str
     seconds: float
+    confidence: float = 0.0
+    top: str | None = None
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -48,7 +56,9 @@ def read_cases(path: Path) -> list[Case]:
         parts = line.split("\t")
         if len(parts) < 3:
             raise ValueError(f"expected 3 tab-separated columns: {line!r}")
-        cases.append(Case(parts[0].strip(), parts[1].strip(), parts[2].strip()))
+        extra = [p.strip() for p in parts[3:5]]
+        cases.append(Case(parts[0].strip(), parts[1].strip(), parts[2].strip(),
+                          extra[0] if extra and extra[0] else "original", extra[1] if len(extra) > 1 else ""))
     return cases
 
 
@@ -61,7 +71,9 @@ def run(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
         decision = policy.decide(result)
         elapsed = time.perf_counter() - started
         status, entry, suggestions = policy.describe(decision)
-        outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed))
+        top = result.candidates[0].entry_id if result.candidates else None
+        outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed,
+                                result.confidence, top))
     return outcomes
 
 
@@ -99,10 +111,55 @@ def summarize(outcomes: list[Outcome]) -> dict:
         lang: figures([o for o in outcomes if o.case.lang == lang])
         for lang in sorted({o.case.lang for o in outcomes})
     }
-    summary["thresholds"] = {"answer_min": policy.ANSWER_MIN, "margin_min": policy.MARGIN_MIN,
-                             "strong_min": policy.STRONG_MIN, "strong_margin_min": policy.STRONG_MARGIN_MIN,
-                             "unknown_max": policy.UNKNOWN_MAX, "suggest_min": policy.SUGGEST_MIN}
+    summary["by_kind"] = {
+        kind: figures([o for o in outcomes if o.case.kind == kind])
+        for kind in sorted({o.case.kind for o in outcomes})
+    }
+    summary["top_1"] = _ratio(sum(o.top == o.case.expected for o in outcomes if o.case.expected != OUT_OF_SCOPE),
+                              sum(o.case.expected != OUT_OF_SCOPE for o in outcomes))
+    summary["thresholds"] = {"answer_min": policy.ANSWER_MIN, "suggest_min": policy.SUGGEST_MIN}
     return summary
+
+
+def sweep(outcomes: list[Outcome], cuts: list[float]) -> list[dict]:
+    """Accuracy@1 and wrong answers if the answer cut point were each of `cuts` (to set ANSWER_MIN)."""
+    rows = []
+    in_scope = sum(o.case.expected != OUT_OF_SCOPE for o in outcomes)
+    for cut in cuts:
+        answered = [o for o in outcomes if o.top is not None and o.confidence >= cut]
+        rows.append({"cut": cut,
+                     "accuracy_at_1": _ratio(sum(o.top == o.case.expected for o in answered), in_scope),
+                     "false_answer_rate": _ratio(sum(o.top != o.case.expected for o in answered), len(outcomes))})
+    return rows
+
+
+def baseline(kb, cases: list[Case], wrong_rate: float) -> dict:
+    """Plain TF-IDF over character 2-5-grams (within words) of every phrasing; the best phrasing's entry is
+    answered when its cosine reaches the lowest threshold whose wrong-answer rate is <= wrong_rate."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts, owners = [], []
+    for entry in kb.entries.values():
+        for text in entry.texts.values():
+            for phrasing in (text.title, *text.questions):
+                texts.append(phrasing)
+                owners.append(entry.id)
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    matrix = vectorizer.fit_transform(texts)
+    similarities = (vectorizer.transform([c.question for c in cases]) @ matrix.T).toarray()
+    best = similarities.argmax(axis=1)
+    scored = [(float(similarities[i, best[i]]), owners[best[i]], case) for i, case in enumerate(cases)]
+    in_scope = sum(c.expected != OUT_OF_SCOPE for c in cases)
+    chosen = None
+    for cut in sorted({s for s, _, _ in scored}, reverse=True):
+        answered = [(entry, case) for s, entry, case in scored if s >= cut]
+        wrong = sum(entry != case.expected for entry, case in answered)
+        if wrong / max(1, len(cases)) > wrong_rate:
+            break
+        chosen = {"cut": round(cut, 4), "accuracy_at_1": _ratio(sum(e == c.expected for e, c in answered), in_scope),
+                  "false_answer_rate": _ratio(wrong, len(cases))}
+    top_1 = _ratio(sum(e == c.expected for _, e, c in scored if c.expected != OUT_OF_SCOPE), in_scope)
+    return {**(chosen or {"cut": None, "accuracy_at_1": 0.0, "false_answer_rate": 0.0}), "top_1": top_1}
 
 
 def errors(outcomes: list[Outcome]) -> list[Outcome]:

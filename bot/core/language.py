@@ -62,6 +62,20 @@ _KK_LATIN_WORDS = {
     "budzheti", "budjetin", "kimge", "jazu", "zhazu", "beredi", "etedi", "isteydi", "isteidi",
     "deputaty", "tyndau", "tyñdau", "qoğamdyq", "qogamdyq", "bekitedi", "saylaidy", "saylaydy",
 }
+# Russian typed in Latin letters ("kak podat zhalobu na akima"): function and question words in the
+# usual transliterations. "i", "a", "o", "by", "my", "so", "net", "do", "no", "to" are left out: they are
+# English words too.
+_RU_LATIN_WORDS = {
+    "kak", "chto", "shto", "gde", "kto", "kogda", "kakoi", "kakoy", "kakaya", "kakie", "kakiye", "skolko",
+    "skol'ko", "pochemu", "zachem", "li", "mozhno", "mojno", "nuzhno", "nujno", "nado", "eto", "takoe",
+    "takoye", "ob", "ot", "iz", "za", "mne", "menya", "menja", "ya", "vy", "esli", "chem", "kuda",
+    "est", "est'", "pri", "zhe", "ego", "yego", "ikh", "ih", "kotoryi", "kotoryy", "budet", "byl",
+    "byla", "bylo", "na", "po", "dlya", "dlja", "ili", "v", "vo", "s", "k", "ne", "u", "nas",
+    "nam", "vas", "pozhaluysta", "pojaluista", "podskazhite", "skazhite", "mozhet", "khochu", "hochu",
+    "zdravstvuyte", "zdravstvuite", "privet", "seichas", "sejchas", "seychas", "tozhe", "uzhe",
+}
+# Russian endings in Latin letters; none of them ends common English words (or the Kazakh ones above).
+_RU_LATIN_SUFFIX = re.compile(r"(?:ogo|ego|aya|yaya|iye|oye|yye|ykh|ikh|tsya|tsa|at'|yat'|it'|nie|niye|ost'|ovat|uyu|yut|ishь)$")
 # Only endings that English words practically never have: "-ge", "-ty", "-der" would make "village",
 # "party" and "leader" Kazakh.
 _KK_LATIN_SUFFIX = re.compile(r"(?:nyn|nyñ|niñ|dyn|dyñ|tyn|tyñ|dyq|tyq|lyq|ğa|ğe|qa|dağy|degi|ndağy)$")
@@ -118,19 +132,23 @@ def _detect_cyrillic(text: str, hint: str | None) -> Detection:
 
 
 def _detect_latin(text: str, hint: str | None) -> Detection:
-    words = re.findall(r"[^\W\d_]+", text.casefold())
-    kk = en = 0.0
+    words = re.findall(r"[^\W\d_]+'?", text.casefold())
+    score = {"kk": 0.0, "ru": 0.0, "en": 0.0}
     for word in words:
-        if _KK_LATIN_LETTERS & set(word) or word in _KK_LATIN_WORDS:
-            kk += 1.0
-        elif word in _EN_WORDS:
-            en += 1.0
-        elif len(word) > 4 and _KK_LATIN_SUFFIX.search(word):
-            kk += 0.5
-    if kk > en:
-        return Detection("kk", kk - en >= 1, "latin")
-    if en > kk:
-        return Detection("en", en - kk >= 1, "latin")
-    if hint == "kk":
-        return Detection("kk", False, "latin")
-    return Detection("en", False, "latin")
+        bare = word.rstrip("'")
+        if _KK_LATIN_LETTERS & set(word) or bare in _KK_LATIN_WORDS:
+            score["kk"] += 1.0
+        elif word in _RU_LATIN_WORDS or bare in _RU_LATIN_WORDS:
+            score["ru"] += 1.0
+        elif bare in _EN_WORDS:
+            score["en"] += 1.0
+        elif len(word) > 4 and _KK_LATIN_SUFFIX.search(bare):
+            score["kk"] += 0.5
+        elif len(word) > 4 and _RU_LATIN_SUFFIX.search(word):
+            score["ru"] += 0.5
+    ranked = sorted(score, key=lambda lang: (-score[lang], lang != hint, ("en", "kk", "ru").index(lang)))
+    best, second = ranked[0], ranked[1]
+    if score[best] > score[second]:
+        return Detection(best, score[best] - score[second] >= 1, "latin")
+    # A tie: the hint decides between the tied languages, English otherwise.
+    return Detection(best if best == hint else ("en" if score["en"] == score[best] else best), False, "latin")

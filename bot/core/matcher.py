@@ -1,17 +1,23 @@
-"""Find the knowledge-base entries closest to a question.
+"""Find the knowledge-base entries closest to a question, and how sure we are of the first.
 
 Every phrasing of every entry, in all three languages, is indexed after the same normalisation as the
-question. A text becomes a bag of features: each content word plus its prefixes of 4, 5 and 6 letters. The
-prefixes stand in for a stemmer in two very different morphologies at once (Russian endings, Kazakh
-suffix chains: "әкімдікке" shares "аким", "акимди" with "әкімдік"), and they absorb typos at the end of
-a word. Words carry TF-IDF weights, so the rare topic words decide and the question words ("что
-такое", "деген не", "what is") are dropped as stopwords and never dominate.
+question (bot/core/index.py, sparse matrices). Three stages:
 
-Two similarities are combined for each entry:
-- the best cosine against a single phrasing (precise when a resident asks almost as an editor wrote);
-- the cosine against the entry's centroid in one language, all its phrasings together (generalises to
-  new combinations of the entry's words).
-The entry's score is a weighted sum of the two. Scores lie in [0, 1].
+1. Candidates. A text becomes a bag of features: each content word plus its prefixes of 4, 5 and 6
+   letters. The prefixes stand in for a stemmer in two very different morphologies at once (Russian
+   endings, Kazakh suffix chains: "әкімдікке" shares "аким", "акимди" with "әкімдік"), and they absorb
+   typos at the end of a word. Words carry TF-IDF weights, so rare topic words decide and question words
+   ("что такое", "деген не", "what is") are stopwords. Each entry gets the best cosine against a single
+   phrasing (precise when a resident asks as an editor wrote) and the cosine against its centroid in one
+   language (generalises to new combinations of its words); their mean is the first-stage score. The
+   CANDIDATES best entries go on.
+2. Re-ranking. Only those candidates are also compared by character 2-5-grams of the words (robust to
+   typos inside a word and to a different ending), and a logistic regression over these pair features
+   (bot/core/training.py, PAIR_FEATURES) fuses them with the first-stage score into the probability that
+   the candidate is the entry asked for.
+3. Confidence. A second logistic regression over the top candidate's numbers (DECISION_FEATURES: its
+   probability, margins, whether the views agree, unknown words, coverage) gives P(the top entry is
+   right). bot/core/policy.py turns it into answer / did-you-mean / no match.
 
 Words the index has never seen are matched to known words by rapidfuzz (edit similarity), which catches
 typos in the middle of a word ("маслиxат", "мслихат").
@@ -21,11 +27,16 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
+from bot.core import model as model_store
+from bot.core.index import CharView, Corpus, Vector, WordView, group_max
 from bot.core.knowledge import KnowledgeBase
 from bot.core.language import Detection, detect
 from bot.core.normalize import clean, fold, tokens
@@ -36,18 +47,21 @@ log = logging.getLogger(__name__)
 # (өтін|іш folds to отин-иш); 4 and 6 catch shorter and longer ones. (4, 6) and (4, 5, 6, 7) rank the dev
 # set within one question of this; see README "How it works".
 PREFIX_LENGTHS = (4, 5, 6)
-# Weight of the centroid similarity against the best single phrasing (tuned on the dev set).
+# Character n-grams of the re-ranker, within a word padded with spaces (" акім " has " а", "ак", ... "ім ").
+CHAR_NGRAMS = (2, 3, 4, 5)
+# Weight of the centroid similarity against the best single phrasing in the first-stage score.
 CENTROID_WEIGHT = 0.5
+# Entries re-ranked per question. The right entry is among the first 10 of the first stage for 99% of the
+# dev set's in-scope questions; the re-ranker's cost is per candidate, so it stays flat as the knowledge
+# base grows.
+CANDIDATES = 10
+# Entries added from the character view's ranking when the first stage missed them.
+CHAR_CANDIDATES = 3
 # Edit similarity (0-100) above which an unknown word is read as a typo of a known one. 85 accepts one
 # wrong letter in a 7-letter word and rejects unrelated words of similar shape.
 TYPO_SIMILARITY = 85
 # Shorter words are too ambiguous to correct ("суд" vs "сут").
 TYPO_MIN_LENGTH = 5
-# Each feature keeps only its highest-weighted documents (impact-ordered postings). A feature found in
-# thousands of documents adds little to any one of them; cutting its list bounds the work per question
-# on a large knowledge base (10,000 entries: see bench/). The real knowledge base has no list this long,
-# so its results are exact.
-MAX_POSTINGS = 2000
 
 _STOP_WORDS_RAW = """
 что такое это как кто где когда какой какая какое какие каким каких какую каком сколько почему зачем ли
@@ -68,33 +82,45 @@ kazakhstan казахстан казахстане казахстана қаза
 STOP_WORDS = frozenset(fold(w) for w in _STOP_WORDS_RAW.split())
 
 
-def features(words: list[str]) -> Counter[str]:
+def _content(word: str) -> bool:
+    return word not in STOP_WORDS and (len(word) >= 2 or word.isdigit())
+
+
+def word_features(word: str) -> list[str]:
+    """A content word and its prefixes (nothing for a stopword)."""
+    if not _content(word):
+        return []
+    return [word, *(word[:n] for n in PREFIX_LENGTHS if len(word) > n)]
+
+
+def char_grams(word: str) -> list[str]:
+    if not _content(word):
+        return []
+    padded = f" {word} "
+    return [padded[i:i + n] for n in CHAR_NGRAMS for i in range(len(padded) - n + 1)]
+
+
+def features(words: list[str] | tuple[str, ...]) -> Counter[str]:
     """Content words and their prefixes, counted."""
     bag: Counter[str] = Counter()
     for word in words:
-        if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        bag[word] += 1
-        for n in PREFIX_LENGTHS:
-            if len(word) > n:
-                bag[word[:n]] += 1
+        bag.update(word_features(word))
+    return bag
+
+
+def _grams(words: tuple[str, ...] | list[str]) -> Counter[str]:
+    bag: Counter[str] = Counter()
+    for word in words:
+        bag.update(char_grams(word))
     return bag
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """An entry and the re-ranker's probability that it is the one asked for (0..1)."""
+
     entry_id: str
     score: float
-
-
-@dataclass(frozen=True)
-class Result:
-    """Ranked candidates, and how much of the question the knowledge base does not know at all
-    (share of the question vector's weight on unknown words, 0..1)."""
-
-    query: "Query"
-    candidates: list[Candidate]
-    unknown_share: float
 
 
 @dataclass(frozen=True)
@@ -106,144 +132,237 @@ class Query:
     words: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Result:
+    """Ranked candidates; `confidence` is P(the first candidate is right) from the decision model;
+    `unknown_share` is how much of the question the knowledge base does not know at all (share of the
+    question vector's weight on unknown words, 0..1); `signals` are the decision's inputs, for the log."""
+
+    query: Query
+    candidates: list[Candidate]
+    unknown_share: float
+    confidence: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict, compare=False)
+
+
 def transliterates(lang: str) -> bool:
     """Latin words in Kazakh or Russian text are read as Kazakh (e-Otinish, egov, or a whole question
     typed in Latin Kazakh); English text keeps its Latin words."""
     return lang in ("kk", "ru")
 
 
+def reading(text: str, detection: Detection) -> tuple[str, ...]:
+    """The words of a cleaned text as the detected language reads them: Russian typed in Latin letters is
+    transliterated as Russian, other Latin words in Kazakh or Russian text as Kazakh."""
+    latin_russian = detection.lang == "ru" and detection.script == "latin"
+    return tuple(tokens(text, latin_kazakh=transliterates(detection.lang) and not latin_russian,
+                        latin_russian=latin_russian))
+
+
 def prepare(text: str, hint: str | None = None) -> Query:
     cleaned = clean(text)
     detection = detect(cleaned, hint)
-    return Query(cleaned, detection, tuple(tokens(cleaned, latin_kazakh=transliterates(detection.lang))))
+    return Query(cleaned, detection, reading(cleaned, detection))
 
 
-class _Index:
-    """Sparse unit vectors with an inverted index: feature -> [(doc, weight)]."""
+@dataclass
+class Ranking:
+    """Everything the two models see about one question (also used to build their training data)."""
 
-    def __init__(self, bags: list[Counter[str]], idf: dict[str, float]):
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for doc, bag in enumerate(bags):
-            vector = {f: (1 + math.log(tf)) * idf[f] for f, tf in bag.items()}
-            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            for f, w in vector.items():
-                self.postings[f].append((doc, w / norm))
-        for f, docs in self.postings.items():
-            if len(docs) > MAX_POSTINGS:
-                docs.sort(key=lambda item: -item[1])
-                del docs[MAX_POSTINGS:]
-
-    def cosine(self, query: dict[str, float]) -> dict[int, float]:
-        scores: dict[int, float] = defaultdict(float)
-        for f, qw in query.items():
-            for doc, w in self.postings.get(f, ()):
-                scores[doc] += qw * w
-        return scores
+    entries: np.ndarray          # candidate entry indexes, first-stage order
+    pairs: np.ndarray            # candidates x PAIR_FEATURES
+    unknown: float
+    corrected: float
+    content_words: int
 
 
 class Matcher:
-    """Index of a knowledge base; `match` ranks entries for a question."""
+    """Index of a knowledge base; `match` ranks entries for a question and says how sure it is.
 
-    def __init__(self, kb: KnowledgeBase):
+    model: a trained model.Model to reuse; by default it is read from the cache in `cache_dir` (the data
+    directory's models/) when the knowledge base is unchanged, and trained (and cached) otherwise.
+    """
+
+    def __init__(self, kb: KnowledgeBase, model: "model_store.Model | None" = None,
+                 cache_dir: Path | None = None, train: bool = True):
         self.kb = kb
-        phrase_bags: list[Counter[str]] = []
-        self._phrase_entry: list[str] = []
-        centroid_bags: list[Counter[str]] = []
-        self._centroid_entry: list[str] = []
-        self.vocabulary: set[str] = set()
-        for entry in kb.entries.values():
+        self.entry_ids: list[str] = list(kb.entries)
+        docs: list[tuple[str, ...]] = []
+        doc_group: list[int] = []
+        self.doc_text: list[tuple[str, str]] = []          # (lang, phrasing) of every document
+        self.group_entry: list[int] = []
+        self.group_lang: list[str] = []
+        for e, entry in enumerate(kb.entries.values()):
             for lang, text in entry.texts.items():
-                centroid: Counter[str] = Counter()
                 for phrasing in (text.title, *text.questions):
-                    words = tokens(clean(phrasing), latin_kazakh=transliterates(lang))
-                    self.vocabulary.update(words)
-                    bag = features(words)
-                    phrase_bags.append(bag)
-                    self._phrase_entry.append(entry.id)
-                    centroid.update(bag)
-                centroid_bags.append(centroid)
-                self._centroid_entry.append(entry.id)
-        # IDF over the centroids (one document per entry and language): a feature found in every topic
-        # says nothing about which topic is meant.
-        df: Counter[str] = Counter()
-        for bag in centroid_bags:
-            df.update(bag.keys())
-        n = len(centroid_bags)
-        self.idf = {f: math.log((n + 1) / (d + 1)) + 1.0 for f, d in df.items()}
-        # A word never seen in the knowledge base is as rare as a word can be: it keeps its full weight in
-        # the question's norm, so "курс евро" next to "маслихат" lowers the similarity, as it should.
-        self.unknown_idf = math.log(n + 1) + 1.0
-        self._phrases = _Index(phrase_bags, self.idf)
-        self._centroids = _Index(centroid_bags, self.idf)
-        self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in self.vocabulary:
+                    docs.append(tuple(tokens(clean(phrasing), latin_kazakh=transliterates(lang))))
+                    doc_group.append(len(self.group_entry))
+                    self.doc_text.append((lang, phrasing))
+                self.group_entry.append(e)
+                self.group_lang.append(lang)
+        self.corpus = Corpus(docs, doc_group, len(self.group_entry))
+        self.words = WordView(self.corpus, word_features)
+        self.chars = CharView(self.corpus, char_grams)
+        self.vocabulary: frozenset[str] = frozenset(self.corpus.words)
+        self.idf = self.words.vocabulary  # feature -> column; membership says "the knowledge base knows it"
+        self._group_entry = np.asarray(self.group_entry, dtype=np.int64)
+        self._entry_group_start = np.searchsorted(self._group_entry, np.arange(len(self.entry_ids) + 1))
+        self._feature_docs = np.diff(self.words.doc_t.indptr)  # documents with each feature
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self.corpus.words:
             if len(word) >= TYPO_MIN_LENGTH - 1:
-                self._by_initial[word[0]].append(word)
+                self._by_initial.setdefault(word[0], []).append(word)
+        # Which entries have each feature, in any language (features x entries, 1/0): the coverage of
+        # a question by an entry is the share of the question's weight on features the entry has.
+        membership = sparse.csr_matrix((np.ones(len(self.group_entry), np.float32),
+                                        (self._group_entry, np.arange(len(self.group_entry)))),
+                                       shape=(len(self.entry_ids), len(self.group_entry)))
+        self._entry_counts: sparse.csr_matrix | None = sparse.csr_matrix(membership @ self.words.group_counts)
+        presence = self._entry_counts.copy()
+        presence.data[:] = 1.0
+        self._coverage_t = presence.T.tocsr()
+        self.content_hash = model_store.content_hash(self.doc_text, self.entry_ids)
+        if model is None and train:
+            model = model_store.cached_or_trained(self, cache_dir)
+        self.model = model
+        self.words.release_training_data()
+        self._entry_counts = None
 
-    def correct(self, words: tuple[str, ...]) -> list[str]:
-        """Replace unknown words that look like a typo of a known one (also used to group gaps)."""
+    # -- normalisation ---------------------------------------------------------------------------------
+
+    def correct(self, words: tuple[str, ...] | list[str], hidden: frozenset[str] = frozenset()) -> list[str]:
+        """Replace unknown words that look like a typo of a known one (also used to group gaps).
+        `hidden`: words treated as unknown (those of a phrasing left out in training)."""
         out = []
         for word in words:
-            known = word in self.vocabulary or any(
+            known = (word in self.vocabulary and word not in hidden) or any(
                 word[:n] in self.idf for n in PREFIX_LENGTHS[1:] if len(word) > n
             )
             if known or len(word) < TYPO_MIN_LENGTH or word in STOP_WORDS:
                 out.append(word)
                 continue
-            best = process.extractOne(
-                word, self._by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
-            )
+            choices = self._by_initial.get(word[0], ())
+            if hidden:
+                choices = [w for w in choices if w not in hidden]
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
             out.append(best[0] if best else word)
         return out
 
     def vector(self, words: tuple[str, ...]) -> dict[str, float]:
-        bag = features(self.correct(words))
-        vector = {f: (1 + math.log(tf)) * self.idf.get(f, self.unknown_idf) for f, tf in bag.items()}
-        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        return {f: w / norm for f, w in vector.items()}
+        """The question's first-stage vector as {feature: weight} (for tools and tests)."""
+        q = self.words.vector(features(self.correct(words)))
+        inverse = {col: f for f, col in self.words.vocabulary.items()}
+        return {inverse[int(c)]: float(w) for c, w in zip(q.cols, q.weights)}
+
+    # -- ranking -----------------------------------------------------------------------------------------
+
+    def first_stage(self, q: Vector, leave_out: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry: best phrasing cosine, best centroid cosine, and their weighted mean."""
+        docs, groups = self.words.scores(q, leave_out)
+        phrase = group_max(group_max(docs, self.corpus.group_start), self._entry_group_start)
+        centroid = group_max(groups, self._entry_group_start)
+        return phrase, centroid, (1 - CENTROID_WEIGHT) * phrase + CENTROID_WEIGHT * centroid
+
+    def ranking(self, words: tuple[str, ...], leave_out: int | None = None,
+                hide_entry: int | None = None) -> Ranking | None:
+        """The candidates and their pair features. leave_out: a document asked as if never seen;
+        hide_entry: an entry removed from the knowledge base (the question then has no right answer)."""
+        hidden: frozenset[str] = frozenset()
+        if leave_out is not None:
+            row = self.corpus.doc_words[leave_out]
+            only_here = row.indices[self.corpus.word_docs[row.indices] == 1]
+            if len(only_here):
+                inverse = self._inverse_words()
+                hidden = frozenset(inverse[i] for i in only_here)
+        content = [w for w in words if _content(w)]
+        corrected_words = self.correct(words, hidden)
+        corrected = sum(a != b for a, b in zip(words, corrected_words))
+        q = self.words.vector(features(corrected_words))
+        if not q:
+            return None
+        unknown = q.unknown
+        if leave_out is not None and len(q.cols):
+            # Features found only in the left-out phrasing are unknown to the rest of the knowledge base.
+            alone = (self._feature_docs[q.cols] <= 1) & np.isin(
+                q.cols, self.words.doc_counts[leave_out].indices if self.words.doc_counts is not None else [])
+            unknown += float(q.weights[alone] @ q.weights[alone])
+        phrase, centroid, score = self.first_stage(q, leave_out)
+        cq = self.chars.vector(_grams(tuple(corrected_words)))
+        char_docs, char_groups = self.chars.scores(cq, leave_out)
+        char_phrase = group_max(group_max(char_docs, self.corpus.group_start), self._entry_group_start)
+        char_centroid = group_max(char_groups, self._entry_group_start)
+        if hide_entry is not None:
+            score = score.copy()
+            score[hide_entry] = -1.0
+            char_centroid = char_centroid.copy()
+            char_centroid[hide_entry] = -1.0
+        top = self._candidates(score, char_centroid)
+        if not len(top):
+            return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), unknown,
+                           corrected / max(1, len(content)), len(content))
+        first = score[top]
+        squared = q.weights * q.weights
+        coverage = self._coverage_t[q.cols].T @ squared / (float(squared.sum()) or 1.0)
+        if leave_out is not None:
+            # The left-out phrasing's entry covers only what its other phrasings have.
+            e = self.group_entry[self.corpus.doc_group[leave_out]]
+            rest = (self._entry_counts[e] - self.words.doc_counts[leave_out]).toarray().ravel()
+            coverage[e] = float(squared[rest[q.cols] > 0].sum()) / (float(squared.sum()) or 1.0)
+        pairs = np.column_stack([
+            phrase[top], centroid[top], first, first - first[0],
+            char_phrase[top], char_centroid[top], char_phrase[top] - char_phrase[top].max(),
+            char_centroid[top] - char_centroid[top].max(), coverage[top], 1.0 / (1.0 + np.arange(len(top))),
+        ])
+        return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content))
+
+    @staticmethod
+    def _candidates(score: np.ndarray, char_centroid: np.ndarray) -> np.ndarray:
+        """The first stage's best entries, then the character view's best few it missed (typos inside a
+        word the prefixes cannot see), in first-stage order."""
+        def best(values: np.ndarray, k: int) -> np.ndarray:
+            k = min(k, len(values))
+            top = np.argpartition(-values, k - 1)[:k]
+            top = top[values[top] > 0]
+            return top[np.lexsort((top, -values[top]))]
+
+        first = best(score, CANDIDATES)
+        extra = [e for e in best(char_centroid, CHAR_CANDIDATES) if e not in set(first.tolist())]
+        return np.concatenate([first, np.asarray(extra, dtype=first.dtype)]) if extra else first
+
+    def _inverse_words(self) -> list[str]:
+        if not hasattr(self, "_words_by_id"):
+            self._words_by_id = list(self.corpus.words)
+        return self._words_by_id
 
     def rank(self, query: Query, limit: int = 5) -> list[Candidate]:
-        """Entries by descending score, each entry once."""
-        return self.rank_words(query.words, limit)
+        """Entries by descending probability, each entry once."""
+        return self._result(query, limit).candidates
 
     def rank_words(self, words: tuple[str, ...], limit: int = 5) -> list[Candidate]:
         """The same, for words already normalised (tokens of a cleaned text)."""
-        return self._rank(self.vector(words), limit)
-
-    def _rank(self, q: dict[str, float], limit: int) -> list[Candidate]:
-        if not q:
-            return []
-        best_phrase: dict[str, float] = defaultdict(float)
-        for doc, score in self._phrases.cosine(q).items():
-            eid = self._phrase_entry[doc]
-            best_phrase[eid] = max(best_phrase[eid], score)
-        best_centroid: dict[str, float] = defaultdict(float)
-        for doc, score in self._centroids.cosine(q).items():
-            eid = self._centroid_entry[doc]
-            best_centroid[eid] = max(best_centroid[eid], score)
-        combined = {
-            eid: (1 - CENTROID_WEIGHT) * best_phrase[eid] + CENTROID_WEIGHT * best_centroid[eid]
-            for eid in best_phrase.keys() | best_centroid.keys()
-        }
-        ranked = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [Candidate(eid, min(1.0, round(score, 4))) for eid, score in ranked]
+        return self._result(Query(" ".join(words), Detection("ru", False), tuple(words)), limit).candidates
 
     def match(self, text: str, hint: str | None = None, limit: int = 5) -> Result:
         query = prepare(text, hint)
-        result = self._match(query, limit)
+        result = self._result(query, limit)
         if query.detection.script == "latin" and not query.detection.confident:
-            # Latin text that reads equally well as English or as Latin Kazakh: try the other reading
-            # and keep whichever the knowledge base recognises better.
-            other_lang = "en" if query.detection.lang == "kk" else "kk"
-            other = Query(query.text, Detection(other_lang, False, "latin"),
-                          tuple(tokens(query.text, latin_kazakh=transliterates(other_lang))))
-            alternative = self._match(other, limit)
-            if alternative.candidates and (not result.candidates or
-                                           alternative.candidates[0].score > result.candidates[0].score):
-                result = alternative
+            # Latin text that reads equally well as English, Latin Kazakh or Russian in Latin letters: try
+            # the other readings and keep the one the model is surest of.
+            for other_lang in ("en", "kk", "ru"):
+                if other_lang == query.detection.lang:
+                    continue
+                detection = Detection(other_lang, False, "latin")
+                alternative = self._result(Query(query.text, detection, reading(query.text, detection)), limit)
+                if alternative.candidates and alternative.confidence > result.confidence:
+                    result = alternative
         return result
 
-    def _match(self, query: Query, limit: int) -> Result:
-        q = self.vector(query.words)
-        unknown = sum(w * w for f, w in q.items() if f not in self.idf)
-        return Result(query, self._rank(q, limit), round(unknown, 4))
+    def _result(self, query: Query, limit: int) -> Result:
+        ranking = self.ranking(query.words)
+        if ranking is None or not len(ranking.entries):
+            unknown = ranking.unknown if ranking else (1.0 if query.words else 0.0)
+            return Result(query, [], round(unknown, 4), 0.0, {})
+        order, probabilities, confidence, signals = model_store.apply(self.model, ranking, query.detection)
+        candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(probabilities[i]), 4))
+                      for i in order[:limit]]
+        return Result(query, candidates, round(ranking.unknown, 4), round(confidence, 4), signals)

@@ -48,6 +48,20 @@ _LATIN_SINGLE = str.maketrans(
     }
 )
 
+# Russian typed in Latin letters by residents without a Cyrillic keyboard ("kak podat zhalobu na akima"):
+# the common informal transliteration, longest digraphs first. "y" is ы inside a word and й after a vowel
+# at its end (novyy, kakoy); after folding ы, й and и are one letter anyway, so the choice rarely matters.
+_RUSSIAN_DIGRAPHS = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+                     ("sh", "ш"), ("ya", "я"), ("ja", "я"), ("yu", "ю"), ("ju", "ю"), ("yo", "ё"), ("jo", "ё"),
+                     ("ye", "е"), ("''", "ь"), ("'", "ь"))
+_RUSSIAN_SINGLE = str.maketrans(
+    {
+        "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "й",
+        "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "q": "к", "r": "р", "s": "с", "t": "т",
+        "u": "у", "v": "в", "w": "в", "x": "кс", "y": "ы", "z": "з",
+    }
+)
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -77,19 +91,29 @@ def latin_to_cyrillic(text: str) -> str:
     return text.translate(_LATIN_SINGLE)
 
 
+def russian_latin_to_cyrillic(text: str) -> str:
+    """Transliterate Russian typed in Latin letters (already casefolded) to Cyrillic."""
+    for latin, cyrillic in _RUSSIAN_DIGRAPHS:
+        text = text.replace(latin, cyrillic)
+    return text.translate(_RUSSIAN_SINGLE)
+
+
 def fold(text: str) -> str:
     """Casefold and fold Kazakh letters so that text typed without a Kazakh keyboard matches."""
     return text.casefold().translate(_FOLD)
 
 
-def tokens(text: str, *, latin_kazakh: bool = False) -> list[str]:
+def tokens(text: str, *, latin_kazakh: bool = False, latin_russian: bool = False) -> list[str]:
     """Normalised word tokens of an already cleaned text.
 
     latin_kazakh: the text is Kazakh written in Latin letters; its Latin words are transliterated to
     Cyrillic so that they meet the Cyrillic phrasings of the knowledge base.
+    latin_russian: the same for Russian typed in Latin letters (apostrophes kept as soft signs).
     """
     text = text.casefold()
-    if latin_kazakh:
+    if latin_russian:
+        text = re.sub(r"[a-z']+", lambda m: russian_latin_to_cyrillic(m.group(0)).strip("ь") or " ", text)
+    elif latin_kazakh:
         text = _WORD.sub(lambda m: latin_to_cyrillic(m.group(0)) if LATIN.search(m.group(0)) else m.group(0), text)
     return _WORD.findall(fold(text))
 

@@ -238,8 +238,10 @@ class Residents:
         lang = _reply_language(result.query, saved)
         _, entry_id, suggestions = policy.describe(policy.decide(result))
         ids = [entry_id] if entry_id else list(suggestions)
-        # After the policy's picks, other candidates that clear the suggestion floor, for a longer list.
-        ids += [c.entry_id for c in result.candidates if c.score >= policy.SUGGEST_MIN and c.entry_id not in ids]
+        # After the policy's picks, other candidates that clear the suggestion floor, for a longer list
+        # (only when the policy offered something: a question it would not even suggest for gets nothing).
+        if ids:
+            ids += [c.entry_id for c in result.candidates if c.score >= policy.SUGGEST_MIN and c.entry_id not in ids]
         scores = {c.entry_id: c.score for c in result.candidates}
         # No votes: Telegram shows inline results without our buttons, and recording an answer per keystroke
         # would fill the answers table with what nobody was shown.

@@ -1,0 +1,195 @@
+"""The two learned parts of the matcher, applied with numpy, and their cache on disk.
+
+- The re-ranker: P(candidate is the entry asked for) from PAIR_FEATURES.
+- The decision: P(the top candidate is right) from DECISION_FEATURES.
+
+Both are logistic regressions fitted by scikit-learn (bot/core/training.py) on the knowledge base alone.
+Applying one is a dot product and a sigmoid, so a process that finds the model in its cache never
+imports scikit-learn (0.8 s) and `qogam ask` starts in well under a second. The cache file is keyed by a
+hash of every phrasing, its entry and language, and MODEL_VERSION: any change of the knowledge base (an
+edit, a learned phrasing) or of the features trains a new model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.core.language import Detection
+
+if TYPE_CHECKING:
+    from bot.core.matcher import Matcher, Ranking
+
+log = logging.getLogger(__name__)
+
+# Bump when features, training data or the candidates change: old cache files are then ignored.
+MODEL_VERSION = 2
+
+# Cosine with one phrasing at which the question's content words are that phrasing's (float rounding).
+EXACT = 0.999
+
+# Per candidate (matcher.Matcher.ranking builds them in this order).
+PAIR_FEATURES = (
+    "word_phrase",       # best cosine with one phrasing, word and prefix features
+    "word_centroid",     # cosine with the entry's centroid in its best language
+    "first_stage",       # their mean: today's score
+    "first_stage_gap",   # first_stage minus the best candidate's (<= 0)
+    "char_phrase",       # best cosine with one phrasing, character 2-5-grams
+    "char_centroid",     # cosine with the centroid, character 2-5-grams
+    "char_phrase_gap",   # minus the best candidate's
+    "char_centroid_gap",
+    "coverage",          # share of the question's known weight on features the entry has
+    "first_stage_rank",  # 1 / (1 + rank in the first stage)
+)
+
+# For the re-ranked top candidate.
+DECISION_FEATURES = (
+    "probability",       # the re-ranker's probability of the top candidate
+    "margin",            # minus the runner-up's
+    "first_stage",       # today's score of the top candidate
+    "first_stage_margin",  # minus the best other candidate's first-stage score
+    "char_centroid",
+    "char_phrase",
+    "stages_agree",      # the first stage ranked the same entry first (1/0)
+    "char_agrees",       # the character view ranks it first too (1/0)
+    "unknown_share",     # weight on words the knowledge base does not know, after typo correction
+    "corrected_share",   # share of content words that were read as typos of known words
+    "coverage",
+    "content_words",     # log(1 + content words): one-word questions are less certain
+    "language_sure",     # the detector was sure of the language (1/0)
+    "latin",             # written in Latin letters (1/0)
+    "rivals",            # candidates with at least half the top probability, minus one
+    # Products, which a linear model cannot form itself: a confident re-ranker means little when the
+    # question barely matches at all (one candidate with a score of 0.07 is "first" by default).
+    "probability_x_first_stage",
+    "probability_x_known",  # probability x (1 - unknown_share)
+)
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A fitted logistic regression on standardised features."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass(frozen=True)
+class Model:
+    reranker: Logistic
+    decision: Logistic
+    # What training measured, for the log and `qogam eval`.
+    info: dict
+
+
+def decision_features(ranking: "Ranking", order: np.ndarray, probabilities: np.ndarray,
+                      detection: Detection) -> np.ndarray:
+    pairs = ranking.pairs
+    a = order[0]
+    p_a = probabilities[a]
+    p_b = probabilities[order[1]] if len(order) > 1 else 0.0
+    others = np.delete(pairs[:, 2], a)
+    return np.array([
+        p_a, p_a - p_b, pairs[a, 2], pairs[a, 2] - (others.max() if len(others) else 0.0),
+        pairs[a, 5], pairs[a, 4], float(a == 0), float(np.argmax(pairs[:, 5]) == a),
+        ranking.unknown, ranking.corrected, pairs[a, 8], math.log1p(ranking.content_words),
+        float(detection.confident), float(detection.script == "latin"),
+        float((probabilities >= p_a / 2).sum() - 1),
+        p_a * pairs[a, 2], p_a * (1 - ranking.unknown),
+    ])
+
+
+def apply(model: Model | None, ranking: "Ranking", detection: Detection
+          ) -> tuple[np.ndarray, np.ndarray, float, dict[str, float]]:
+    """(candidate order, candidate probabilities, P(top is right), the decision's inputs)."""
+    if model is None:
+        # Untrained (a quick ranking for a check): the first stage alone, no confidence.
+        scores = ranking.pairs[:, 2]
+        return np.arange(len(scores)), scores, 0.0, {}
+    probabilities = model.reranker.probability(ranking.pairs)
+    exact = ranking.pairs[:, 0] >= EXACT
+    # A question whose words are exactly an editor's phrasing is that entry's question: editors teach
+    # the bot this way (learned phrasings), so it outranks any learned estimate. Between two entries with
+    # the same words (reordered phrasings, which kb check reports) the one whose other phrasings fit wins.
+    order = np.lexsort((np.arange(len(probabilities)), -probabilities, -ranking.pairs[:, 2] * exact, ~exact))
+    x = decision_features(ranking, order, probabilities, detection)
+    confidence = 1.0 if exact[order[0]] else float(model.decision.probability(x[None, :])[0])
+    signals = {name: round(float(v), 4) for name, v in zip(DECISION_FEATURES, x)}
+    signals["exact"] = float(exact[order[0]])
+    return order, probabilities, confidence, signals
+
+
+def content_hash(doc_text: list[tuple[str, str]], entry_ids: list[str]) -> str:
+    digest = hashlib.sha256(f"v{MODEL_VERSION}\n".encode())
+    for entry_id in entry_ids:
+        digest.update(entry_id.encode() + b"\n")
+    for lang, text in doc_text:
+        digest.update(f"{lang}\t{text}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    """QOGAM_MODEL_CACHE, or models/ in the data directory."""
+    from bot.storage.db import data_dir
+
+    return Path(os.environ.get("QOGAM_MODEL_CACHE") or data_dir() / "models")
+
+
+def _save(model: Model, path: Path) -> None:
+    arrays = {}
+    for name in ("reranker", "decision"):
+        part: Logistic = getattr(model, name)
+        arrays.update({f"{name}_mean": part.mean, f"{name}_scale": part.scale, f"{name}_coef": part.coef,
+                       f"{name}_intercept": np.array([part.intercept])})
+    arrays["info"] = np.array([repr(model.info)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez(temporary, **arrays)
+    os.replace(temporary, path)  # another process never reads half a file
+
+
+def _load(path: Path) -> Model:
+    import ast
+
+    with np.load(path, allow_pickle=False) as data:
+        parts = {name: Logistic(data[f"{name}_mean"], data[f"{name}_scale"], data[f"{name}_coef"],
+                                float(data[f"{name}_intercept"][0])) for name in ("reranker", "decision")}
+        info = ast.literal_eval(str(data["info"][0]))
+    if len(parts["reranker"].coef) != len(PAIR_FEATURES) or len(parts["decision"].coef) != len(DECISION_FEATURES):
+        raise ValueError("feature count changed")
+    return Model(parts["reranker"], parts["decision"], info)
+
+
+def cached_or_trained(matcher: "Matcher", directory: Path | None = None) -> Model:
+    """The model for this knowledge base: from the cache when its content is unchanged, else trained.
+    A cache that cannot be read or written is only a slower start, never an error."""
+    path = (directory or cache_dir()) / f"matcher-{matcher.content_hash}.npz"
+    try:
+        model = _load(path)
+        log.debug("matcher model read from %s", path)
+        return model
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a damaged or foreign file: train anew
+        log.warning("ignoring the matcher model cache %s: %s", path, exc)
+    from bot.core.training import train
+
+    model = train(matcher)
+    try:
+        _save(model, path)
+    except OSError as exc:
+        log.warning("could not cache the matcher model in %s: %s", path, exc)
+    return model
