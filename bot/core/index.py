@@ -97,11 +97,13 @@ class Vector:
         return bool(len(self.cols)) or bool(self.unknown > 0)
 
 
-def vectorize(bag: Counter[str], vocabulary: dict[str, int], idf: np.ndarray, unknown_idf: float) -> Vector:
+def vectorize(bag: Counter[str], vocabulary: dict[str, int], idf: np.ndarray, unknown_idf: float,
+              sublinear: bool = True) -> Vector:
+    """A question's unit vector in a view; `sublinear` as the view's documents are weighed."""
     cols, weights, unknown = [], [], 0.0
     for feature, tf in bag.items():
         col = vocabulary.get(feature)
-        w = (1 + np.log(tf)) * (idf[col] if col is not None else unknown_idf)
+        w = (1 + np.log(tf) if sublinear else tf) * (idf[col] if col is not None else unknown_idf)
         if col is None:
             unknown += w * w
         else:
@@ -117,7 +119,6 @@ class WordView:
 
     def __init__(self, corpus: Corpus, function: FeatureFunction):
         self.corpus = corpus
-        self.function = function
         self.vocabulary, word_features = corpus.word_features(function)
         doc_counts = sparse.csr_matrix(corpus.doc_words @ word_features)
         group_counts = sparse.csr_matrix(corpus.group_words @ word_features)
@@ -165,7 +166,6 @@ class CharView:
 
     def __init__(self, corpus: Corpus, function: FeatureFunction):
         self.corpus = corpus
-        self.function = function
         self.vocabulary, word_grams = corpus.word_features(function)
         group_grams = sparse.csr_matrix(corpus.group_words @ word_grams)
         self.idf = _idf(group_grams)
@@ -184,17 +184,7 @@ class CharView:
         return out
 
     def vector(self, bag: Counter[str]) -> Vector:
-        cols, weights, unknown = [], [], 0.0
-        for gram, tf in bag.items():
-            col = self.vocabulary.get(gram)
-            if col is None:
-                unknown += (tf * self.unknown_idf) ** 2
-            else:
-                cols.append(col)
-                weights.append(tf * self.idf[col])
-        weights_array = np.asarray(weights, dtype=np.float32)
-        norm = float(np.sqrt(unknown + float(weights_array @ weights_array))) or 1.0
-        return Vector(np.asarray(cols, dtype=np.int64), weights_array / norm, float(unknown / norm**2))
+        return vectorize(bag, self.vocabulary, self.idf, self.unknown_idf, sublinear=False)
 
     def scores(self, q: Vector, leave_out: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Cosine of the question with every document, and with every group's centroid."""

@@ -26,9 +26,9 @@ typos in the middle of a word ("маслиxат", "мслихат").
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -204,7 +204,6 @@ class Matcher:
         self.words = WordView(self.corpus, word_features)
         self.chars = CharView(self.corpus, char_grams)
         self.vocabulary: frozenset[str] = frozenset(self.corpus.words)
-        self.idf = self.words.vocabulary  # feature -> column; membership says "the knowledge base knows it"
         self._group_entry = np.asarray(self.group_entry, dtype=np.int64)
         self._entry_group_start = np.searchsorted(self._group_entry, np.arange(len(self.entry_ids) + 1))
         self._feature_docs = np.diff(self.words.doc_t.indptr)  # documents with each feature
@@ -236,7 +235,7 @@ class Matcher:
         out = []
         for word in words:
             known = (word in self.vocabulary and word not in hidden) or any(
-                word[:n] in self.idf for n in PREFIX_LENGTHS[1:] if len(word) > n
+                word[:n] in self.words.vocabulary for n in PREFIX_LENGTHS[1:] if len(word) > n
             )
             if known or len(word) < TYPO_MIN_LENGTH or word in STOP_WORDS:
                 out.append(word)
@@ -247,12 +246,6 @@ class Matcher:
             best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
             out.append(best[0] if best else word)
         return out
-
-    def vector(self, words: tuple[str, ...]) -> dict[str, float]:
-        """The question's first-stage vector as {feature: weight} (for tools and tests)."""
-        q = self.words.vector(features(self.correct(words)))
-        inverse = {col: f for f, col in self.words.vocabulary.items()}
-        return {inverse[int(c)]: float(w) for c, w in zip(q.cols, q.weights)}
 
     # -- ranking -----------------------------------------------------------------------------------------
 
@@ -272,8 +265,7 @@ class Matcher:
             row = self.corpus.doc_words[leave_out]
             only_here = row.indices[self.corpus.word_docs[row.indices] == 1]
             if len(only_here):
-                inverse = self._inverse_words()
-                hidden = frozenset(inverse[i] for i in only_here)
+                hidden = frozenset(self._words_by_id[i] for i in only_here)
         content = [w for w in words if _content(w)]
         corrected_words = self.correct(words, hidden)
         corrected = sum(a != b for a, b in zip(words, corrected_words))
@@ -287,7 +279,7 @@ class Matcher:
                 q.cols, self.words.doc_counts[leave_out].indices if self.words.doc_counts is not None else [])
             unknown += float(q.weights[alone] @ q.weights[alone])
         phrase, centroid, score = self.first_stage(q, leave_out)
-        cq = self.chars.vector(_grams(tuple(corrected_words)))
+        cq = self.chars.vector(_grams(corrected_words))
         char_docs, char_groups = self.chars.scores(cq, leave_out)
         char_phrase = group_max(group_max(char_docs, self.corpus.group_start), self._entry_group_start)
         char_centroid = group_max(char_groups, self._entry_group_start)
@@ -329,10 +321,10 @@ class Matcher:
         extra = [e for e in best(char_centroid, CHAR_CANDIDATES) if e not in set(first.tolist())]
         return np.concatenate([first, np.asarray(extra, dtype=first.dtype)]) if extra else first
 
-    def _inverse_words(self) -> list[str]:
-        if not hasattr(self, "_words_by_id"):
-            self._words_by_id = list(self.corpus.words)
-        return self._words_by_id
+    @cached_property
+    def _words_by_id(self) -> list[str]:
+        """Word ids back to words (training only)."""
+        return list(self.corpus.words)
 
     def rank(self, query: Query, limit: int = 5) -> list[Candidate]:
         """Entries by descending probability, each entry once."""

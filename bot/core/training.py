@@ -148,7 +148,7 @@ def train(matcher: "Matcher") -> model_store.Model:
         docs = sorted(rng.sample(docs, MAX_PHRASINGS))
     group_entry = matcher.group_entry
     doc_group = matcher.corpus.doc_group
-    # (fold, ranking, detection, right entry or None, kind)
+    # (fold, ranking, detection, right entry or None when the question has no right answer)
     examples: list[tuple[int, object, Detection, int | None]] = []
     for doc in docs:
         lang, text = matcher.doc_text[doc]
