@@ -1,8 +1,9 @@
 """`qogam eval`: how well the matcher does on labelled questions.
 
-Input: TSV lines "expected_entry<TAB>lang<TAB>question[<TAB>kind[<TAB>split]]", "-" as expected for an
-out-of-scope question, "#" comments (format: eval/README.md). Figures:
-- accuracy@1: in-scope questions answered with the expected entry;
+Input: TSV lines "expected_entry<TAB>lang<TAB>question[<TAB>kind[<TAB>split[<TAB>also]]]", "-" as expected
+for an out-of-scope question, "#" comments (format: eval/README.md). `also`: for a question that asks two
+things, the other entries that answer one of them; answering with one of those is right too. Figures:
+- accuracy@1: in-scope questions answered with the expected entry (or one it also accepts);
 - false-answer rate: answered with a wrong entry, or an out-of-scope question answered at all, over all
   questions;
 - suggestion recall: in-scope questions where the expected entry is among the suggestions offered;
@@ -34,6 +35,11 @@ class Case:
     question: str
     kind: str = "original"
     split: str = ""
+    also: tuple[str, ...] = ()
+
+    def accepts(self, entry: str | None) -> bool:
+        """Whether answering with `entry` is right (never for an out-of-scope question)."""
+        return self.expected != OUT_OF_SCOPE and entry is not None and (entry == self.expected or entry in self.also)
 
 
 @dataclass(frozen=True)
@@ -56,9 +62,10 @@ def read_cases(path: Path) -> list[Case]:
         parts = line.split("\t")
         if len(parts) < 3:
             raise ValueError(f"expected 3 tab-separated columns: {line!r}")
-        extra = [p.strip() for p in parts[3:5]]
+        extra = [p.strip() for p in parts[3:6]]
+        also = tuple(e.strip() for e in extra[2].split(",") if e.strip()) if len(extra) > 2 else ()
         cases.append(Case(parts[0].strip(), parts[1].strip(), parts[2].strip(),
-                          extra[0] if extra and extra[0] else "original", extra[1] if len(extra) > 1 else ""))
+                          extra[0] if extra and extra[0] else "original", extra[1] if len(extra) > 1 else "", also))
     return cases
 
 
@@ -85,8 +92,8 @@ def summarize(outcomes: list[Outcome]) -> dict:
     def figures(items: list[Outcome]) -> dict:
         in_scope = [o for o in items if o.case.expected != OUT_OF_SCOPE]
         out_scope = [o for o in items if o.case.expected == OUT_OF_SCOPE]
-        correct = sum(o.entry == o.case.expected for o in in_scope)
-        wrong = sum(o.status == "answered" and o.entry != o.case.expected for o in items)
+        correct = sum(o.case.accepts(o.entry) for o in in_scope)
+        wrong = sum(o.status == "answered" and not o.case.accepts(o.entry) for o in items)
         suggested = [o for o in in_scope if o.status == "suggested"]
         return {
             "questions": len(items),
@@ -94,9 +101,10 @@ def summarize(outcomes: list[Outcome]) -> dict:
             "out_of_scope": len(out_scope),
             "accuracy_at_1": _ratio(correct, len(in_scope)),
             "false_answer_rate": _ratio(wrong, len(items)),
-            "suggestion_recall": _ratio(sum(o.case.expected in o.suggestions for o in suggested), len(suggested)),
+            "suggestion_recall": _ratio(sum(any(map(o.case.accepts, o.suggestions)) for o in suggested), len(suggested)),
             "found_in_answer_or_suggestions": _ratio(
-                sum(o.entry == o.case.expected or o.case.expected in o.suggestions for o in in_scope), len(in_scope)),
+                sum(o.case.accepts(o.entry) or any(map(o.case.accepts, o.suggestions)) for o in in_scope),
+                len(in_scope)),
             "out_of_scope_abstention": _ratio(sum(o.status != "answered" for o in out_scope), len(out_scope)),
             "language_accuracy": _ratio(sum(o.detected == o.case.lang for o in items), len(items)),
         }
@@ -115,7 +123,7 @@ def summarize(outcomes: list[Outcome]) -> dict:
         kind: figures([o for o in outcomes if o.case.kind == kind])
         for kind in sorted({o.case.kind for o in outcomes})
     }
-    summary["top_1"] = _ratio(sum(o.top == o.case.expected for o in outcomes if o.case.expected != OUT_OF_SCOPE),
+    summary["top_1"] = _ratio(sum(o.case.accepts(o.top) for o in outcomes if o.case.expected != OUT_OF_SCOPE),
                               sum(o.case.expected != OUT_OF_SCOPE for o in outcomes))
     summary["thresholds"] = {"answer_min": policy.ANSWER_MIN, "suggest_min": policy.SUGGEST_MIN}
     return summary
@@ -128,8 +136,8 @@ def sweep(outcomes: list[Outcome], cuts: list[float]) -> list[dict]:
     for cut in cuts:
         answered = [o for o in outcomes if o.top is not None and o.confidence >= cut]
         rows.append({"cut": cut,
-                     "accuracy_at_1": _ratio(sum(o.top == o.case.expected for o in answered), in_scope),
-                     "false_answer_rate": _ratio(sum(o.top != o.case.expected for o in answered), len(outcomes))})
+                     "accuracy_at_1": _ratio(sum(o.case.accepts(o.top) for o in answered), in_scope),
+                     "false_answer_rate": _ratio(sum(not o.case.accepts(o.top) for o in answered), len(outcomes))})
     return rows
 
 
@@ -153,16 +161,16 @@ def baseline(kb, cases: list[Case], wrong_rate: float) -> dict:
     chosen = None
     for cut in sorted({s for s, _, _ in scored}, reverse=True):
         answered = [(entry, case) for s, entry, case in scored if s >= cut]
-        wrong = sum(entry != case.expected for entry, case in answered)
+        wrong = sum(not case.accepts(entry) for entry, case in answered)
         if wrong / max(1, len(cases)) > wrong_rate:
             break
-        chosen = {"cut": round(cut, 4), "accuracy_at_1": _ratio(sum(e == c.expected for e, c in answered), in_scope),
+        chosen = {"cut": round(cut, 4), "accuracy_at_1": _ratio(sum(c.accepts(e) for e, c in answered), in_scope),
                   "false_answer_rate": _ratio(wrong, len(cases))}
-    top_1 = _ratio(sum(e == c.expected for _, e, c in scored if c.expected != OUT_OF_SCOPE), in_scope)
+    top_1 = _ratio(sum(c.accepts(e) for _, e, c in scored), in_scope)
     return {**(chosen or {"cut": None, "accuracy_at_1": 0.0, "false_answer_rate": 0.0}), "top_1": top_1}
 
 
 def errors(outcomes: list[Outcome]) -> list[Outcome]:
     """Questions not answered with the expected entry (or out-of-scope ones answered)."""
-    return [o for o in outcomes if o.entry != o.case.expected and not
+    return [o for o in outcomes if not o.case.accepts(o.entry) and not
             (o.case.expected == OUT_OF_SCOPE and o.status != "answered")]
