@@ -1,5 +1,6 @@
 """The matcher on the real knowledge base: the ways residents really type."""
 
+import numpy as np
 import pytest
 
 from bot.core import policy
@@ -75,3 +76,20 @@ def test_index_covers_every_language_of_every_entry(kb):
     for entry in kb.entries.values():
         for lang, text in entry.texts.items():
             assert small.match(text.questions[0], lang).candidates, (entry.id, lang)
+
+
+def test_candidates_best_phrasing_equals_scoring_every_phrasing(matcher):
+    """The character view scores only the candidates' phrasings; the result must be what scoring all of
+    them and taking each candidate's best would give."""
+    from bot.core.index import group_max
+    from bot.core.matcher import _grams, prepare
+
+    corpus = matcher.corpus
+    for question in ("Ауыл бюджетін кім бекітеді?", "как подать жалобу на акима", "what does the maslihat do"):
+        words = matcher.correct(prepare(question).words)
+        ranking = matcher.ranking(prepare(question).words)
+        q = matcher.chars.vector(_grams(words))
+        per_word = matcher.chars.grams_t[q.cols].T @ q.weights
+        every = (corpus.doc_words @ per_word) / matcher.chars.doc_norms
+        best = group_max(group_max(every, corpus.group_start), matcher._entry_group_start)
+        assert np.allclose(ranking.pairs[:, 4], best[ranking.entries], atol=1e-6)

@@ -206,6 +206,7 @@ class Matcher:
         self.vocabulary: frozenset[str] = frozenset(self.corpus.words)
         self._group_entry = np.asarray(self.group_entry, dtype=np.int64)
         self._entry_group_start = np.searchsorted(self._group_entry, np.arange(len(self.entry_ids) + 1))
+        self._entry_doc_start = self.corpus.group_start[self._entry_group_start]
         self._feature_docs = np.diff(self.words.doc_t.indptr)  # documents with each feature
         self._by_initial: dict[str, list[str]] = {}
         for word in self.corpus.words:
@@ -280,8 +281,7 @@ class Matcher:
             unknown += float(q.weights[alone] @ q.weights[alone])
         phrase, centroid, score = self.first_stage(q, leave_out)
         cq = self.chars.vector(_grams(corrected_words))
-        char_docs, char_groups = self.chars.scores(cq, leave_out)
-        char_phrase = group_max(group_max(char_docs, self.corpus.group_start), self._entry_group_start)
+        char_groups, per_word = self.chars.group_scores(cq, leave_out)
         char_centroid = group_max(char_groups, self._entry_group_start)
         if hide_entry is not None:
             score = score.copy()
@@ -293,6 +293,7 @@ class Matcher:
             return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), unknown,
                            corrected / max(1, len(content)), len(content))
         first = score[top]
+        char_phrase = self._best_phrasing(top, per_word, leave_out)
         squared = q.weights * q.weights
         coverage = self._coverage_t[q.cols].T @ squared / (float(squared.sum()) or 1.0)
         if leave_out is not None:
@@ -302,10 +303,20 @@ class Matcher:
             coverage[e] = float(squared[rest[q.cols] > 0].sum()) / (float(squared.sum()) or 1.0)
         pairs = np.column_stack([
             phrase[top], centroid[top], first, first - first[0],
-            char_phrase[top], char_centroid[top], char_phrase[top] - char_phrase[top].max(),
+            char_phrase, char_centroid[top], char_phrase - char_phrase.max(),
             char_centroid[top] - char_centroid[top].max(), coverage[top], 1.0 / (1.0 + np.arange(len(top))),
         ])
         return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content))
+
+    def _best_phrasing(self, top: np.ndarray, per_word: np.ndarray, leave_out: int | None) -> np.ndarray:
+        """Each candidate's best character cosine with one of its phrasings. An entry's phrasings are
+        contiguous documents, so the candidates' documents are a few ranges."""
+        starts = self._entry_doc_start[top]
+        ends = self._entry_doc_start[top + 1]
+        lengths = ends - starts
+        docs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        scores = self.chars.document_scores(per_word, docs, leave_out)
+        return np.maximum.reduceat(scores, np.cumsum(lengths) - lengths)
 
     @staticmethod
     def _candidates(score: np.ndarray, char_centroid: np.ndarray) -> np.ndarray:

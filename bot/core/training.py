@@ -43,9 +43,16 @@ log = logging.getLogger(__name__)
 
 # Phrasings sampled to make examples (each gives about six questions). The real knowledge base has about
 # 1,900; 1,200 of them train as well as all (the dev set's tuning split moved by less than one question)
-# in half the time, and a knowledge base 250 times larger trains on a sample of the same size, so the
-# rebuild stays within seconds (bench/matching.py).
+# in half the time.
 MAX_PHRASINGS = 1200
+# Training costs (sampled phrasings) x (one ranking), and a ranking scores every indexed phrasing, so its
+# cost grows with the knowledge base: at 250 times the real one (469,000 phrasings) a ranking takes about
+# 13 ms and 1,200 phrasings took 93 s. Past TRAINING_BUDGET / phrasings indexed the sample shrinks, so
+# training stays near 25 s at any size (bench/matching.py), but never below MIN_PHRASINGS: about 1,800
+# examples, still far more than models of 10 and 17 numbers need. The real knowledge base (1,900
+# phrasings) is far from the budget and trains on MAX_PHRASINGS.
+TRAINING_BUDGET = 140_000_000
+MIN_PHRASINGS = 300
 SEED = 13
 # The models are small (10 and 15 features): mild L2 regularisation, the library default.
 REGULARISATION = 1.0
@@ -137,6 +144,11 @@ def _fit(x: np.ndarray, y: np.ndarray) -> model_store.Logistic:
     return model_store.Logistic(mean, scale, classifier.coef_[0].astype(float), float(classifier.intercept_[0]))
 
 
+def sample_size(n_docs: int) -> int:
+    """How many of n_docs indexed phrasings to train on."""
+    return min(n_docs, MAX_PHRASINGS, max(MIN_PHRASINGS, TRAINING_BUDGET // max(1, n_docs)))
+
+
 def train(matcher: "Matcher") -> model_store.Model:
     from bot.core.matcher import reading
 
@@ -144,8 +156,9 @@ def train(matcher: "Matcher") -> model_store.Model:
     rng = random.Random(SEED)
     n_docs = len(matcher.doc_text)
     docs = list(range(n_docs))
-    if n_docs > MAX_PHRASINGS:
-        docs = sorted(rng.sample(docs, MAX_PHRASINGS))
+    sample = sample_size(n_docs)
+    if n_docs > sample:
+        docs = sorted(rng.sample(docs, sample))
     group_entry = matcher.group_entry
     doc_group = matcher.corpus.doc_group
     # (fold, ranking, detection, right entry or None when the question has no right answer)

@@ -1,0 +1,60 @@
+"""The matcher's trained model: cached by content, retrained on a change, never an error on a bad cache."""
+
+import numpy as np
+
+from bot.core import training
+from bot.core.knowledge import KnowledgeBase
+from bot.core.matcher import Matcher
+
+
+def small(kb, n=6):
+    """The first n entries of the real knowledge base (trains in about a second)."""
+    out = KnowledgeBase(categories=dict(kb.categories))
+    for entry_id in list(kb.entries)[:n]:
+        out.entries[entry_id] = kb.entries[entry_id]
+    return out
+
+
+def test_the_model_is_cached_by_content_and_read_back(kb, tmp_path):
+    part = small(kb)
+    first = Matcher(part, cache_dir=tmp_path)
+    files = list(tmp_path.glob("matcher-*.npz"))
+    assert [f.name for f in files] == [f"matcher-{first.content_hash}.npz"]
+    again = Matcher(part, cache_dir=tmp_path)
+    assert np.array_equal(again.model.decision.coef, first.model.decision.coef)
+    question = next(iter(part.entries.values())).texts["ru"].title
+    assert again.match(question).confidence == first.match(question).confidence
+
+
+def test_a_change_of_content_trains_a_new_model(kb, tmp_path):
+    Matcher(small(kb, 6), cache_dir=tmp_path)
+    changed = Matcher(small(kb, 7), cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("matcher-*.npz"))) == 2
+    assert f"matcher-{changed.content_hash}.npz" in {f.name for f in tmp_path.iterdir()}
+
+
+def test_a_damaged_cache_file_only_means_training_again(kb, tmp_path):
+    part = small(kb)
+    hash_ = Matcher(part, cache_dir=tmp_path).content_hash
+    path = tmp_path / f"matcher-{hash_}.npz"
+    path.write_bytes(b"not a model")
+    matcher = Matcher(part, cache_dir=tmp_path)
+    assert matcher.model is not None and matcher.model.info["examples"] > 0
+    assert path.read_bytes() != b"not a model"  # rewritten
+
+
+def test_a_knowledge_base_of_one_entry_trains_without_error(kb, tmp_path):
+    matcher = Matcher(small(kb, 1), cache_dir=tmp_path)
+    entry = next(iter(matcher.kb.entries.values()))
+    assert matcher.match(entry.texts["en"].title).candidates[0].entry_id == entry.id
+
+
+def test_the_training_sample_shrinks_as_the_knowledge_base_grows():
+    sizes = [10, 1_900, 100_000, 200_000, 469_000, 5_000_000]
+    samples = [training.sample_size(n) for n in sizes]
+    assert samples[0] == 10 and samples[1] == training.MAX_PHRASINGS
+    assert all(a >= b for a, b in zip(samples[1:], samples[2:])) and samples[-2] < samples[2]
+    assert all(s >= training.MIN_PHRASINGS for s in samples[1:])
+    # Past the budget, phrasings sampled x phrasings indexed stays within it (the floor aside).
+    assert all(s * n <= training.TRAINING_BUDGET for s, n in zip(samples, sizes) if s > training.MIN_PHRASINGS
+               and s < training.MAX_PHRASINGS)
