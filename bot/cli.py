@@ -275,7 +275,8 @@ def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sw
     if show_errors:
         for o in evaluation.errors(outcomes):
             got = o.entry or ",".join(o.suggestions) or "-"
-            click.echo(f"  {o.case.expected:<24} {o.status:<10} {got:<40} [{o.case.lang}→{o.detected}] {o.case.question}")
+            expected = "|".join((o.case.expected, *o.case.also))
+            click.echo(f"  {expected:<24} {o.status:<10} {got:<40} [{o.case.lang}→{o.detected}] {o.case.question}")
 
 
 def _format_summary(s: dict) -> str:
