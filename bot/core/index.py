@@ -201,10 +201,10 @@ class CharView:
         group_scores = groups / self.group_norms
         if leave_out is not None:
             g = int(corpus.doc_group[leave_out])
-            doc_vec = corpus.doc_words[leave_out] @ self.word_grams
-            group_vec = corpus.group_words[g] @ self.word_grams - doc_vec
+            row = corpus.doc_words[leave_out]
+            group_vec = corpus.group_words[g] @ self.word_grams - row @ self.word_grams
             norm = float(np.sqrt(group_vec.multiply(group_vec).sum())) or 1.0
-            group_scores[g] = (groups[g] - float((corpus.doc_words[leave_out] @ per_word)[0])) / norm
+            group_scores[g] = (groups[g] - float((row @ per_word)[0])) / norm
         return group_scores, per_word
 
     def document_scores(self, per_word: np.ndarray, docs: np.ndarray, leave_out: int | None = None) -> np.ndarray:

@@ -311,12 +311,9 @@ class Matcher:
     def _best_phrasing(self, top: np.ndarray, per_word: np.ndarray, leave_out: int | None) -> np.ndarray:
         """Each candidate's best character cosine with one of its phrasings. An entry's phrasings are
         contiguous documents, so the candidates' documents are a few ranges."""
-        starts = self._entry_doc_start[top]
-        ends = self._entry_doc_start[top + 1]
-        lengths = ends - starts
-        docs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        scores = self.chars.document_scores(per_word, docs, leave_out)
-        return np.maximum.reduceat(scores, np.cumsum(lengths) - lengths)
+        ranges = [np.arange(self._entry_doc_start[e], self._entry_doc_start[e + 1]) for e in top]
+        scores = self.chars.document_scores(per_word, np.concatenate(ranges), leave_out)
+        return np.maximum.reduceat(scores, np.cumsum([0, *map(len, ranges[:-1])]))
 
     @staticmethod
     def _candidates(score: np.ndarray, char_centroid: np.ndarray) -> np.ndarray:
