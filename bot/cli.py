@@ -249,7 +249,7 @@ def kb_dump() -> None:
               help="Only the questions of this split (the file's fifth column); all by default.")
 @click.option("--sweep", is_flag=True, help="Also print accuracy and wrong answers for other answer cut points.")
 def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sweep: bool) -> None:
-    """Measure the matcher on a labelled TSV (expected id or "-", language, question, [kind, [split]]),
+    """Measure the matcher on a labelled TSV (expected id or "-", language, question, [kind, [split, [also]]]),
     beside a plain TF-IDF character n-gram baseline at the same wrong-answer rate."""
     from bot.core import evaluation
     from bot.core.matcher import Matcher
