@@ -96,9 +96,9 @@ def test_phrasing_that_finds_another_entry_is_an_error(kbdir):
     (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
     other = {
         "kk": ["мәслихат деген не", "мәслихат не істейді"],
-        # The second is test.one's "кто такой аким" reordered: it passes the duplicate check, but the
+        # The second is test.one's "чем занимается аким" reordered: it passes the duplicate check, but the
         # matcher sends it to test.one, whose phrasings are all about the akim.
-        "ru": ["что такое маслихат", "аким кто такой"],
+        "ru": ["что такое маслихат", "аким чем занимается"],
         "en": ["what is a maslikhat", "what does the maslikhat decide"],
     }
     (kbdir / "b.toml").write_text(entry(eid="test.two", category="maslikhat", questions=other), encoding="utf-8")
@@ -235,3 +235,33 @@ def test_every_entry_has_sources_and_three_languages(kb):
     for e in kb.entries.values():
         assert e.sources and set(e.texts) == {"kk", "ru", "en"}, e.id
         assert e.category in kb.categories
+
+
+def test_out_of_scope_questions_are_read_per_language(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text(
+        '[ru]\nquestions = ["как поменять паспорт", " курс доллара "]\n[en]\nquestions = ["weather tomorrow"]\n',
+        encoding="utf-8")
+    kb, problems = load(kbdir)
+    assert not problems and list(kb.entries) == ["test.one"]  # the file is not an entry
+    assert kb.out_of_scope == {"ru": ("как поменять паспорт", "курс доллара"), "en": ("weather tomorrow",)}
+
+
+def test_a_malformed_out_of_scope_file_is_an_error(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text('[ru]\nquestions = ["курс доллара", ""]\n[de]\nquestions = []\n',
+                                             encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert any("[ru] questions must be a list" in m for m in messages)
+    assert any("unknown language [de]" in m for m in messages)
+
+
+def test_an_out_of_scope_question_that_is_an_entry_phrasing_is_an_error(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text('[ru]\nquestions = ["Кто такой аким?"]\n', encoding="utf-8")
+    assert any("listed as out of scope but is a phrasing of test.one" in p.message for p in errors(kbdir))
+
+
+def test_the_real_knowledge_base_lists_out_of_scope_questions_in_every_language(kb):
+    assert set(kb.out_of_scope) == {"kk", "ru", "en"}
+    assert all(len(questions) >= 40 for questions in kb.out_of_scope.values())

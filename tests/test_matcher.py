@@ -93,3 +93,12 @@ def test_candidates_best_phrasing_equals_scoring_every_phrasing(matcher):
         every = (corpus.doc_words @ per_word) / matcher.chars.doc_norms
         best = group_max(group_max(every, corpus.group_start), matcher._entry_group_start)
         assert np.allclose(ranking.pairs[:, 4], best[ranking.entries], atol=1e-6)
+
+
+def test_question_words_count_for_matching_but_not_for_grouping_gaps():
+    from bot.core import clustering
+    from bot.core.matcher import features
+
+    assert "кто" in features(("кто", "аким")) and "когда" in features(("когда", "слушания"))
+    assert "как" not in features(("как", "аким"))
+    assert clustering.normal_form("Кто наш аким?", "ru") == "аким"

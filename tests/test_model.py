@@ -1,8 +1,10 @@
 """The matcher's trained model: cached by content, retrained on a change, never an error on a bad cache."""
 
+import dataclasses
+
 import numpy as np
 
-from bot.core import training
+from bot.core import policy, training
 from bot.core.knowledge import KnowledgeBase
 from bot.core.matcher import Matcher
 
@@ -58,3 +60,28 @@ def test_the_training_sample_shrinks_as_the_knowledge_base_grows():
     # Past the budget, phrasings sampled x phrasings indexed stays within it (the floor aside).
     assert all(s * n <= training.TRAINING_BUDGET for s, n in zip(samples, sizes) if s > training.MIN_PHRASINGS
                and s < training.MAX_PHRASINGS)
+
+
+def test_the_out_of_scope_list_is_part_of_the_content_hash(kb, tmp_path):
+    part = small(kb)
+    listed = dataclasses.replace(part, out_of_scope={"ru": ("курс доллара на сегодня",)})
+    assert Matcher(part, train=False).content_hash != Matcher(listed, train=False).content_hash
+
+
+def test_a_listed_out_of_scope_question_is_not_answered(matcher, kb):
+    for lang, questions in kb.out_of_scope.items():
+        for question in questions[:10]:
+            result = matcher.match(question)
+            assert result.confidence == 0.0 or not result.candidates, (lang, question)
+            assert isinstance(policy.decide(result), policy.NoMatch)
+
+
+def test_questions_like_the_listed_ones_are_learned_to_be_out_of_scope(matcher, kb, tmp_path):
+    """Paraphrases the list does not hold: the car tax is not "which taxes go to the village budget"."""
+    unlisted = ["где оплатить налог на авто", "how do I pay tax on my car", "көлікке салықты қайда төлеймін"]
+    listed = {q for questions in kb.out_of_scope.values() for q in questions}
+    assert not listed & set(unlisted)
+    without = Matcher(dataclasses.replace(kb, out_of_scope={}), cache_dir=tmp_path)
+    for question in unlisted:
+        learned, before = matcher.match(question).confidence, without.match(question).confidence
+        assert learned < policy.SUGGEST_CONFIDENCE_MIN and learned < before / 2, (question, learned, before)

@@ -1,8 +1,9 @@
 """`qogam kb check`: what an editor must fix before the knowledge base ships, and what to improve.
 
 Errors: schema problems (from the loader), Kazakh text without Kazakh letters (Russian pasted by
-mistake), a rendered answer longer than one Telegram message, the same phrasing in two entries, and a
-phrasing that the real matcher sends to a different entry than its own.
+mistake), a rendered answer longer than one Telegram message, the same phrasing in two entries or in an
+entry and the out-of-scope list, and a phrasing that the real matcher sends to a different entry than its
+own.
 Errors too, so that answers stay true to each other and to the bot: a figure (number, date,
 percentage) that one language's answer gives and another's lacks, editors' working notes left in an
 answer ("Verified:", "we did not find"), and a slash command the bot does not have.
@@ -18,7 +19,7 @@ from bot.core import policy
 from bot.core.areas import load_areas
 from bot.core.conversation import Conversation
 from bot.core.glossary import load_glossary
-from bot.core.knowledge import KnowledgeBase, Problem, load
+from bot.core.knowledge import OUT_OF_SCOPE_FILE, KnowledgeBase, Problem, load
 from bot.core.matcher import Matcher
 from bot.core.normalize import clean, has_kazakh_letters, tokens
 from bot.core.numbers import figures
@@ -110,6 +111,13 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
                 elif other == entry.id:
                     add(f"[{lang}] phrasing {question!r} is repeated", "warning")
                 seen.setdefault(key, entry.id)
+    for lang, questions in kb.out_of_scope.items():
+        for question in questions:
+            # The matcher would learn that this entry's own question has no answer.
+            other = seen.get(" ".join(tokens(clean(question))))
+            if other:
+                problems.append(Problem(OUT_OF_SCOPE_FILE, None,
+                                        f"[{lang}] {question!r} is listed as out of scope but is a phrasing of {other}"))
     return problems
 
 

@@ -20,7 +20,11 @@ CATEGORIES_FILE = "categories.toml"
 # Files in knowledge/ that are not entries: the topic groups, the areas (bot/core/areas.py) and the
 # glossary that groups residents' questions across languages (bot/core/glossary.py).
 GLOSSARY_FILE = "glossary.toml"
-NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE}
+# Questions residents ask that the knowledge base does not answer (passports, car tax, the weather), by
+# language: the matcher learns from them to say "I don't know" rather than answer with an entry that
+# shares a word ("how do I pay my car tax" is not "which taxes go to the village budget").
+OUT_OF_SCOPE_FILE = "out_of_scope.toml"
+NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE, OUT_OF_SCOPE_FILE}
 # Ids travel in callback data and /start deep links, so they stay short and ASCII.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 MAX_ID_LENGTH = 40
@@ -91,6 +95,8 @@ class Problem:
 class KnowledgeBase:
     categories: dict[str, Category] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
+    # Language -> questions the knowledge base does not answer (OUT_OF_SCOPE_FILE; optional).
+    out_of_scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def in_category(self, category_id: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.category == category_id]
@@ -114,6 +120,7 @@ def load(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     if not directory.is_dir():
         return kb, [Problem(str(directory), None, "knowledge directory not found")]
     _load_categories(directory / CATEGORIES_FILE, kb, problems)
+    _load_out_of_scope(directory / OUT_OF_SCOPE_FILE, kb, problems)
     for path in sorted(directory.rglob("*.toml")):
         if path.name in NOT_ENTRIES:
             continue
@@ -171,6 +178,25 @@ def _load_categories(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> 
             problems.append(Problem(_rel(path, directory), cid, "duplicate category id"))
             continue
         kb.categories[cid] = Category(cid, {lang: n.strip() for lang, n in names.items()})
+
+
+def _load_out_of_scope(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> None:
+    if not path.exists():
+        return
+    directory = path.parent
+    data = _read_toml(path, directory, problems)
+    if data is None:
+        return
+    for lang in sorted(set(data) - set(LANGUAGES)):
+        problems.append(Problem(_rel(path, directory), None, f"unknown language [{lang}]; use kk, ru or en"))
+    for lang in LANGUAGES:
+        block = data.get(lang, {})
+        questions = block.get("questions", []) if isinstance(block, dict) else None
+        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+            problems.append(Problem(_rel(path, directory), None, f"[{lang}] questions must be a list of phrasings"))
+            continue
+        if questions:
+            kb.out_of_scope[lang] = tuple(q.strip() for q in questions)
 
 
 def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[Problem]) -> Entry | None:

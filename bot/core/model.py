@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when features, training data or the candidates change: old cache files are then ignored.
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 # Cosine with one phrasing at which the question's content words are that phrasing's (float rounding).
 EXACT = 0.999
@@ -70,6 +70,12 @@ DECISION_FEATURES = (
     # question barely matches at all (one candidate with a score of 0.07 is "first" by default).
     "probability_x_first_stage",
     "probability_x_known",  # probability x (1 - unknown_share)
+    # How close the question is to one the knowledge base does not answer (knowledge/out_of_scope.toml),
+    # and by how much closer than to the top candidate's best phrasing: "как оплатить налог на машину"
+    # shares "налог" with the village budget's revenue but is nearer "как заплатить налог на имущество".
+    "out_of_scope",
+    "out_of_scope_lead",
+    "out_of_scope_closer",  # the lead when positive: only a question nearer a listed one is pushed down
 )
 
 
@@ -109,6 +115,7 @@ def decision_features(ranking: "Ranking", order: np.ndarray, probabilities: np.n
         float(detection.confident), float(detection.script == "latin"),
         float((probabilities >= p_a / 2).sum() - 1),
         p_a * pairs[a, 2], p_a * (1 - ranking.unknown),
+        ranking.out_of_scope, ranking.out_of_scope - pairs[a, 4], max(0.0, ranking.out_of_scope - pairs[a, 4]),
     ])
 
 
@@ -126,7 +133,14 @@ def apply(model: Model | None, ranking: "Ranking", detection: Detection
     # the same words (reordered phrasings, which kb check reports) the one whose other phrasings fit wins.
     order = np.lexsort((np.arange(len(probabilities)), -probabilities, -ranking.pairs[:, 2] * exact, ~exact))
     x = decision_features(ranking, order, probabilities, detection)
-    confidence = 1.0 if exact[order[0]] else float(model.decision.probability(x[None, :])[0])
+    if exact[order[0]]:
+        confidence = 1.0
+    elif ranking.out_of_scope >= EXACT:
+        # Its content words are exactly a question the knowledge base lists as not answered: editors
+        # teach "not our topic" the same way they teach a phrasing.
+        confidence = 0.0
+    else:
+        confidence = float(model.decision.probability(x[None, :])[0])
     signals = {name: round(float(v), 4) for name, v in zip(DECISION_FEATURES, x)}
     signals["exact"] = float(exact[order[0]])
     return order, probabilities, confidence, signals

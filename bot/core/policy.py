@@ -3,7 +3,7 @@
 The matcher (bot/core/matcher.py) gives, for a question, its candidates with the re-ranker's probability
 that each is the entry asked for, and `confidence`: a calibrated P(the top candidate is right) from a
 logistic regression trained on the knowledge base alone (bot/core/training.py). Its inputs
-(model.DECISION_FEATURES, 15 of them) are:
+(model.DECISION_FEATURES, 20 of them) are:
 - probability: the re-ranker's probability of the top candidate; margin: minus the runner-up's;
 - first_stage, first_stage_margin: the TF-IDF word-and-prefix score of the top candidate and its lead
   over the best other candidate (the score the hand-set rules used to read alone);
@@ -13,7 +13,12 @@ logistic regression trained on the knowledge base alone (bot/core/training.py). 
   typo is not "unknown"); corrected_share: share of content words read as typos;
 - coverage: share of the question's weight on features the top entry has;
 - content_words: log(1 + number of content words); language_sure; latin; rivals: other candidates with
-  at least half the top candidate's probability.
+  at least half the top candidate's probability;
+- two products (probability x first_stage, probability x known share), which a linear model cannot form;
+- out_of_scope: the best character cosine with a question the knowledge base lists as not answered
+  (knowledge/out_of_scope.toml); out_of_scope_lead: minus the top candidate's char_phrase;
+  out_of_scope_closer: that lead when positive. A question whose content words are exactly a listed one
+  gets confidence 0, as one that is exactly an entry's phrasing gets 1.
 Every decision is logged at debug level with these numbers.
 
 The cut points below are the only numbers set on labelled questions: the tuning split of
@@ -32,16 +37,16 @@ from bot.core.matcher import Result
 log = logging.getLogger(__name__)
 
 # P(top entry is right) at or above which the bot answers. On the tuning split (242 questions; a question
-# that asks two things accepts either entry, eval/README.md) the sweep gave: 0.50 → 85.5% answered right,
-# 2.9% wrong; 0.60 → 82.6%, 2.1%; 0.65 → 80.2%, 1.7%; 0.75 → 72.5%, 1.2%; 0.90 → 45.4%, 0.8%. Reaching
-# the 1% target would cost almost half of the right answers, so the cut is the lowest (in steps of 0.05)
-# with wrong answers under 2% (README, "Matching quality").
-ANSWER_MIN = 0.65
+# that asks two things accepts either entry, eval/README.md) the sweep gave: 0.45 → 87.4% answered right,
+# 2.5% wrong; 0.50 → 86.5%, 2.5%; 0.55 → 85.5%, 1.7%; 0.65 → 83.6%, 1.7%; 0.75 → 75.4%, 1.2%; 0.85 →
+# 63.3%, 0.8%. Reaching the 1% target would cost a quarter of the right answers, so the cut is the lowest
+# (in steps of 0.05) with wrong answers under 2% (README, "Matching quality").
+ANSWER_MIN = 0.55
 # Below ANSWER_MIN, "did you mean" is offered when P(top is right) is at least SUGGEST_CONFIDENCE_MIN,
 # with the candidates the re-ranker gives at least SUGGEST_MIN; otherwise the question is a gap for
-# editors. On the tuning split, 0.20 offers suggestions to 9 of 35 out-of-scope questions and finds the
-# right entry among them for 28 of the 39 in-scope questions not answered (0.10: 17 of 35 and 33 of 39;
-# 0.30: 4 of 35 and 20 of 39).
+# editors. On the tuning split, 0.20 offers suggestions to 3 of 35 out-of-scope questions and finds the
+# right entry among them for 21 of the 27 in-scope questions not answered (0.10: 6 of 35 and 22 of 27;
+# 0.30: 1 of 35 and 16 of 27).
 SUGGEST_CONFIDENCE_MIN = 0.20
 SUGGEST_MIN = 0.20
 MAX_SUGGESTIONS = 3
