@@ -15,7 +15,7 @@ from bot.telegram.app import reload_knowledge, _knowledge_watch
 from tests.telegram import fakes
 
 EDITOR = 555
-QUESTION = "как узнать телефон приемной нашего акима района"
+QUESTION = "как узнать номер секретаря акима района"
 
 
 def keyboard(params: dict) -> list[tuple[str, str]]:
