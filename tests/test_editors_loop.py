@@ -234,3 +234,9 @@ def test_reload_of_the_real_knowledge_base_serves_learned_phrasings(conversation
                          cluster_id=1, by="cli:x")
     assert conversation.reload() == []
     assert "аудан әкімінің қабылдау телефоны" in conversation.kb.entries["akim.find"].texts["kk"].questions
+
+
+def test_learned_phrasings_keep_the_out_of_scope_list(kb):
+    grown = learning.with_learned(kb, [{"entry_id": "akim.find", "lang": "ru", "text": "где сидит наш аким"}])
+    assert "где сидит наш аким" in grown.entries["akim.find"].texts["ru"].questions
+    assert grown.out_of_scope == kb.out_of_scope and grown.categories == kb.categories

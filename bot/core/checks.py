@@ -104,7 +104,7 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
             if len(text.questions) < MIN_QUESTIONS:
                 add(f"[{lang}] only {len(text.questions)} phrasings; write at least {MIN_QUESTIONS}", "warning")
             for question in text.questions:
-                key = " ".join(tokens(clean(question)))
+                key = _phrasing_key(question)
                 other = seen.get(key)
                 if other and other != entry.id:
                     add(f"[{lang}] phrasing {question!r} is also in {other}")
@@ -114,11 +114,16 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
     for lang, questions in kb.out_of_scope.items():
         for question in questions:
             # The matcher would learn that this entry's own question has no answer.
-            other = seen.get(" ".join(tokens(clean(question))))
+            other = seen.get(_phrasing_key(question))
             if other:
                 problems.append(Problem(OUT_OF_SCOPE_FILE, None,
                                         f"[{lang}] {question!r} is listed as out of scope but is a phrasing of {other}"))
     return problems
+
+
+def _phrasing_key(question: str) -> str:
+    """A phrasing as the duplicate checks compare it: its normalised words."""
+    return " ".join(tokens(clean(question)))
 
 
 def check_figures(entry) -> list[str]:

@@ -60,7 +60,7 @@ def with_learned(kb: KnowledgeBase, learned: list[dict]) -> KnowledgeBase:
         if added:
             texts_by_lang = {**entry.texts, lang: replace(local, questions=(*local.questions, *added))}
             entries[entry_id] = replace(entry, texts=texts_by_lang)
-    return KnowledgeBase(categories=kb.categories, entries=entries)
+    return replace(kb, entries=entries)  # the categories and the out-of-scope list as they were
 
 
 class ReloadRefused(Exception):

@@ -166,26 +166,25 @@ def train(matcher: "Matcher") -> model_store.Model:
     doc_group = matcher.corpus.doc_group
     # (fold, ranking, detection, right entry or None when the question has no right answer)
     examples: list[tuple[int, object, Detection, int | None]] = []
+
+    def ask(question: str, fold: int, right: int | None, **leave) -> None:
+        cleaned = clean(question)
+        detection = detect(cleaned)
+        ranking = matcher.ranking(reading(cleaned, detection), **leave)
+        if ranking is not None and len(ranking.entries):
+            examples.append((fold, ranking, detection, right))
+
     for doc in docs:
         lang, text = matcher.doc_text[doc]
         entry = group_entry[doc_group[doc]]
-        fold = doc % 2
         texts = [(t, entry, None) for t in variants(lang, text, rng)]
         texts.append((texts[0][0], None, entry))  # the same question, its entry removed
         texts.append((out_of_scope(text, rng), None, None))
         for question, right, hidden in texts:
-            cleaned = clean(question)
-            detection = detect(cleaned)
-            ranking = matcher.ranking(reading(cleaned, detection), leave_out=doc, hide_entry=hidden)
-            if ranking is not None and len(ranking.entries):
-                examples.append((fold, ranking, detection, right))
+            ask(question, doc % 2, right, leave_out=doc, hide_entry=hidden)
     for i, (lang, text) in enumerate(matcher.out_of_scope_text):
         for question in variants(lang, text, rng):
-            cleaned = clean(question)
-            detection = detect(cleaned)
-            ranking = matcher.ranking(reading(cleaned, detection), leave_out_of_scope=i)
-            if ranking is not None and len(ranking.entries):
-                examples.append((i % 2, ranking, detection, None))
+            ask(question, i % 2, None, leave_out_of_scope=i)
 
     def pair_data(items):
         x = np.vstack([r.pairs for _, r, _, _ in items])
