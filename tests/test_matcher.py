@@ -95,6 +95,39 @@ def test_candidates_best_phrasing_equals_scoring_every_phrasing(matcher):
         assert np.allclose(ranking.pairs[:, 4], best[ranking.entries], atol=1e-6)
 
 
+def test_documents_are_read_back_from_the_knowledge_base(matcher, kb):
+    """The index keeps no copy of the phrasings' text; a document number leads back to its phrasing."""
+    expected = [(lang, phrasing) for entry in kb.entries.values() for lang, text in entry.texts.items()
+                for phrasing in (text.title, *text.questions)]
+    assert matcher.n_documents == len(expected)
+    assert [matcher.document(doc) for doc in range(matcher.n_documents)] == expected
+
+
+def test_coverage_is_the_share_of_the_question_on_features_the_entry_has(matcher, kb):
+    """Coverage is read from the groups' matrix; here it is counted again from the entries' own words."""
+    from bot.core.matcher import features, prepare, transliterates
+    from bot.core.normalize import clean, tokens
+
+    def entry_features(entry):
+        bag = set()
+        for lang, text in entry.texts.items():
+            for phrasing in (text.title, *text.questions):
+                bag |= set(features(tokens(clean(phrasing), latin_kazakh=transliterates(lang))))
+        return bag
+
+    for question in ("Ауыл бюджетін кім бекітеді?", "как подать жалобу на акима в суд", "maslikhat deputy salary"):
+        words = prepare(question).words
+        ranking = matcher.ranking(words)
+        q = matcher.words.vector(features(matcher.correct(words)))
+        known = dict(zip(q.cols.tolist(), (q.weights ** 2).tolist()))
+        names = {col: feature for feature in features(matcher.correct(words))
+                 for col in matcher.words.vocabulary.columns([feature]).tolist() if col >= 0}
+        for entry_index, coverage in zip(ranking.entries, ranking.pairs[:, 8]):
+            have = entry_features(kb.entries[matcher.entry_ids[entry_index]])
+            share = sum(w for col, w in known.items() if names[col] in have) / sum(known.values())
+            assert coverage == pytest.approx(share, abs=1e-5), (question, matcher.entry_ids[entry_index])
+
+
 def test_question_words_count_for_matching_but_not_for_grouping_gaps():
     from bot.core import clustering
     from bot.core.matcher import features

@@ -62,6 +62,18 @@ def test_the_training_sample_shrinks_as_the_knowledge_base_grows():
                and s < training.MAX_PHRASINGS)
 
 
+def test_the_out_of_scope_questions_trained_follow_the_phrasing_sample():
+    import random
+
+    # The real knowledge base: 214 listed questions beside 1,200 sampled phrasings, all of them trained.
+    assert training.listed_sample(214, training.MAX_PHRASINGS, random.Random(1)) == list(range(214))
+    # 250 times larger: the sample is at its floor, and the list shrinks with it, to distinct questions.
+    chosen = training.listed_sample(214, training.MIN_PHRASINGS, random.Random(1))
+    assert len(chosen) == int(training.MIN_PHRASINGS * training.OUT_OF_SCOPE_PER_PHRASING) < 214
+    assert chosen == sorted(set(chosen)) and all(0 <= i < 214 for i in chosen)
+    assert training.listed_sample(0, 300, random.Random(1)) == []
+
+
 def test_the_out_of_scope_list_is_part_of_the_content_hash(kb, tmp_path):
     part = small(kb)
     listed = dataclasses.replace(part, out_of_scope={"ru": ("курс доллара на сегодня",)})

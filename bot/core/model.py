@@ -16,6 +16,7 @@ import hashlib
 import logging
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,7 +147,7 @@ def apply(model: Model | None, ranking: "Ranking", detection: Detection
     return order, probabilities, confidence, signals
 
 
-def content_hash(doc_text: list[tuple[str, str]], entry_ids: list[str]) -> str:
+def content_hash(doc_text: Iterable[tuple[str, str]], entry_ids: list[str]) -> str:
     digest = hashlib.sha256(f"v{MODEL_VERSION}\n".encode())
     for entry_id in entry_ids:
         digest.update(entry_id.encode() + b"\n")
