@@ -128,6 +128,48 @@ def test_coverage_is_the_share_of_the_question_on_features_the_entry_has(matcher
             assert coverage == pytest.approx(share, abs=1e-5), (question, matcher.entry_ids[entry_index])
 
 
+def test_naive_bayes_score_is_counted_from_the_candidates_phrasings(matcher, kb):
+    """The naive Bayes pair feature is read from the index's sparse matrices; here it is counted again
+    from each candidate's phrasings, n-gram by n-gram."""
+    import math
+    from collections import Counter
+
+    from bot.core.matcher import BAYES_SMOOTHING, _grams, prepare, transliterates
+    from bot.core.model import PAIR_FEATURES
+    from bot.core.normalize import clean, tokens
+
+    chars = matcher.chars
+
+    def weighted(bag):
+        cols = chars.vocabulary.columns(list(bag))
+        return {col: count * float(chars.idf[col]) for col, count in zip(cols.tolist(), bag.values()) if col >= 0}
+
+    def entry_text(entry):
+        counts, mass = Counter(), 0.0
+        for lang, text in entry.texts.items():
+            for phrasing in (text.title, *text.questions):
+                doc = weighted(_grams(tokens(clean(phrasing), latin_kazakh=transliterates(lang))))
+                norm = math.sqrt(sum(w * w for w in doc.values())) or 1.0
+                for col, w in doc.items():
+                    counts[col] += w / norm
+                mass += sum(doc.values()) / norm
+        return counts, mass
+
+    column = PAIR_FEATURES.index("char_bayes_gap")
+    smoothing = BAYES_SMOOTHING * len(chars.vocabulary)
+    for question in ("слушания по генплану", "Ауыл бюджетін кім бекітеді?", "akimat ignored my appeal"):
+        words = matcher.correct(prepare(question).words)
+        ranking = matcher.ranking(prepare(question).words)
+        q = chars.vector(_grams(words))
+        scores = []
+        for entry_index in ranking.entries:
+            counts, mass = entry_text(kb.entries[matcher.entry_ids[entry_index]])
+            scores.append(sum(float(w) * (math.log(counts[col] + BAYES_SMOOTHING) - math.log(mass + smoothing))
+                              for col, w in zip(q.cols.tolist(), q.weights)))
+        expected = np.asarray(scores) - max(scores)
+        assert np.allclose(ranking.pairs[:, column], expected, atol=1e-3), question
+
+
 def test_question_words_count_for_matching_but_not_for_grouping_gaps():
     from bot.core import clustering
     from bot.core.matcher import features

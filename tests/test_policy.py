@@ -24,7 +24,7 @@ def test_unlikely_candidates_are_not_suggested():
 
 def test_low_confidence_is_no_match_even_with_candidates():
     assert isinstance(policy.decide(result(policy.SUGGEST_CONFIDENCE_MIN - 0.01, 0.9)), policy.NoMatch)
-    assert isinstance(policy.decide(result(0.5, policy.SUGGEST_MIN - 0.01)), policy.NoMatch)
+    assert isinstance(policy.decide(result((policy.SUGGEST_CONFIDENCE_MIN + policy.ANSWER_MIN) / 2, policy.SUGGEST_MIN - 0.01)), policy.NoMatch)
     assert isinstance(policy.decide(result(1.0)), policy.NoMatch)
 
 

@@ -5,7 +5,7 @@ entry in one language, whose centroid is the sum of its phrasings. Every documen
 its words (a document x word count matrix); a view turns a word into features (the word and its
 prefixes, or its character n-grams), stored once per distinct word. A document's features are then one
 sparse product, documents x words @ words x features, done in C. At 250 times the real knowledge base
-(822,000 phrasings) the matcher builds in 42 s with its model and holds 220 MiB (bench/matching.py),
+(822,000 phrasings) the matcher builds in 51 s with its model and holds 227 MiB (bench/matching.py),
 where dicts of Python tuples took 221 s and 611 MiB for 260,000 phrasings.
 
 - WordView scores every document and every group for a question (one sparse product per question), so
@@ -203,6 +203,10 @@ class CharView:
         self.grams_t = self.word_grams.T.tocsr()                                  # grams x words
         self.doc_norms = self._norms(corpus.doc_words)
         self.group_norms = self._norms(corpus.group_words)
+        # Each document's n-gram mass (sum of its idf-weighted counts) at unit length, for the naive Bayes
+        # score (Matcher._bayes): the word's total mass, summed over the document's words.
+        self.word_mass = np.asarray(self.word_grams.sum(axis=1), dtype=np.float64).ravel()
+        self.doc_mass = (corpus.doc_words @ self.word_mass) / self.doc_norms
 
     def release_training_data(self) -> None:
         self.word_grams = None

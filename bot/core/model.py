@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when features, training data or the candidates change: old cache files are then ignored.
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 
 # Cosine with one phrasing at which the question's content words are that phrasing's (float rounding).
 EXACT = 0.999
@@ -48,6 +48,7 @@ PAIR_FEATURES = (
     "char_centroid_gap",
     "coverage",          # share of the question's known weight on features the entry has
     "first_stage_rank",  # 1 / (1 + rank in the first stage)
+    "char_bayes_gap",    # naive Bayes log-likelihood of the question's n-grams, minus the best candidate's
 )
 
 # For the re-ranked top candidate.

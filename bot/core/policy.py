@@ -19,6 +19,8 @@ logistic regression trained on the knowledge base alone (bot/core/training.py). 
   (knowledge/out_of_scope.toml); out_of_scope_lead: minus the top candidate's char_phrase;
   out_of_scope_closer: that lead when positive. A question whose content words are exactly a listed one
   gets confidence 0, as one that is exactly an entry's phrasing gets 1.
+The re-ranker's own inputs (model.PAIR_FEATURES) include a naive Bayes score of the question's character
+n-grams under each candidate's phrasings, which tells neighbouring entries apart (bot/core/matcher.py).
 Every decision is logged at debug level with these numbers.
 
 The cut points below are the only numbers set on labelled questions: the tuning split of
@@ -37,16 +39,16 @@ from bot.core.matcher import Result
 log = logging.getLogger(__name__)
 
 # P(top entry is right) at or above which the bot answers. On the tuning split (242 questions; a question
-# that asks two things accepts either entry, eval/README.md) the sweep gave: 0.45 → 87.4% answered right,
-# 2.5% wrong; 0.50 → 86.5%, 2.5%; 0.55 → 85.5%, 1.7%; 0.65 → 83.6%, 1.7%; 0.75 → 75.4%, 1.2%; 0.85 →
-# 63.3%, 0.8%. Reaching the 1% target would cost a quarter of the right answers, so the cut is the lowest
+# that asks two things accepts either entry, eval/README.md) the sweep gave: 0.40 → 91.3% answered right,
+# 2.1% wrong; 0.50 → 89.4%, 1.7%; 0.55 → 87.9%, 1.7%; 0.65 → 84.1%, 1.7%; 0.75 → 75.4%, 1.2%; 0.85 →
+# 62.8%, 0.8%. Reaching the 1% target would cost a third of the right answers, so the cut is the lowest
 # (in steps of 0.05) with wrong answers under 2% (README, "Matching quality").
-ANSWER_MIN = 0.55
+ANSWER_MIN = 0.50
 # Below ANSWER_MIN, "did you mean" is offered when P(top is right) is at least SUGGEST_CONFIDENCE_MIN,
 # with the candidates the re-ranker gives at least SUGGEST_MIN; otherwise the question is a gap for
-# editors. On the tuning split, 0.20 offers suggestions to 3 of 35 out-of-scope questions and finds the
-# right entry among them for 21 of the 27 in-scope questions not answered (0.10: 6 of 35 and 22 of 27;
-# 0.30: 1 of 35 and 16 of 27).
+# editors. On the tuning split, 0.20 offers suggestions to 2 of 35 out-of-scope questions and finds the
+# right entry among them for 12 of the 19 in-scope questions not answered (0.10: 8 of 35 and 15 of 19;
+# 0.30: 2 of 35 and 7 of 19).
 SUGGEST_CONFIDENCE_MIN = 0.20
 SUGGEST_MIN = 0.20
 MAX_SUGGESTIONS = 3

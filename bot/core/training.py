@@ -52,7 +52,7 @@ MAX_PHRASINGS = 1200
 # cost grows with the knowledge base: at 250 times the real one (469,000 phrasings) a ranking takes about
 # 13 ms and 1,200 phrasings took 93 s. Past TRAINING_BUDGET / phrasings indexed the sample shrinks, so
 # training stays near 25 s at any size (bench/matching.py), but never below MIN_PHRASINGS: about 1,800
-# examples, still far more than models of 10 and 20 numbers need. The real knowledge base (3,300
+# examples, still far more than models of 11 and 20 numbers need. The real knowledge base (3,300
 # phrasings) is far from the budget and trains on MAX_PHRASINGS.
 TRAINING_BUDGET = 140_000_000
 MIN_PHRASINGS = 300
@@ -62,7 +62,7 @@ MIN_PHRASINGS = 300
 # knowledge base, 300 phrasings and 60 listed questions instead of all 214, about 10 s less).
 OUT_OF_SCOPE_PER_PHRASING = 1 / 5
 SEED = 13
-# The models are small (10 and 20 features): mild L2 regularisation, the library default.
+# The models are small (11 and 20 features): mild L2 regularisation, the library default.
 REGULARISATION = 1.0
 
 _KK_TO_LATIN = str.maketrans({
