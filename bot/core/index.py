@@ -125,7 +125,7 @@ class Vector:
         return bool(len(self.cols)) or bool(self.unknown > 0)
 
 
-def vectorize(bag: Counter[str], vocabulary: "Vocabulary", idf: np.ndarray, unknown_idf: float,
+def vectorize(bag: Counter[str], vocabulary: Vocabulary, idf: np.ndarray, unknown_idf: float,
               sublinear: bool = True) -> Vector:
     """A question's unit vector in a view; `sublinear` as the view's documents are weighed."""
     cols = vocabulary.columns(list(bag))
@@ -222,12 +222,11 @@ class CharView:
     def vector(self, bag: Counter[str]) -> Vector:
         return vectorize(bag, self.vocabulary, self.idf, self.unknown_idf, sublinear=False)
 
-    def group_scores(self, q: Vector, leave_out: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine of the question with every group's centroid, and each word's dot product with the
-        question (for document_scores)."""
+    def group_scores(self, q: Vector, leave_out: int | None = None) -> np.ndarray:
+        """Cosine of the question with every group's centroid."""
         corpus = self.corpus
         if not len(q.cols):
-            return np.zeros(len(self.group_norms), np.float32), np.zeros(len(corpus.words), np.float32)
+            return np.zeros(len(self.group_norms), np.float32)
         # Each word's dot product with the question (word_grams carries the documents' idf factor, the
         # question's weights the question's), then summed over the words of every group.
         per_word = self.grams_t[q.cols].T @ q.weights
@@ -239,15 +238,15 @@ class CharView:
             group_vec = corpus.group_words[g] @ self.word_grams - row @ self.word_grams
             norm = float(np.sqrt(group_vec.multiply(group_vec).sum())) or 1.0
             group_scores[g] = (groups[g] - float((row @ per_word)[0])) / norm
-        return group_scores, per_word
+        return group_scores
 
-    def document_scores(self, per_word: np.ndarray, docs: np.ndarray, leave_out: int | None = None) -> np.ndarray:
-        """Cosine of the question with the given documents only: the re-ranker needs the best phrasing of a
-        few candidates, and scoring all documents would be most of a question's time at scale."""
-        scores = (self.corpus.doc_words[docs] @ per_word) / self.doc_norms[docs]
-        if leave_out is not None:
-            scores[docs == leave_out] = 0.0
-        return scores
+    def document_grams(self, q: Vector, docs: np.ndarray) -> np.ndarray:
+        """The given documents' idf-weighted counts of each of the question's n-grams, at unit length
+        (documents x question n-grams, dense): their cosines with the question are this @ q.weights, and
+        the naive Bayes score reads the counts themselves. Only for a few candidates' documents: for all
+        of them it would be most of a question's time at scale."""
+        counts = (self.corpus.doc_words[docs] @ self.grams_t[q.cols].T).toarray()
+        return counts / self.doc_norms[docs][:, None]
 
 
 def group_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -13,9 +13,9 @@ question (bot/core/index.py, sparse matrices). Three stages:
    CANDIDATES best entries go on.
 2. Re-ranking. Only those candidates are also compared by character 2-5-grams of the words (robust to
    typos inside a word and to a different ending), by cosine and by a naive Bayes score under each
-   candidate's phrasings (which n-grams make up this entry's text), and a logistic regression over these pair features
-   (bot/core/training.py, PAIR_FEATURES) fuses them with the first-stage score into the probability that
-   the candidate is the entry asked for.
+   candidate's phrasings (which n-grams make up this entry's text), and a logistic regression over these
+   pair features (bot/core/training.py, PAIR_FEATURES) fuses them with the first-stage score into the
+   probability that the candidate is the entry asked for.
 3. Confidence. A second logistic regression over the top candidate's numbers (DECISION_FEATURES: its
    probability, margins, whether the views agree, unknown words, coverage) gives P(the top entry is
    right). bot/core/policy.py turns it into answer / did-you-mean / no match.
@@ -316,7 +316,7 @@ class Matcher:
             unknown += float(q.weights[alone] @ q.weights[alone])
         phrase, centroid, score = self.first_stage(q, leave_out)
         cq = self.chars.vector(_grams(corrected_words))
-        char_groups, per_word = self.chars.group_scores(cq, leave_out)
+        char_groups = self.chars.group_scores(cq, leave_out)
         char_centroid = group_max(char_groups, self._entry_group_start)
         if hide_entry is not None:
             score = score.copy()
@@ -329,8 +329,7 @@ class Matcher:
                            corrected / max(1, len(content)), len(content))
         out_of_scope = self._out_of_scope_similarity(words, leave_out_of_scope)
         first = score[top]
-        char_phrase = self._best_phrasing(top, per_word, leave_out)
-        bayes = self._bayes(top, cq, leave_out)
+        char_phrase, bayes = self._phrasing_scores(top, cq, leave_out)
         squared = q.weights * q.weights
         coverage = self._coverage(top, q.cols, squared)
         if leave_out is not None:
@@ -362,14 +361,8 @@ class Matcher:
         base's words), with one of the questions the knowledge base does not answer."""
         if self.out_of_scope is None:
             return 0.0
-        scores, _ = self.out_of_scope.group_scores(self.out_of_scope.vector(_grams(words)), leave_out)
+        scores = self.out_of_scope.group_scores(self.out_of_scope.vector(_grams(words)), leave_out)
         return float(scores.max()) if len(scores) else 0.0
-
-    def _best_phrasing(self, top: np.ndarray, per_word: np.ndarray, leave_out: int | None) -> np.ndarray:
-        """Each candidate's best character cosine with one of its phrasings. An entry's phrasings are
-        contiguous documents, so the candidates' documents are a few ranges."""
-        docs, starts = self._runs(top, self._entry_doc_start)
-        return np.maximum.reduceat(self.chars.document_scores(per_word, docs, leave_out), starts)
 
     @staticmethod
     def _runs(top: np.ndarray, entry_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -378,33 +371,42 @@ class Matcher:
         ranges = [np.arange(entry_start[e], entry_start[e + 1]) for e in top]
         return np.concatenate(ranges), np.cumsum([0, *map(len, ranges[:-1])])
 
-    def _bayes(self, top: np.ndarray, cq: Vector, leave_out: int | None) -> np.ndarray:
-        """Each candidate's multinomial naive Bayes log-likelihood of the question's character n-grams:
-        sum over the question's n-grams of weight x log P(n-gram | entry), with the entry's phrasings as its
-        training text, each at unit length so a long phrasing does not outweigh a short one.
+    def _phrasing_scores(self, top: np.ndarray, cq: Vector, leave_out: int | None
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate, from one count of the question's character n-grams in its phrasings (an
+        entry's phrasings are contiguous documents, so a few ranges):
+
+        - the best cosine with one of its phrasings;
+        - the multinomial naive Bayes log-likelihood of the question's n-grams: sum over them of weight x
+          log P(n-gram | entry), with the entry's phrasings as its training text, each at unit length so a
+          long phrasing does not outweigh a short one.
 
         Cosines weigh an n-gram by how rare it is over all entries; naive Bayes also weighs it by how much
         of this entry's text it makes up, which is what tells neighbours apart ("генплан" is most of
-        hearings.public's talk of plans, and none of hearings.notify's). On the tuning split it moved
-        the right entry ranked first from 95.2% to 96.1%, answered right under 2% wrong from 86.0% to 89.4%. Computed for the candidates only, from their phrasings'
-        words, so the cost stays flat as the knowledge base grows and nothing per entry x n-gram is stored.
+        hearings.public's talk of plans, and none of hearings.notify's). On the tuning split it moved the
+        right entry ranked first from 95.2% to 96.1%, answered right under 2% wrong from 86.0% to 89.4%.
+        Both are counted for the candidates only, so the cost stays flat as the knowledge base grows and
+        nothing per entry x n-gram is stored.
         """
-        if not len(cq.cols):
-            return np.zeros(len(top))
         docs, starts = self._runs(top, self._entry_doc_start)
-        grams_words = self.chars.grams_t[cq.cols]                     # question's n-grams x words
-        per_doc = (self.corpus.doc_words[docs] @ grams_words.T).toarray() / self.chars.doc_norms[docs][:, None]
+        per_doc = self.chars.document_grams(cq, docs)
+        cosines = per_doc @ cq.weights
         counts = np.add.reduceat(per_doc, starts, axis=0)
         mass = self._entry_mass[top].astype(np.float64)
         if leave_out is not None and leave_out in docs:
-            # The left-out phrasing is not part of its entry's text.
+            # The left-out phrasing is not scored, nor part of its entry's text.
             at = docs == leave_out
-            counts[top == self.group_entry[self.corpus.doc_group[leave_out]]] -= per_doc[at][0]
-            mass[top == self.group_entry[self.corpus.doc_group[leave_out]]] -= self.chars.doc_mass[leave_out]
+            cosines[at] = 0.0
+            own = top == self.group_entry[self.corpus.doc_group[leave_out]]
+            counts[own] -= per_doc[at][0]
+            mass[own] -= self.chars.doc_mass[leave_out]
             counts = np.maximum(counts, 0.0)
+        best = np.maximum.reduceat(cosines, starts)
+        if not len(cq.cols):
+            return best, np.zeros(len(top))
         smoothing = BAYES_SMOOTHING * len(self.chars.vocabulary)
         log_p = np.log(counts + BAYES_SMOOTHING) - np.log(np.maximum(mass, 0.0) + smoothing)[:, None]
-        return log_p @ cq.weights.astype(np.float64)
+        return best, log_p @ cq.weights.astype(np.float64)
 
     @staticmethod
     def _candidates(score: np.ndarray, char_centroid: np.ndarray) -> np.ndarray:
