@@ -247,7 +247,8 @@ def kb_dump() -> None:
 @click.option("--errors", "show_errors", is_flag=True, help="List the questions that went wrong.")
 @click.option("--split", type=click.Choice(["tune", "report"]),
               help="Only the questions of this split (the file's fifth column); all by default.")
-@click.option("--sweep", is_flag=True, help="Also print accuracy and wrong answers for other answer cut points.")
+@click.option("--sweep", is_flag=True, help="Also print accuracy and wrong answers for other answer cut points, "
+              "and what \"did you mean\" would reach for other suggestion cut points.")
 def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sweep: bool) -> None:
     """Measure the matcher on a labelled TSV (expected id or "-", language, question, [kind, [split, [also]]]),
     beside a plain TF-IDF character n-gram baseline at the same wrong-answer rate."""
@@ -267,7 +268,9 @@ def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sw
     summary = evaluation.summarize(outcomes)
     summary["baseline"] = evaluation.baseline(kb, cases, summary["false_answer_rate"] or 0.0)
     if sweep:
-        summary["sweep"] = evaluation.sweep(outcomes, [round(0.05 * i, 2) for i in range(1, 20)])
+        cuts = [round(0.05 * i, 2) for i in range(1, 20)]
+        summary["sweep"] = evaluation.sweep(outcomes, cuts)
+        summary["suggestion_sweep"] = evaluation.suggestion_sweep(outcomes, cuts)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -309,6 +312,10 @@ def _format_summary(s: dict) -> str:
     for row in s.get("sweep", []):
         lines.append(f"  cut {row['cut']:.2f}: accuracy@1 {pct(row['accuracy_at_1'])}, "
                      f"false answers {pct(row['false_answer_rate'])}")
+    for row in s.get("suggestion_sweep", []):
+        lines.append(f"  suggestion cut {row['cut']:.2f}: offered to {row['out_of_scope_offered']} of "
+                     f"{row['out_of_scope']} out-of-scope questions not answered; entry offered for "
+                     f"{row['found']} of {row['in_scope']} in-scope ones")
     return "\n".join(lines)
 
 

@@ -23,7 +23,8 @@ def test_the_model_is_cached_by_content_and_read_back(kb, tmp_path):
     files = list(tmp_path.glob("matcher-*.npz"))
     assert [f.name for f in files] == [f"matcher-{first.content_hash}.npz"]
     again = Matcher(part, cache_dir=tmp_path)
-    assert np.array_equal(again.model.decision.coef, first.model.decision.coef)
+    for name in ("reranker", "decision", "suggestion"):
+        assert np.array_equal(getattr(again.model, name).coef, getattr(first.model, name).coef), name
     question = next(iter(part.entries.values())).texts["ru"].title
     assert again.match(question).confidence == first.match(question).confidence
 
@@ -95,5 +96,20 @@ def test_questions_like_the_listed_ones_are_learned_to_be_out_of_scope(matcher, 
     assert not listed & set(unlisted)
     without = Matcher(dataclasses.replace(kb, out_of_scope={}), cache_dir=tmp_path)
     for question in unlisted:
-        learned, before = matcher.match(question).confidence, without.match(question).confidence
-        assert learned < policy.SUGGEST_CONFIDENCE_MIN and learned < before / 2, (question, learned, before)
+        result, before = matcher.match(question), without.match(question).confidence
+        assert result.offered < policy.SUGGEST_CONFIDENCE_MIN and result.confidence < before / 2, (question, result, before)
+
+
+def test_two_likely_neighbours_are_likely_to_hold_the_answer_though_neither_is_sure(matcher):
+    """Filing an appeal about the akim, or challenging the akimat's refusal: the re-ranker gives both about
+    0.7, so P(the first is right) is low, but P(the entry is among those offered) is not."""
+    result = matcher.match("как подать жалобу на акима")
+    first, second = result.candidates[:2]
+    assert {first.entry_id, second.entry_id} == {"appeals.file", "appeals.challenge"}
+    assert result.confidence < policy.ANSWER_MIN and result.offered > 4 * result.confidence
+
+
+def test_what_is_offered_is_at_least_as_likely_as_the_first_candidate(matcher):
+    for question in ("кто выбирает акима села", "погода завтра", "маслихат", "how do I file an appeal"):
+        result = matcher.match(question)
+        assert result.confidence <= result.offered <= 1.0, (question, result.confidence, result.offered)

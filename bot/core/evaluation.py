@@ -52,6 +52,8 @@ class Outcome:
     seconds: float
     confidence: float = 0.0
     top: str | None = None
+    offered: float = 0.0  # P(the entry asked for is among the candidates offered)
+    offerable: tuple[str, ...] = ()  # the candidates "did you mean" would offer
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -79,8 +81,9 @@ def run(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
         elapsed = time.perf_counter() - started
         status, entry, suggestions = policy.describe(decision)
         top = result.candidates[0].entry_id if result.candidates else None
+        offerable = tuple(c.entry_id for c in result.candidates[:policy.MAX_SUGGESTIONS] if c.score >= policy.SUGGEST_MIN)
         outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed,
-                                result.confidence, top))
+                                result.confidence, top, result.offered, offerable))
     return outcomes
 
 
@@ -138,6 +141,23 @@ def sweep(outcomes: list[Outcome], cuts: list[float]) -> list[dict]:
         rows.append({"cut": cut,
                      "accuracy_at_1": _ratio(sum(o.case.accepts(o.top) for o in answered), in_scope),
                      "false_answer_rate": _ratio(sum(not o.case.accepts(o.top) for o in answered), len(outcomes))})
+    return rows
+
+
+def suggestion_sweep(outcomes: list[Outcome], cuts: list[float]) -> list[dict]:
+    """Among the questions not answered, how many "did you mean" would reach if the suggestion cut point
+    were each of `cuts` (to set SUGGEST_CONFIDENCE_MIN): out-of-scope questions offered suggestions, and
+    in-scope ones whose entry is among them."""
+    rows = []
+    unanswered = [o for o in outcomes if o.status != "answered"]
+    out_scope = [o for o in unanswered if o.case.expected == OUT_OF_SCOPE]
+    in_scope = [o for o in unanswered if o.case.expected != OUT_OF_SCOPE]
+    for cut in cuts:
+        offered = [o for o in unanswered if o.offerable and o.offered >= cut]
+        rows.append({"cut": cut, "out_of_scope_offered": sum(o.case.expected == OUT_OF_SCOPE for o in offered),
+                     "out_of_scope": len(out_scope),
+                     "found": sum(any(map(o.case.accepts, o.offerable)) for o in offered),
+                     "in_scope": len(in_scope)})
     return rows
 
 

@@ -84,6 +84,10 @@ i my me we our you your it its this that these those to of in on for with and or
 has had get please tell explain know want need any some if so us
 kazakhstan казахстан казахстане казахстана қазақстан қазақстанда рк
 простыми словами кратко коротко подробно қарапайым тілмен қысқаша simple simply words short briefly
+здравствуйте здрасте здравствуй привет добрый доброе доброго спасибо благодарю извините простите уважаемые
+уважаемый именно точно конкретно короче типа кстати реально действительно
+сәлеметсіз сәлем салем саламатсыз ассалаумағалейкум қайырлы рахмет рақмет кешіріңіз өтінемін нақты шынымен
+hello hi hey morning afternoon evening thanks thank dear sir madam exactly actually really just basically
 """
 STOP_WORDS = frozenset(fold(w) for w in _STOP_WORDS_RAW.split())
 # Question words say what is asked: who the akim is (akim.find) or what an akim is (akim.role), when a
@@ -148,7 +152,8 @@ class Query:
 
 @dataclass(frozen=True)
 class Result:
-    """Ranked candidates; `confidence` is P(the first candidate is right) from the decision model;
+    """Ranked candidates; `confidence` is P(the first candidate is right) from the decision model,
+    `offered` P(the entry asked for is among the first three), which is at least `confidence`;
     `unknown_share` is how much of the question the knowledge base does not know at all (share of the
     question vector's weight on unknown words, 0..1); `signals` are the decision's inputs, for the log."""
 
@@ -157,6 +162,7 @@ class Result:
     unknown_share: float
     confidence: float = 0.0
     signals: dict[str, float] = field(default_factory=dict, compare=False)
+    offered: float = 0.0
 
 
 def transliterates(lang: str) -> bool:
@@ -455,7 +461,8 @@ class Matcher:
         if ranking is None or not len(ranking.entries):
             unknown = ranking.unknown if ranking else (1.0 if query.words else 0.0)
             return Result(query, [], round(unknown, 4), 0.0, {})
-        order, probabilities, confidence, signals = model_store.apply(self.model, ranking, query.detection)
-        candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(probabilities[i]), 4))
-                      for i in order[:limit]]
-        return Result(query, candidates, round(ranking.unknown, 4), round(confidence, 4), signals)
+        applied = model_store.apply(self.model, ranking, query.detection)
+        candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(applied.probabilities[i]), 4))
+                      for i in applied.order[:limit]]
+        return Result(query, candidates, round(ranking.unknown, 4), round(applied.confidence, 4), applied.signals,
+                      round(applied.offered, 4))

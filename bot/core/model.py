@@ -2,6 +2,9 @@
 
 - The re-ranker: P(candidate is the entry asked for) from PAIR_FEATURES.
 - The decision: P(the top candidate is right) from DECISION_FEATURES.
+- The suggestion: P(the entry asked for is among the first SUGGESTIONS candidates), from the same
+  features and the probability mass of those candidates. Two likely neighbours ("как подать жалобу на
+  акима": filing an appeal, or challenging a refusal) make the first uncertain but the pair a safe offer.
 
 Both are logistic regressions fitted by scikit-learn (bot/core/training.py) on the knowledge base alone.
 Applying one is a dot product and a sigmoid, so a process that finds the model in its cache never
@@ -31,7 +34,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when features, training data or the candidates change: old cache files are then ignored.
-MODEL_VERSION = 4
+MODEL_VERSION = 5
+
+# Candidates offered as "did you mean" at most (policy.MAX_SUGGESTIONS): a phone screen shows three
+# buttons without scrolling.
+SUGGESTIONS = 3
 
 # Cosine with one phrasing at which the question's content words are that phrasing's (float rounding).
 EXACT = 0.999
@@ -78,6 +85,13 @@ DECISION_FEATURES = (
     "out_of_scope",
     "out_of_scope_lead",
     "out_of_scope_closer",  # the lead when positive: only a question nearer a listed one is pushed down
+    # Share of content words no entry uses but a listed out-of-scope question does: "Мәжіліс депутаттарының
+    # сайлауы" shares "сайлау" and "депутат" with the maslikhat's elections, "Мәжіліс" only with the list.
+)
+
+# For the first SUGGESTIONS candidates together.
+SUGGESTION_FEATURES = DECISION_FEATURES + (
+    "offered_probability",  # the re-ranker's probabilities of those candidates, summed
 )
 
 
@@ -99,6 +113,7 @@ class Logistic:
 class Model:
     reranker: Logistic
     decision: Logistic
+    suggestion: Logistic
     # What training measured, for the log and `qogam eval`.
     info: dict
 
@@ -121,13 +136,24 @@ def decision_features(ranking: "Ranking", order: np.ndarray, probabilities: np.n
     ])
 
 
-def apply(model: Model | None, ranking: "Ranking", detection: Detection
-          ) -> tuple[np.ndarray, np.ndarray, float, dict[str, float]]:
-    """(candidate order, candidate probabilities, P(top is right), the decision's inputs)."""
+def suggestion_features(decision_x: np.ndarray, order: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    return np.append(decision_x, probabilities[order[:SUGGESTIONS]].sum())
+
+
+@dataclass(frozen=True)
+class Applied:
+    order: np.ndarray  # candidates, best first
+    probabilities: np.ndarray  # the re-ranker's, per candidate
+    confidence: float  # P(the first candidate is right)
+    offered: float  # P(the entry asked for is among the first SUGGESTIONS)
+    signals: dict[str, float]  # the decision's inputs, for the log
+
+
+def apply(model: Model | None, ranking: "Ranking", detection: Detection) -> Applied:
     if model is None:
         # Untrained (a quick ranking for a check): the first stage alone, no confidence.
         scores = ranking.pairs[:, 2]
-        return np.arange(len(scores)), scores, 0.0, {}
+        return Applied(np.arange(len(scores)), scores, 0.0, 0.0, {})
     probabilities = model.reranker.probability(ranking.pairs)
     exact = ranking.pairs[:, 0] >= EXACT
     # A question whose words are exactly an editor's phrasing is that entry's question: editors teach
@@ -135,17 +161,19 @@ def apply(model: Model | None, ranking: "Ranking", detection: Detection
     # the same words (reordered phrasings, which kb check reports) the one whose other phrasings fit wins.
     order = np.lexsort((np.arange(len(probabilities)), -probabilities, -ranking.pairs[:, 2] * exact, ~exact))
     x = decision_features(ranking, order, probabilities, detection)
+    x_offered = suggestion_features(x, order, probabilities)
     if exact[order[0]]:
-        confidence = 1.0
+        confidence = offered = 1.0
     elif ranking.out_of_scope >= EXACT:
         # Its content words are exactly a question the knowledge base lists as not answered: editors
         # teach "not our topic" the same way they teach a phrasing.
-        confidence = 0.0
+        confidence = offered = 0.0
     else:
         confidence = float(model.decision.probability(x[None, :])[0])
-    signals = {name: round(float(v), 4) for name, v in zip(DECISION_FEATURES, x)}
+        offered = max(confidence, float(model.suggestion.probability(x_offered[None, :])[0]))
+    signals = {name: round(float(v), 4) for name, v in zip(SUGGESTION_FEATURES, x_offered)}
     signals["exact"] = float(exact[order[0]])
-    return order, probabilities, confidence, signals
+    return Applied(order, probabilities, confidence, offered, signals)
 
 
 def content_hash(doc_text: Iterable[tuple[str, str]], entry_ids: list[str]) -> str:
@@ -164,9 +192,12 @@ def cache_dir() -> Path:
     return Path(os.environ.get("QOGAM_MODEL_CACHE") or data_dir() / "models")
 
 
+PARTS = ("reranker", "decision", "suggestion")
+
+
 def _save(model: Model, path: Path) -> None:
     arrays = {}
-    for name in ("reranker", "decision"):
+    for name in PARTS:
         part: Logistic = getattr(model, name)
         arrays.update({f"{name}_mean": part.mean, f"{name}_scale": part.scale, f"{name}_coef": part.coef,
                        f"{name}_intercept": np.array([part.intercept])})
@@ -182,11 +213,11 @@ def _load(path: Path) -> Model:
 
     with np.load(path, allow_pickle=False) as data:
         parts = {name: Logistic(data[f"{name}_mean"], data[f"{name}_scale"], data[f"{name}_coef"],
-                                float(data[f"{name}_intercept"][0])) for name in ("reranker", "decision")}
+                                float(data[f"{name}_intercept"][0])) for name in PARTS}
         info = ast.literal_eval(str(data["info"][0]))
-    if len(parts["reranker"].coef) != len(PAIR_FEATURES) or len(parts["decision"].coef) != len(DECISION_FEATURES):
+    if [len(parts[name].coef) for name in PARTS] != [len(PAIR_FEATURES), len(DECISION_FEATURES), len(SUGGESTION_FEATURES)]:
         raise ValueError("feature count changed")
-    return Model(parts["reranker"], parts["decision"], info)
+    return Model(**parts, info=info)
 
 
 def cached_or_trained(matcher: "Matcher", directory: Path | None = None) -> Model:

@@ -22,7 +22,7 @@ The decision also learns from the questions the knowledge base lists as out of s
 have no right answer, though they share words with entries ("как оплатить налог на машину").
 
 The re-ranker's examples are the candidates of every question (right entry = 1). The decision's are the
-top candidate after re-ranking (right = 1). The decision is trained on re-ranker probabilities from
+top candidate after re-ranking (right = 1); the suggestion's, the first three (right entry among them = 1). The decision is trained on re-ranker probabilities from
 two-fold cross-fitting, so it does not learn from a re-ranker that has seen the same question.
 """
 
@@ -215,16 +215,21 @@ def train(matcher: "Matcher") -> model_store.Model:
     cross = {f: _fit(*(pair_data(folds[1 - f]) if folds[1 - f] else empty)) for f in (0, 1)}
     reranker = _fit(*(pair_data(rerankable) if rerankable else empty))
 
-    x, y = [], []
+    x, y, x_offered, y_offered = [], [], [], []
     for fold, ranking, detection, right in examples:
         probabilities = cross[fold].probability(ranking.pairs)
         order = np.lexsort((np.arange(len(probabilities)), -probabilities))
-        x.append(model_store.decision_features(ranking, order, probabilities, detection))
+        features = model_store.decision_features(ranking, order, probabilities, detection)
+        x.append(features)
         y.append(int(right is not None and ranking.entries[order[0]] == right))
+        x_offered.append(model_store.suggestion_features(features, order, probabilities))
+        y_offered.append(int(right is not None and right in ranking.entries[order[:model_store.SUGGESTIONS]]))
     x_arr = np.vstack(x) if x else np.zeros((0, len(model_store.DECISION_FEATURES)))
     y_arr = np.array(y, dtype=int)
     decision = _fit(x_arr, y_arr)
+    x_offered_arr = np.vstack(x_offered) if x else np.zeros((0, len(model_store.SUGGESTION_FEATURES)))
+    suggestion = _fit(x_offered_arr, np.array(y_offered, dtype=int))
     info = {"examples": len(examples), "pairs": int(sum(len(ex[1].entries) for ex in rerankable)),
             "right_share": round(float(y_arr.mean()), 4) if len(y_arr) else None, "seconds": round(time.perf_counter() - started, 2)}
     log.info("matcher model trained: %s", info)
-    return model_store.Model(reranker, decision, info)
+    return model_store.Model(reranker, decision, suggestion, info)

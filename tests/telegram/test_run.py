@@ -69,7 +69,7 @@ def test_a_conversation_through_qogam_run(tmp_path, matcher, kb):
                 assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
                 answers[lang] = reply
 
-            question, lang, decision = find_question(matcher, policy.Suggest)
+            question, lang, decision = find_question(matcher, policy.Suggest, "ru")
             [suggestions] = say(fakes.message(question))
             first = suggestions["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             [picked] = say(fakes.button(first))
