@@ -81,9 +81,8 @@ def run(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
         elapsed = time.perf_counter() - started
         status, entry, suggestions = policy.describe(decision)
         top = result.candidates[0].entry_id if result.candidates else None
-        offerable = tuple(c.entry_id for c in result.candidates[:policy.MAX_SUGGESTIONS] if c.score >= policy.SUGGEST_MIN)
         outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed,
-                                result.confidence, top, result.offered, offerable))
+                                result.confidence, top, result.offered, policy.offerable(result)))
     return outcomes
 
 

@@ -6,7 +6,7 @@
   features and the probability mass of those candidates. Two likely neighbours ("как подать жалобу на
   акима": filing an appeal, or challenging a refusal) make the first uncertain but the pair a safe offer.
 
-Both are logistic regressions fitted by scikit-learn (bot/core/training.py) on the knowledge base alone.
+All three are logistic regressions fitted by scikit-learn (bot/core/training.py) on the knowledge base alone.
 Applying one is a dot product and a sigmoid, so a process that finds the model in its cache never
 imports scikit-learn (0.8 s) and `qogam ask` starts in well under a second. The cache file is keyed by a
 hash of every phrasing, its entry and language, and MODEL_VERSION: any change of the knowledge base (an
@@ -85,8 +85,6 @@ DECISION_FEATURES = (
     "out_of_scope",
     "out_of_scope_lead",
     "out_of_scope_closer",  # the lead when positive: only a question nearer a listed one is pushed down
-    # Share of content words no entry uses but a listed out-of-scope question does: "Мәжіліс депутаттарының
-    # сайлауы" shares "сайлау" and "депутат" with the maslikhat's elections, "Мәжіліс" only with the list.
 )
 
 # For the first SUGGESTIONS candidates together.

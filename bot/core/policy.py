@@ -52,10 +52,10 @@ ANSWER_MIN = 0.50
 # candidates) is at least SUGGEST_CONFIDENCE_MIN, with the candidates the re-ranker gives at least
 # SUGGEST_MIN; otherwise the question is a gap for editors. That probability, not P(the first is right),
 # because two likely neighbours make the first a coin toss but the pair a good offer ("как подать жалобу
-# на акима": filing an appeal or challenging a refusal, 0.72 and 0.68; it still stays just under the cut, at
-# 0.23). On the tuning split (`--sweep`), of the questions
-# not answered, 0.25 offers suggestions to 5 of 55 out of scope and finds the entry for 17 of 23 in scope
-# (0.20: 8 and 17; 0.35: 3 and 15; 0.10: 16 and 18): the highest cut that still finds 17.
+# на акима": filing an appeal or challenging a refusal, 0.72 and 0.68; it still stays just under the cut,
+# at 0.23). On the tuning split (`--sweep`), of the questions not answered, 0.25 offers suggestions to 5
+# of 55 out of scope and finds the entry for 17 of 23 in scope (0.20: 8 and 17; 0.35: 3 and 15; 0.10: 16
+# and 18): the highest cut that still finds 17.
 SUGGEST_CONFIDENCE_MIN = 0.25
 SUGGEST_MIN = 0.20
 MAX_SUGGESTIONS = SUGGESTIONS
@@ -81,14 +81,18 @@ class NoMatch:
 Decision = Answer | Suggest | NoMatch
 
 
+def offerable(result: Result) -> tuple[str, ...]:
+    """The candidates "did you mean" offers, when it is offered."""
+    return tuple(c.entry_id for c in result.candidates[:MAX_SUGGESTIONS] if c.score >= SUGGEST_MIN)
+
+
 def decide(result: Result) -> Decision:
     candidates = result.candidates
     confidence = result.confidence
     if candidates and confidence >= ANSWER_MIN:
         decision: Decision = Answer(candidates[0].entry_id, confidence)
     elif candidates and result.offered >= SUGGEST_CONFIDENCE_MIN and candidates[0].score >= SUGGEST_MIN:
-        ids = tuple(c.entry_id for c in candidates[:MAX_SUGGESTIONS] if c.score >= SUGGEST_MIN)
-        decision = Suggest(ids, confidence)
+        decision = Suggest(offerable(result), confidence)
     else:
         decision = NoMatch(confidence)
     log.debug(

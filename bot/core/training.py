@@ -22,8 +22,9 @@ The decision also learns from the questions the knowledge base lists as out of s
 have no right answer, though they share words with entries ("как оплатить налог на машину").
 
 The re-ranker's examples are the candidates of every question (right entry = 1). The decision's are the
-top candidate after re-ranking (right = 1); the suggestion's, the first three (right entry among them = 1). The decision is trained on re-ranker probabilities from
-two-fold cross-fitting, so it does not learn from a re-ranker that has seen the same question.
+top candidate after re-ranking (right = 1); the suggestion's, the first three (right entry among them =
+1). Both are trained on re-ranker probabilities from two-fold cross-fitting, so they do not learn from a
+re-ranker that has seen the same question.
 """
 
 from __future__ import annotations
