@@ -100,6 +100,28 @@ def test_questions_like_the_listed_ones_are_learned_to_be_out_of_scope(matcher, 
         assert result.offered < policy.SUGGEST_CONFIDENCE_MIN and result.confidence < before / 2, (question, result, before)
 
 
+def test_a_question_nearer_a_listed_one_than_any_phrasing_is_not_answered(matcher, kb, tmp_path):
+    """The Mazhilis is national, the maslikhat local; without the list the election question is answered
+    with the maslikhat's elections, since the two share "депутат" and "сайлау"."""
+    question = "Мәжіліс депутаттарын сайлау қашан болады"
+    assert question not in {q for questions in kb.out_of_scope.values() for q in questions}
+    without = Matcher(dataclasses.replace(kb, out_of_scope={}), cache_dir=tmp_path)
+    assert isinstance(policy.decide(without.match(question)), policy.Answer)
+    result = matcher.match(question)
+    assert result.signals["out_of_scope_words"] > 0 and result.confidence == 0.0
+    assert not isinstance(policy.decide(result), policy.Answer)
+
+
+def test_words_common_in_the_knowledge_base_do_not_make_a_listed_question_nearest(matcher, kb):
+    """"how much does a village akim earn" is listed; "village" and "akim" are in many entries, so they do
+    not make a question about standing for village akim nearer it than akim.candidates."""
+    assert "how much does a village akim earn" in kb.out_of_scope["en"]
+    for question in ("who can become a village akim", "can a village akim be removed early"):
+        result = matcher.match(question)
+        assert result.signals["out_of_scope_words"] > 0.2, question
+        assert isinstance(policy.decide(result), policy.Answer), question
+
+
 def test_two_likely_neighbours_are_likely_to_hold_the_answer_though_neither_is_sure(matcher):
     """Filing an appeal about the akim, or challenging the akimat's refusal: the re-ranker gives both about
     0.7, so P(the first is right) is low, but P(the entry is among those offered) is not."""

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from bot.core import model as model_store
-from bot.core.index import CharView, Corpus, Vector, WordView, group_max
+from bot.core.index import CharView, Corpus, ListedView, Vector, WordView, group_max
 from bot.core.knowledge import KnowledgeBase
 from bot.core.language import Detection, detect
 from bot.core.normalize import clean, fold, tokens
@@ -195,6 +195,7 @@ class Ranking:
     corrected: float
     content_words: int
     out_of_scope: float = 0.0    # best character cosine with a question the knowledge base does not answer
+    out_of_scope_words: float = 0.0  # best word cosine with one, weighed as the first stage weighs words
 
 
 class Matcher:
@@ -244,9 +245,9 @@ class Matcher:
         self.out_of_scope = None
         if self.out_of_scope_text:
             n = len(self.out_of_scope_text)
-            self.out_of_scope = CharView(Corpus(
-                [tokens(clean(q), latin_kazakh=transliterates(lang)) for lang, q in self.out_of_scope_text],
-                range(n), n), char_grams)
+            listed = [tokens(clean(q), latin_kazakh=transliterates(lang)) for lang, q in self.out_of_scope_text]
+            self.out_of_scope = CharView(Corpus(listed, range(n), n), char_grams)
+            self.out_of_scope_words = ListedView(listed, word_features, self.words)
         self.content_hash = model_store.content_hash(
             itertools.chain(map(self.document, range(self.n_documents)),
                             ((f"out_of_scope:{lang}", q) for lang, q in self.out_of_scope_text)), self.entry_ids)
@@ -334,6 +335,8 @@ class Matcher:
             return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), unknown,
                            corrected / max(1, len(content)), len(content))
         out_of_scope = self._out_of_scope_similarity(words, leave_out_of_scope)
+        out_of_scope_words = (self.out_of_scope_words.best(corrected_words, leave_out_of_scope)
+                              if self.out_of_scope is not None else 0.0)
         first = score[top]
         char_phrase, bayes = self._phrasing_scores(top, cq, leave_out)
         squared = q.weights * q.weights
@@ -349,7 +352,8 @@ class Matcher:
             char_centroid[top] - char_centroid[top].max(), coverage, 1.0 / (1.0 + np.arange(len(top))),
             bayes - bayes.max(),
         ])
-        return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content), out_of_scope)
+        return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content), out_of_scope,
+                       out_of_scope_words)
 
     def _coverage(self, top: np.ndarray, cols: np.ndarray, squared: np.ndarray) -> np.ndarray:
         """Per candidate, the share of the question's weight on features the entry has in any language.

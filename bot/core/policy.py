@@ -18,7 +18,10 @@ logistic regression trained on the knowledge base alone (bot/core/training.py). 
 - out_of_scope: the best character cosine with a question the knowledge base lists as not answered
   (knowledge/out_of_scope.toml); out_of_scope_lead: minus the top candidate's char_phrase;
   out_of_scope_closer: that lead when positive. A question whose content words are exactly a listed one
-  gets confidence 0, as one that is exactly an entry's phrasing gets 1.
+  gets confidence 0, as one that is exactly an entry's phrasing gets 1; so does one nearer a listed
+  question than any phrasing of its candidates, by the first stage's word cosine (model.listed_nearer:
+  a nearest-neighbour vote that the linear model could not make, since it weighed a confident re-ranker
+  more than the list).
 A third logistic regression, over the same inputs and the first three candidates' summed probability
 (model.SUGGESTION_FEATURES), gives `offered`: P(the entry asked for is among them), for "did you mean".
 The re-ranker's own inputs (model.PAIR_FEATURES) include a naive Bayes score of the question's character
@@ -43,9 +46,9 @@ log = logging.getLogger(__name__)
 
 # P(top entry is right) at or above which the bot answers. On the tuning split (345 questions; a question
 # that asks two things accepts either entry, eval/README.md) the sweep gave: 0.40 → 92.3% answered right,
-# 3.2% wrong; 0.45 → 92.3%, 2.9%; 0.50 → 90.6%, 2.3%; 0.55 → 88.5%, 2.3%; 0.65 → 84.3%, 2.3%; 0.75 →
-# 76.6%, 1.7%; 0.85 → 64.0%, 1.2%. From 0.50 to 0.65 the wrong answers stay the same 8 confident ones
-# while right answers fall; under 2% wrong would cost 40 right answers for 2 wrong. Counting a wrong legal
+# 2.9% wrong; 0.45 → 92.3%, 2.6%; 0.50 → 90.6%, 2.0%; 0.55 → 88.5%, 2.0%; 0.65 → 84.3%, 2.0%; 0.75 →
+# 76.6%, 1.5%; 0.85 → 64.0%, 1.2%. From 0.50 to 0.65 the wrong answers stay the same 7 confident ones
+# while right answers fall; fewer would cost 31 right answers for one wrong. Counting a wrong legal
 # answer as costing a resident k unanswered questions, 0.50 is the best cut for any k from 3 to 20.
 ANSWER_MIN = 0.50
 # Below ANSWER_MIN, "did you mean" is offered when P(the entry asked for is among the first three
@@ -53,8 +56,8 @@ ANSWER_MIN = 0.50
 # SUGGEST_MIN; otherwise the question is a gap for editors. That probability, not P(the first is right),
 # because two likely neighbours make the first a coin toss but the pair a good offer ("как подать жалобу
 # на акима": filing an appeal or challenging a refusal, 0.72 and 0.68; it still stays just under the cut,
-# at 0.23). On the tuning split (`--sweep`), of the questions not answered, 0.25 offers suggestions to 5
-# of 55 out of scope and finds the entry for 17 of 23 in scope (0.20: 8 and 17; 0.35: 3 and 15; 0.10: 16
+# at 0.23). On the tuning split (`--sweep`), of the questions not answered, 0.25 offers suggestions to 6
+# of 56 out of scope and finds the entry for 17 of 23 in scope (0.20: 9 and 17; 0.35: 4 and 15; 0.10: 16
 # and 18): the highest cut that still finds 17.
 SUGGEST_CONFIDENCE_MIN = 0.25
 SUGGEST_MIN = 0.20
