@@ -14,7 +14,7 @@ import click
 
 
 def _served():
-    """The database, and the knowledge base as the bot serves it: files plus learned phrasings."""
+    """The database, and the knowledge base as the bot serves it: files plus what editors taught it."""
     from bot.core.knowledge import KnowledgeError
     from bot.core.learning import ReloadRefused, load_served
     from bot.storage import learning
@@ -22,7 +22,7 @@ def _served():
 
     db = open_db()
     try:
-        kb, matcher = load_served(learning.phrasings(db))
+        kb, matcher = load_served(learning.served(db))
     except (ReloadRefused, KnowledgeError) as exc:
         raise click.ClickException(f"the knowledge base has errors (run `qogam kb check`):\n{exc}") from exc
     return db, kb, matcher
@@ -66,7 +66,7 @@ def _print_gaps(as_json: bool, limit: int, show_all: bool) -> None:
     from bot.storage.db import open_db
 
     statuses = (gap_log.UNANSWERED, gap_log.REJECTED, gap_log.SUGGESTED, gap_log.RESOLVED, gap_log.LEARNED,
-                gap_log.NEW_ENTRY, gap_log.IGNORED) if show_all else gap_log.OPEN_STATUSES
+                gap_log.NEW_ENTRY, gap_log.NOT_OUR_TOPIC, gap_log.IGNORED) if show_all else gap_log.OPEN_STATUSES
     rows = gap_log.latest(open_db(), limit, statuses)
     if as_json:
         click.echo(json.dumps([
@@ -98,7 +98,7 @@ def _print_clusters(as_json: bool) -> None:
         closest = ", ".join(f"{entry} {score:.2f}" for entry, score in c.candidates) or "-"
         click.echo(f"    closest: {closest}")
     if clusters:
-        click.echo("Act on one: qogam gaps resolve ID --phrasing-of ENTRY | --new-entry | --ignore")
+        click.echo("Act on one: qogam gaps resolve ID --phrasing-of ENTRY | --new-entry | --not-our-topic | --ignore")
 
 
 def _print_disputed(as_json: bool) -> None:
@@ -120,15 +120,18 @@ def _print_disputed(as_json: bool) -> None:
 @click.argument("cluster", type=int)
 @click.option("--phrasing-of", "entry", metavar="ENTRY", help="Add the cluster's questions as phrasings of ENTRY.")
 @click.option("--new-entry", is_flag=True, help="Mark the cluster as needing a new entry (`qogam kb todo`).")
+@click.option("--not-our-topic", "not_ours", is_flag=True,
+              help="List the cluster's questions as not our topic: the bot stops answering such questions.")
 @click.option("--ignore", is_flag=True, help="Ignore such questions from now on.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def resolve(cluster: int, entry: str | None, new_entry: bool, ignore: bool, as_json: bool) -> None:
-    """Act on CLUSTER (its id in `qogam gaps --clusters`): one of --phrasing-of ENTRY, --new-entry, --ignore."""
+def resolve(cluster: int, entry: str | None, new_entry: bool, not_ours: bool, ignore: bool, as_json: bool) -> None:
+    """Act on CLUSTER (its id in `qogam gaps --clusters`): one of --phrasing-of ENTRY, --new-entry,
+    --not-our-topic, --ignore."""
     from bot.core import learning
     from bot.core.clustering import find, open_clusters
 
-    if sum((entry is not None, new_entry, ignore)) != 1:
-        raise click.UsageError("choose one: --phrasing-of ENTRY, --new-entry or --ignore")
+    if sum((entry is not None, new_entry, not_ours, ignore)) != 1:
+        raise click.UsageError("choose one: --phrasing-of ENTRY, --new-entry, --not-our-topic or --ignore")
     db, kb, matcher = _served()
     glossary = _glossary()
     if entry is not None and entry not in kb.entries:
@@ -141,6 +144,8 @@ def resolve(cluster: int, entry: str | None, new_entry: bool, ignore: bool, as_j
         outcome = learning.add_as_phrasing(db, kb, matcher, glossary, found, entry, by=_actor())
     elif new_entry:
         outcome = learning.mark_new_entry(db, found, by=_actor())
+    elif not_ours:
+        outcome = learning.not_our_topic(db, kb, matcher, glossary, found, by=_actor())
     else:
         outcome = learning.ignore(db, found, by=_actor())
     if as_json:
@@ -151,7 +156,8 @@ def resolve(cluster: int, entry: str | None, new_entry: bool, ignore: bool, as_j
             "notified": outcome.notified}, ensure_ascii=False, indent=2))
     else:
         for lang, text in outcome.added:
-            click.echo(f"added [{lang}] {text!r} as a phrasing of {entry}")
+            click.echo(f"added [{lang}] {text!r} as a phrasing of {entry}" if entry else
+                       f"listed [{lang}] {text!r} as not our topic")
         for lang, text, refusal in outcome.refused:
             click.echo(f"refused [{lang}] {text!r}: {refusal.english()}", err=True)
         if outcome.done:
@@ -166,23 +172,27 @@ def resolve(cluster: int, entry: str | None, new_entry: bool, ignore: bool, as_j
               help="Write the phrasings not yet exported into the entry files (then review and commit them).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def kb_learned(do_export: bool, as_json: bool) -> None:
-    """Phrasings editors added from residents' questions; with --export, into the knowledge files."""
+    """Phrasings and not-our-topic questions editors added from residents' questions; with --export,
+    into the knowledge files."""
     from bot.core import learning
-    from bot.core.knowledge import KnowledgeError
+    from bot.core.knowledge import OUT_OF_SCOPE_FILE, KnowledgeError
     from bot.storage import learning as learned
     from bot.storage.db import open_db
 
     db = open_db()
     if not do_export:
-        rows = learned.phrasings(db)
+        rows, listed = learned.phrasings(db), learned.not_our_topic(db)
         if as_json:
-            click.echo(json.dumps({"phrasings": rows}, ensure_ascii=False, indent=2))
+            # "not_our_topic" only when there are some: `{"phrasings": []}` on a fresh data directory is a contract.
+            shown = {"phrasings": rows, **({"not_our_topic": listed} if listed else {})}
+            click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
             return
-        if not rows:
+        if not rows and not listed:
             click.echo("No learned phrasings.")
-        for r in rows:
+        for r in rows + listed:
             state = f"exported {r['exported_at'][:10]}" if r["exported_at"] else "not exported"
-            click.echo(f"{r['entry_id']}  [{r['lang']}] {r['text']}  ({r['created_by']}, {r['created_at'][:10]}, {state})")
+            click.echo(f"{r['entry_id'] or 'not our topic'}  [{r['lang']}] {r['text']}  ({r['created_by']}, "
+                       f"{r['created_at'][:10]}, {state})")
         return
     try:
         result = learning.export(db)
@@ -193,7 +203,8 @@ def kb_learned(do_export: bool, as_json: bool) -> None:
                               ensure_ascii=False, indent=2))
     elif result.ok:
         for path, n in result.written.items():
-            click.echo(f"{path}: {n} phrasing{'s' if n != 1 else ''} added")
+            kind = "question" if path.endswith(OUT_OF_SCOPE_FILE) else "phrasing"
+            click.echo(f"{path}: {n} {kind}{'s' if n != 1 else ''} added")
         click.echo("nothing to export" if not result.written else "kb check passed: review the diff and commit it")
     else:
         for problem in result.problems:

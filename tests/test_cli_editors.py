@@ -61,9 +61,23 @@ def test_resolve_as_a_phrasing_then_kb_learned(asked):
                                                               for a in result["added"]]
 
 
+def test_resolve_as_not_our_topic_then_kb_learned(asked):
+    dollar = max(clusters(asked), key=lambda c: c["size"])
+    out = qogam("gaps", "resolve", str(dollar["id"]), "--not-our-topic", "--json", env=asked)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["action"] == "not_our_topic" and result["closed"] == 2 and result["added"]
+    listed = json.loads(qogam("kb", "learned", "--json", env=asked).stdout)["not_our_topic"]
+    assert [(r["lang"], r["text"]) for r in listed] == [(a["lang"], a["text"]) for a in result["added"]]
+    assert "not our topic  [ru]" in qogam("kb", "learned", env=asked).stdout
+    assert json.loads(qogam("audit", "--json", env=asked).stdout)[0]["action"] == "gaps_not_our_topic"
+    assert all(c["id"] != dollar["id"] for c in clusters(asked))
+
+
 @pytest.mark.parametrize("args, says", [
     (["gaps", "resolve", "1"], "choose one"),
     (["gaps", "resolve", "1", "--ignore", "--new-entry"], "choose one"),
+    (["gaps", "resolve", "1", "--ignore", "--not-our-topic"], "choose one"),
     (["gaps", "resolve", "999", "--ignore"], "no open cluster 999"),
     (["gaps", "resolve", "1", "--phrasing-of", "no.such.entry"], "unknown entry"),
     (["gaps", "resolve", "abc", "--ignore"], "is not a valid integer"),

@@ -240,3 +240,54 @@ def test_learned_phrasings_keep_the_out_of_scope_list(kb):
     grown = learning.with_learned(kb, [{"entry_id": "akim.find", "lang": "ru", "text": "где сидит наш аким"}])
     assert "где сидит наш аким" in grown.entries["akim.find"].texts["ru"].questions
     assert grown.out_of_scope == kb.out_of_scope and grown.categories == kb.categories
+
+
+MAZHILIS = ["когда выборы в мажилис в этом году", "мажилис сайлауы биыл қашан болады"]
+
+
+def test_not_our_topic_stops_answering_such_questions_at_once(conversation):
+    """Listed, the cluster's questions are not answered, nor are paraphrases nearer them than any
+    phrasing; they are stored, audited, and the cluster closes."""
+    ask_all(conversation, MAZHILIS)
+    cluster = open_gap_clusters(conversation)[0]
+    assert {g.question for g in cluster.gaps} == set(MAZHILIS)
+    paraphrase = "в каком году следующие выборы в мажилис"
+    outcome = learning.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
+                                     conversation.ctx.glossary, cluster, by="tg:1")
+    assert outcome.done and outcome.closed == 2 and sorted(outcome.added) == sorted(zip(("ru", "kk"), MAZHILIS))
+    assert set(MAZHILIS) <= {q for qs in outcome.kb.out_of_scope.values() for q in qs}
+    assert outcome.matcher.match(paraphrase).signals["out_of_scope_words"] > \
+        conversation.matcher.match(paraphrase).signals["out_of_scope_words"]
+    for question in (*MAZHILIS, paraphrase):
+        assert not isinstance(policy.decide(outcome.matcher.match(question)), policy.Answer), question
+    assert [(r["lang"], r["text"], r["entry_id"]) for r in learned.not_our_topic(conversation.db)] == \
+        [(lang, text, None) for lang, text in outcome.added]
+    assert audit.entries(conversation.db)[0]["action"] == "gaps_not_our_topic"
+    assert {g.status for g in gaps.with_status(conversation.db, (gaps.NOT_OUR_TOPIC,))} == {gaps.NOT_OUR_TOPIC}
+    assert open_gap_clusters(conversation) == []
+    # A process started later serves them too.
+    later = Conversation(load_or_fail(), conversation.matcher, conversation.db)
+    assert set(MAZHILIS) <= {q for qs in later.kb.out_of_scope.values() for q in qs}
+
+
+def test_an_entrys_phrasing_is_never_listed_as_not_our_topic(conversation, kb):
+    phrasing = kb.entries["maslikhat.role"].texts["ru"].questions[0]
+    gap_id = gaps.record(conversation.db, user_key="tg:7", channel="tg", lang="ru", question=phrasing,
+                         status=gaps.REJECTED, candidates=[])
+    cluster = clustering.Cluster([gaps.get(conversation.db, gap_id)[0]])
+    outcome = learning.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
+                                     conversation.ctx.glossary, cluster, by="tg:1")
+    assert not outcome.done and [(r.code, r.entry) for _, _, r in outcome.refused] == [("elsewhere", "maslikhat.role")]
+    assert learned.not_our_topic(conversation.db) == [] and gaps.get(conversation.db, gap_id)[0].status == gaps.REJECTED
+
+
+def test_export_writes_not_our_topic_questions_into_the_out_of_scope_file(knowledge_copy, db):
+    learned.add_not_our_topic(db, lang="ru", text="когда выборы в мажилис в этом году", cluster_id=1, by="cli:x")
+    result = learning.export(db, knowledge_copy)
+    assert result.ok and result.written == {"knowledge/out_of_scope.toml": 1}
+    diff = subprocess.run(["git", "-C", str(knowledge_copy), "diff", "--numstat"], capture_output=True, text=True,
+                          check=True).stdout.split()
+    assert diff == ["1", "0", "out_of_scope.toml"]
+    assert "когда выборы в мажилис в этом году" in load_or_fail(knowledge_copy).out_of_scope["ru"]
+    assert all(r["exported_at"] for r in learned.not_our_topic(db))
+    assert learning.export(db, knowledge_copy).written == {}

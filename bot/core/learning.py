@@ -6,9 +6,13 @@ the bot serves, which is the entry files plus the phrasings editors added since 
   cluster closes. A phrasing is refused, with the reason, when it would make a phrasing of another entry
   find the wrong entry (self-retrieval, as `qogam kb check` tests it).
 - "Needs a new entry": the cluster waits in `qogam kb todo` for a writer.
+- "Not our topic": a question per language of the cluster (chosen as for a phrasing) joins the questions
+  the knowledge base does not answer (knowledge/out_of_scope.toml), at once in the served matcher, which
+  then does not answer a question nearer it than any phrasing (model.listed_nearer); the cluster closes.
 - "Ignore": its questions' normal forms are remembered and similar questions are never shown again.
-Every action is audited with who did it. `export` writes learned phrasings into the entry files with
-tomlkit, so the diff shows only the new lines, and keeps them only if `kb check` still passes.
+Every action is audited with who did it. `export` writes learned phrasings into the entry files, and the
+not-our-topic questions into out_of_scope.toml, with tomlkit, so the diff shows only the new lines, and
+keeps them only if `kb check` still passes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from sqlite_utils import Database
 
 from bot.core.clustering import PLACEHOLDER, Cluster, features, normal_form
 from bot.core.glossary import Glossary, load_glossary
-from bot.core.knowledge import KnowledgeBase, KnowledgeError, knowledge_dir, load
+from bot.core.knowledge import OUT_OF_SCOPE_FILE, KnowledgeBase, KnowledgeError, knowledge_dir, load
 from bot.core.matcher import Matcher, features as matcher_features, transliterates
 from bot.core.normalize import clean, tokens
 from bot.storage import audit, gaps, learning
@@ -37,10 +41,13 @@ def _key(text: str, lang: str) -> str:
 
 # ---- the served knowledge base -------------------------------------------------------------------
 def with_learned(kb: KnowledgeBase, learned: list[dict]) -> KnowledgeBase:
-    """The knowledge base with learned phrasings added to their entries (once; entries or languages
-    that no longer exist are skipped)."""
+    """The knowledge base with learned phrasings added to their entries, and rows without an entry (not
+    our topic) to the out-of-scope list (once; entries or languages that no longer exist are skipped)."""
+    kb = _with_listed(kb, [row for row in learned if row["entry_id"] is None])
     extra: dict[tuple[str, str], list[str]] = {}
     for row in learned:
+        if row["entry_id"] is None:
+            continue
         entry = kb.entries.get(row["entry_id"])
         if entry is None or row["lang"] not in entry.texts:
             continue
@@ -61,6 +68,18 @@ def with_learned(kb: KnowledgeBase, learned: list[dict]) -> KnowledgeBase:
             texts_by_lang = {**entry.texts, lang: replace(local, questions=(*local.questions, *added))}
             entries[entry_id] = replace(entry, texts=texts_by_lang)
     return replace(kb, entries=entries)  # the categories and the out-of-scope list as they were
+
+
+def _with_listed(kb: KnowledgeBase, rows: list[dict]) -> KnowledgeBase:
+    listed = {lang: list(questions) for lang, questions in kb.out_of_scope.items()}
+    have = {(lang, _key(q, lang)) for lang, questions in listed.items() for q in questions}
+    for row in rows:
+        if (key := (row["lang"], _key(row["text"], row["lang"]))) not in have:
+            have.add(key)
+            listed.setdefault(row["lang"], []).append(row["text"])
+    if sum(map(len, listed.values())) == sum(map(len, kb.out_of_scope.values())):
+        return kb
+    return replace(kb, out_of_scope={lang: tuple(questions) for lang, questions in listed.items()})
 
 
 class ReloadRefused(Exception):
@@ -95,10 +114,11 @@ class Served:
 
 
 def snapshot(db: Database) -> tuple[list[dict], tuple]:
-    """The learned phrasings and their generation (on the database's thread). The generation is read
-    first: a phrasing learned in between makes it stale, and the next check reloads again."""
+    """The learned phrasings and not-our-topic questions, and their generation (on the database's thread).
+    The generation is read first: a phrasing learned in between makes it stale, and the next check
+    reloads again."""
     generation = learning.generation(db)
-    return learning.phrasings(db), generation
+    return learning.served(db), generation
 
 
 def build(learned: list[dict], directory: Path | None = None) -> Served:
@@ -271,6 +291,41 @@ def mark_new_entry(db: Database, cluster: Cluster, *, by: str) -> Outcome:
     return outcome
 
 
+def not_our_topic(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary: Glossary, cluster: Cluster, *,
+                  by: str) -> Outcome:
+    """List the cluster's questions (one per language, chosen as for a phrasing) as not our topic, close
+    the cluster. A question that is an entry's phrasing is refused: the entry answers it."""
+    outcome = Outcome("not_our_topic", cluster.id)
+    listed = {(lang, _key(q, lang)) for lang, questions in kb.out_of_scope.items() for q in questions}
+    new = []
+    for lang, text in proposed_phrasings(cluster, matcher, glossary):
+        key = _key(text, lang)
+        owner = next((e.id for e in kb.entries.values() for other_lang, local in e.texts.items()
+                      if any(_key(q, other_lang) == key for q in local.questions)), None) if key.strip() else None
+        if not key.strip():
+            outcome.refused.append((lang, text, Refusal("empty")))
+        elif owner is not None:
+            outcome.refused.append((lang, text, Refusal("elsewhere", owner)))
+        else:
+            outcome.added.append((lang, text))
+            if (lang, key) not in listed:
+                new.append({"entry_id": None, "lang": lang, "text": text})
+    if not outcome.added:
+        return outcome
+    with transaction(db):
+        for row in new:
+            learning.add_not_our_topic(db, lang=row["lang"], text=row["text"], cluster_id=cluster.id, by=by)
+        outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.NOT_OUR_TOPIC, by=by)
+        audit.record(db, by, "gaps_not_our_topic", f"cluster:{cluster.id}", questions=cluster.size,
+                     added=[f"{lang}: {text}" for lang, text in outcome.added],
+                     refused=[f"{lang}: {reason.english()}" for lang, _, reason in outcome.refused])
+    # The list is part of the content hash: the served matcher reuses the trained model now, and the next
+    # reload trains a new one (as after a learned phrasing).
+    outcome.kb = with_learned(kb, new)
+    outcome.matcher = Matcher(outcome.kb, model=matcher.model) if new else matcher
+    return outcome
+
+
 def ignore(db: Database, cluster: Cluster, *, by: str) -> Outcome:
     """Remember the normal form of each different question (they are redacted already) and close it."""
     outcome = Outcome("ignore", cluster.id)
@@ -295,8 +350,9 @@ class Export:
 
 
 def export(db: Database, directory: Path | None = None) -> Export:
-    """Write the phrasings not yet exported into their entry files, keeping formatting and comments
-    (tomlkit). If `kb check` then finds errors, every file is restored and nothing is marked."""
+    """Write the phrasings not yet exported into their entry files, and the not-our-topic questions into
+    out_of_scope.toml, keeping formatting and comments (tomlkit). If `kb check` then finds errors, every
+    file is restored and nothing is marked."""
     import tomlkit
 
     from bot.core.checks import check
@@ -325,6 +381,7 @@ def export(db: Database, directory: Path | None = None) -> Export:
         questions.add_line(row["text"], indent=_indent(questions.as_string()))
         result.written[str(path.relative_to(directory.parent))] = result.written.get(
             str(path.relative_to(directory.parent)), 0) + 1
+    listed = _export_not_our_topic(db, directory, kb, originals, documents, result)
     for path, document in documents.items():
         path.write_text(tomlkit.dumps(document), encoding="utf-8")
     if documents:
@@ -337,7 +394,35 @@ def export(db: Database, directory: Path | None = None) -> Export:
             return result
     if exported:
         learning.mark_exported(db, exported)
+    if listed:
+        learning.mark_not_our_topic_exported(db, listed)
     return result
+
+
+def _export_not_our_topic(db: Database, directory: Path, kb: KnowledgeBase, originals: dict, documents: dict,
+                          result: Export) -> list[int]:
+    """Add the not-our-topic questions not yet exported to out_of_scope.toml's documents; their row ids."""
+    import tomlkit
+
+    pending = learning.not_our_topic(db, exported=False)
+    if not pending:
+        return []
+    path = directory / OUT_OF_SCOPE_FILE
+    if path not in documents:
+        originals[path] = path.read_text(encoding="utf-8") if path.exists() else ""
+        documents[path] = tomlkit.parse(originals[path])
+    document = documents[path]
+    name = str(path.relative_to(directory.parent))
+    for row in pending:
+        lang = row["lang"]
+        if lang not in document:
+            document[lang] = tomlkit.table()
+            document[lang]["questions"] = tomlkit.array().multiline(True)
+        questions = document[lang]["questions"]
+        if not any(_key(str(q), lang) == _key(row["text"], lang) for q in questions):
+            questions.add_line(row["text"], indent=_indent(questions.as_string()))
+            result.written[name] = result.written.get(name, 0) + 1
+    return [row["id"] for row in pending]
 
 
 def _indent(array_text: str) -> str:

@@ -230,6 +230,19 @@ def m006_editors_loop(db: Database) -> None:
                "from learned_phrasings")
 
 
+
+@migrations()
+def m007_not_our_topic(db: Database) -> None:
+    # Questions editors marked "not our topic" from a cluster of gaps, one per language: the matcher
+    # serves them at once as part of knowledge/out_of_scope.toml (it does not answer questions nearer
+    # them than any phrasing), and `qogam kb learned --export` writes them into that file (exported_at).
+    db["learned_out_of_scope"].create(
+        {"id": int, "lang": str, "text": str, "cluster_id": int, "created_at": str, "created_by": str,
+         "exported_at": str},
+        pk="id", not_null={"lang", "text", "created_at", "created_by"},
+    )
+    db.execute("create unique index listed_once on learned_out_of_scope (lang, text)")
+
 def data_dir() -> Path:
     return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
 

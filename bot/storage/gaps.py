@@ -15,9 +15,11 @@ SUGGESTED = "suggested"
 REJECTED = "rejected"
 RESOLVED = "resolved"
 # Closed by an editor's action on their cluster: added as a phrasing of an entry (chosen_entry), waiting
-# for a writer in `qogam kb todo`, or ignored.
+# for a writer in `qogam kb todo`, listed as not our topic (the bot stops answering such questions), or
+# ignored.
 LEARNED = "learned"
 NEW_ENTRY = "new_entry"
+NOT_OUR_TOPIC = "not_our_topic"
 IGNORED = "ignored"
 # What editors need to act on: nothing matched, or the resident turned every suggestion down.
 OPEN_STATUSES = (UNANSWERED, REJECTED)

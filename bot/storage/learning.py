@@ -1,6 +1,6 @@
-"""What editors taught the bot from residents' questions: phrasings added to entries, and questions
-to ignore. The knowledge files stay the source of truth; these rows wait here until
-`qogam kb learned --export` writes the phrasings into them.
+"""What editors taught the bot from residents' questions: phrasings added to entries, questions that are
+not our topic, and questions to ignore. The knowledge files stay the source of truth; these rows wait
+here until `qogam kb learned --export` writes the phrasings and the not-our-topic questions into them.
 """
 
 from __future__ import annotations
@@ -32,6 +32,35 @@ def mark_exported(db: Database, ids: list[int]) -> None:
                    [now_iso(), *ids])
 
 
+def add_not_our_topic(db: Database, *, lang: str, text: str, cluster_id: int | None, by: str) -> bool:
+    """False when the question is listed already."""
+    with transaction(db):
+        return db.execute(
+            "insert or ignore into learned_out_of_scope (lang, text, cluster_id, created_at, created_by) "
+            "values (?, ?, ?, ?, ?)", [lang, text, cluster_id, now_iso(), by]).rowcount == 1
+
+
+def not_our_topic(db: Database, *, exported: bool | None = None) -> list[dict]:
+    """Questions editors marked "not our topic", oldest first (`exported` as for phrasings). Each row has
+    entry_id None, so a list of learned rows can hold both (bot/core/learning.py, with_learned)."""
+    where = "" if exported is None else " where exported_at is null" if not exported else " where exported_at is not null"
+    return [{**row, "entry_id": None} for row in db.query(
+        "select id, lang, text, cluster_id, created_at, created_by, exported_at "
+        f"from learned_out_of_scope{where} order by id")]
+
+
+def mark_not_our_topic_exported(db: Database, ids: list[int]) -> None:
+    with transaction(db):
+        db.execute(f"update learned_out_of_scope set exported_at = ? where id in ({', '.join('?' for _ in ids)})",
+                   [now_iso(), *ids])
+
+
+def served(db: Database) -> list[dict]:
+    """Everything the served knowledge base adds to the files: learned phrasings, then the questions that
+    are not our topic (entry_id None)."""
+    return phrasings(db) + not_our_topic(db)
+
+
 def ignore(db: Database, *, form: str, lang: str | None, by: str) -> bool:
     """Remember a normalised, redacted question form to ignore; False when it was already ignored."""
     with transaction(db):
@@ -45,7 +74,13 @@ def ignored_forms(db: Database) -> list[tuple[str, str]]:
 
 
 def generation(db: Database) -> tuple:
-    """Changes whenever a phrasing is learned or exported: a running bot compares it to rebuild its
-    matcher when another process (`qogam gaps resolve`) taught it something."""
-    row = db.execute("select count(*), max(id), max(exported_at) from learned_phrasings").fetchone()
-    return tuple(row)
+    """Changes whenever a phrasing or a not-our-topic question is learned or exported: a running bot
+    compares it to rebuild its matcher when another process (`qogam gaps resolve`) taught it something."""
+    rows = [db.execute(f"select count(*), max(id), max(exported_at) from {table}").fetchone()
+            for table in ("learned_phrasings", "learned_out_of_scope")]
+    return tuple(value for row in rows for value in row)
+
+
+def taught(generation: tuple) -> bool:
+    """Whether editors taught anything in this generation (each table gives a count, then two marks)."""
+    return any(generation[0::3])

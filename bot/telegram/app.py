@@ -318,8 +318,8 @@ async def reload_knowledge(conversation: Conversation, why: str) -> bool:
                   why, len(exc.problems), exc.problems[0])
         return False
     learning.install(conversation.ctx, served, generation)
-    log.info("knowledge base reloaded (%s): %d entries, %d learned phrasings, %.2f s", why, len(served.kb.entries),
-             len(learned_rows), asyncio.get_running_loop().time() - started)
+    log.info("knowledge base reloaded (%s): %d entries, %d phrasings and not-our-topic questions learned, %.2f s",
+             why, len(served.kb.entries), len(learned_rows), asyncio.get_running_loop().time() - started)
     return True
 
 

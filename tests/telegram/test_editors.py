@@ -90,6 +90,26 @@ async def test_ignore_and_new_entry_from_telegram(bot, conversation, editor):
     assert "dealt with already" in [c.params for c in calls if c.method == "sendMessage"][0]["text"]
 
 
+async def test_not_our_topic_from_telegram_stops_answering_such_questions(bot, conversation, editor):
+    question = "когда выборы в мажилис в этом году"
+    [reply] = await bot.replies(fakes.message(question, user_id=42))
+    for none_of_these in [d for _, d in keyboard(reply) if d.startswith("x:")]:  # when it suggested entries
+        bot.clock.advance(2)
+        await bot.send(fakes.button(none_of_these, user_id=42))
+    [gap] = gaps.latest(conversation.db)
+    calls = await bot.send(fakes.button(f"g:o:{gap.id}", user_id=editor, language_code="ru"))
+    [screen] = [c.params for c in calls if c.method == "editMessageText"]
+    assert ("⛔ Не наша тема", f"g:x:{gap.id}") in keyboard(screen)
+    calls = await bot.send(fakes.button(f"g:x:{gap.id}", user_id=editor, language_code="ru"))
+    [done] = [c.params for c in calls if c.method == "editMessageText"]
+    assert "не наша тема (1 вопрос)" in done["text"] and question in done["text"]
+    assert gaps.get(conversation.db, gap.id)[0].status == gaps.NOT_OUR_TOPIC
+    assert [r["text"] for r in learning.not_our_topic(conversation.db)] == [question]
+    bot.clock.advance(2)
+    [reply] = await bot.replies(fakes.message("в каком году следующие выборы в мажилис", user_id=43))
+    assert not [d for _, d in keyboard(reply) if d.startswith("v:")]  # no answer to rate
+
+
 async def test_residents_do_not_see_the_editors_commands_or_buttons(bot, conversation):
     await bot.replies(fakes.message("какой курс доллара сегодня", user_id=42))
     gap = gaps.latest(conversation.db)[0]

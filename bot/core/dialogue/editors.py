@@ -9,6 +9,7 @@ Buttons it owns (<c> is a cluster's id: the id of its first question):
     g:p:<c>:<entry>     add as a phrasing of <entry>      g:c:<c>             pick another entry: categories
     g:k:<c>:<category>  pick another entry: entries       g:n:<c>             needs a new entry
     g:i:<c>             ignore such questions             g:d                 disputed answers (👎)
+    g:x:<c>             not our topic: stop answering such questions
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class Editors:
                                     f"g:p:{cluster.id}:{entry_id}"),))
         rows += [(Button(t.gettext("🔎 Another entry…"), f"g:c:{cluster.id}"),),
                  (Button(t.gettext("📝 Needs a new entry"), f"g:n:{cluster.id}"),),
+                 (Button(t.gettext("⛔ Not our topic"), f"g:x:{cluster.id}"),),
                  (Button(t.gettext("🚫 Ignore such questions"), f"g:i:{cluster.id}"),),
                  (Button(t.gettext("« All clusters"), "g:l:0"),)]
         return [Reply("\n".join(lines), tuple(rows), "command", lang=t.lang)]
@@ -152,6 +154,25 @@ class Editors:
                           "Marked as needing a new entry ({n} questions): writers see it in `qogam kb todo`.",
                           outcome.closed)
         return [Reply(text, ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
+
+    def not_our_topic(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
+        t = self.ctx.t(person)
+        outcome = learning.not_our_topic(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
+                                         by=person.key)
+        if outcome.done:
+            # Served from the next message on, as a learned phrasing is.
+            self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
+            self.ctx.generation = learned.generation(self.ctx.db)
+            lines = [t.ngettext("Listed as not our topic ({n} question): I will no longer answer questions like it.",
+                                "Listed as not our topic ({n} questions): I will no longer answer questions like these.",
+                                outcome.closed)]
+            lines += [f"• [{lang}] {text}" for lang, text in outcome.added]
+        else:
+            lines = [t.gettext("Nothing was listed; the cluster stays open.")]
+        for lang, text, refusal in outcome.refused:
+            lines.append(t.gettext("Not added: [{lang}] “{text}”: {reason}", lang=lang, text=_short(text, 120),
+                                   reason=_refusal(refusal, t)))
+        return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
     def ignore(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
@@ -217,7 +238,7 @@ class Editors:
                 return after_press(self.listing(person, int(args[1])), replaces_pressed=True)
             if args == ["d"]:
                 return after_press(self.disputed(person), replaces_pressed=True)
-            if len(args) >= 2 and args[0] in ("o", "p", "c", "k", "n", "i"):
+            if len(args) >= 2 and args[0] in ("o", "p", "c", "k", "n", "i", "x"):
                 cluster = clustering.find(self._clusters(), int(args[1]))
                 if cluster is None:
                     return [Reply(t.gettext("This cluster was dealt with already. See /gaps."), (), "stale",
@@ -235,6 +256,8 @@ class Editors:
                     return after_press(self.new_entry(person, cluster), replaces_pressed=True)
                 if kind == "i" and not rest:
                     return after_press(self.ignore(person, cluster), replaces_pressed=True)
+                if kind == "x" and not rest:
+                    return after_press(self.not_our_topic(person, cluster), replaces_pressed=True)
         except (ValueError, OverflowError):
             pass
         return expired(t)

@@ -43,8 +43,9 @@ class Conversation:
     def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None):
         self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail(),
                            generation=learned.generation(db))
-        if self.ctx.generation[0]:
-            # Editors taught the bot phrasings that the given matcher (built from the files) lacks.
+        if learned.taught(self.ctx.generation):
+            # Editors taught the bot phrasings or not-our-topic questions that the given matcher (built
+            # from the files) lacks.
             self.reload()
         self.residents = Residents(self.ctx)
         self.subscriptions = Subscriptions(self.ctx)
