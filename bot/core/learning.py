@@ -73,13 +73,13 @@ def with_learned(kb: KnowledgeBase, learned: list[dict]) -> KnowledgeBase:
 def _with_listed(kb: KnowledgeBase, rows: list[dict]) -> KnowledgeBase:
     listed = {lang: list(questions) for lang, questions in kb.out_of_scope.items()}
     have = {(lang, _key(q, lang)) for lang, questions in listed.items() for q in questions}
+    added = False
     for row in rows:
         if (key := (row["lang"], _key(row["text"], row["lang"]))) not in have:
             have.add(key)
             listed.setdefault(row["lang"], []).append(row["text"])
-    if sum(map(len, listed.values())) == sum(map(len, kb.out_of_scope.values())):
-        return kb
-    return replace(kb, out_of_scope={lang: tuple(questions) for lang, questions in listed.items()})
+            added = True
+    return replace(kb, out_of_scope={lang: tuple(questions) for lang, questions in listed.items()}) if added else kb
 
 
 class ReloadRefused(Exception):
@@ -225,10 +225,8 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
     key = _key(text, lang)
     if not key.strip():
         return Refusal("empty"), kb, None
-    for other in kb.entries.values():
-        for other_lang, local in other.texts.items():
-            if any(_key(q, other_lang) == key for q in local.questions):
-                return (Refusal("has_it") if other.id == entry_id else Refusal("elsewhere", other.id)), kb, None
+    if (owner := _phrasing_owner(kb, key)) is not None:
+        return (Refusal("has_it") if owner == entry_id else Refusal("elsewhere", owner)), kb, None
     grown = with_learned(kb, [{"entry_id": entry_id, "lang": lang, "text": text}])
     matcher = Matcher(grown, model=model)
     own = matcher.match(text, lang).candidates
@@ -246,6 +244,12 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
                 if top and top[0].entry_id != entry.id:
                     return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
     return None, grown, matcher
+
+
+def _phrasing_owner(kb: KnowledgeBase, key: str) -> str | None:
+    """The entry that has a phrasing with these normalised words (_key), if any."""
+    return next((entry.id for entry in kb.entries.values() for lang, local in entry.texts.items()
+                 if any(_key(q, lang) == key for q in local.questions)), None)
 
 
 def add_as_phrasing(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary: Glossary, cluster: Cluster,
@@ -300,11 +304,9 @@ def not_our_topic(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary: G
     new = []
     for lang, text in proposed_phrasings(cluster, matcher, glossary):
         key = _key(text, lang)
-        owner = next((e.id for e in kb.entries.values() for other_lang, local in e.texts.items()
-                      if any(_key(q, other_lang) == key for q in local.questions)), None) if key.strip() else None
         if not key.strip():
             outcome.refused.append((lang, text, Refusal("empty")))
-        elif owner is not None:
+        elif (owner := _phrasing_owner(kb, key)) is not None:
             outcome.refused.append((lang, text, Refusal("elsewhere", owner)))
         else:
             outcome.added.append((lang, text))
@@ -374,14 +376,9 @@ def export(db: Database, directory: Path | None = None) -> Export:
         if path not in documents:
             originals[path] = path.read_text(encoding="utf-8")
             documents[path] = tomlkit.parse(originals[path])
-        questions = documents[path][row["lang"]]["questions"]
         exported.append(row["id"])
-        if any(_key(str(q), row["lang"]) == _key(row["text"], row["lang"]) for q in questions):
-            continue  # already in the file (written by hand): only marked
-        questions.add_line(row["text"], indent=_indent(questions.as_string()))
-        result.written[str(path.relative_to(directory.parent))] = result.written.get(
-            str(path.relative_to(directory.parent)), 0) + 1
-    listed = _export_not_our_topic(db, directory, kb, originals, documents, result)
+        _append(documents[path][row["lang"]]["questions"], row, result, str(path.relative_to(directory.parent)))
+    listed = _export_not_our_topic(db, directory, originals, documents, result)
     for path, document in documents.items():
         path.write_text(tomlkit.dumps(document), encoding="utf-8")
     if documents:
@@ -399,7 +396,7 @@ def export(db: Database, directory: Path | None = None) -> Export:
     return result
 
 
-def _export_not_our_topic(db: Database, directory: Path, kb: KnowledgeBase, originals: dict, documents: dict,
+def _export_not_our_topic(db: Database, directory: Path, originals: dict, documents: dict,
                           result: Export) -> list[int]:
     """Add the not-our-topic questions not yet exported to out_of_scope.toml's documents; their row ids."""
     import tomlkit
@@ -414,15 +411,20 @@ def _export_not_our_topic(db: Database, directory: Path, kb: KnowledgeBase, orig
     document = documents[path]
     name = str(path.relative_to(directory.parent))
     for row in pending:
-        lang = row["lang"]
-        if lang not in document:
-            document[lang] = tomlkit.table()
-            document[lang]["questions"] = tomlkit.array().multiline(True)
-        questions = document[lang]["questions"]
-        if not any(_key(str(q), lang) == _key(row["text"], lang) for q in questions):
-            questions.add_line(row["text"], indent=_indent(questions.as_string()))
-            result.written[name] = result.written.get(name, 0) + 1
+        if row["lang"] not in document:
+            document[row["lang"]] = tomlkit.table()
+            document[row["lang"]]["questions"] = tomlkit.array().multiline(True)
+        _append(document[row["lang"]]["questions"], row, result, name)
     return [row["id"] for row in pending]
+
+
+def _append(questions, row: dict, result: Export, name: str) -> None:
+    """Add a learned row's text to a TOML array of questions, unless it is there already (written by
+    hand: the row is only marked exported), and count it for the file `name`."""
+    if any(_key(str(q), row["lang"]) == _key(row["text"], row["lang"]) for q in questions):
+        return
+    questions.add_line(row["text"], indent=_indent(questions.as_string()))
+    result.written[name] = result.written.get(name, 0) + 1
 
 
 def _indent(array_text: str) -> str:

@@ -242,7 +242,8 @@ class Matcher:
         # its cosine, and leaving it out (training) leaves an empty group scoring 0.
         self.out_of_scope_text: list[tuple[str, str]] = [
             (lang, question) for lang, questions in kb.out_of_scope.items() for question in questions]
-        self.out_of_scope = None
+        self.out_of_scope: CharView | None = None
+        self.out_of_scope_words: ListedView | None = None
         if self.out_of_scope_text:
             n = len(self.out_of_scope_text)
             listed = [tokens(clean(q), latin_kazakh=transliterates(lang)) for lang, q in self.out_of_scope_text]
@@ -336,7 +337,7 @@ class Matcher:
                            corrected / max(1, len(content)), len(content))
         out_of_scope = self._out_of_scope_similarity(words, leave_out_of_scope)
         out_of_scope_words = (self.out_of_scope_words.best(corrected_words, leave_out_of_scope)
-                              if self.out_of_scope is not None else 0.0)
+                              if self.out_of_scope_words is not None else 0.0)
         first = score[top]
         char_phrase, bayes = self._phrasing_scores(top, cq, leave_out)
         squared = q.weights * q.weights

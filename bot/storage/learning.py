@@ -21,15 +21,21 @@ def add_phrasing(db: Database, *, entry_id: str, lang: str, text: str, cluster_i
 
 def phrasings(db: Database, *, exported: bool | None = None) -> list[dict]:
     """Learned phrasings, oldest first; `exported` False: only those not yet in the entry files."""
-    where = "" if exported is None else " where exported_at is null" if not exported else " where exported_at is not null"
     return list(db.query("select id, entry_id, lang, text, cluster_id, created_at, created_by, exported_at "
-                         f"from learned_phrasings{where} order by id"))
+                         f"from learned_phrasings{_exported_where(exported)} order by id"))
 
 
 def mark_exported(db: Database, ids: list[int]) -> None:
+    _mark_exported(db, "learned_phrasings", ids)
+
+
+def _exported_where(exported: bool | None) -> str:
+    return "" if exported is None else " where exported_at is not null" if exported else " where exported_at is null"
+
+
+def _mark_exported(db: Database, table: str, ids: list[int]) -> None:
     with transaction(db):
-        db.execute(f"update learned_phrasings set exported_at = ? where id in ({', '.join('?' for _ in ids)})",
-                   [now_iso(), *ids])
+        db.execute(f"update {table} set exported_at = ? where id in ({', '.join('?' for _ in ids)})", [now_iso(), *ids])
 
 
 def add_not_our_topic(db: Database, *, lang: str, text: str, cluster_id: int | None, by: str) -> bool:
@@ -43,16 +49,13 @@ def add_not_our_topic(db: Database, *, lang: str, text: str, cluster_id: int | N
 def not_our_topic(db: Database, *, exported: bool | None = None) -> list[dict]:
     """Questions editors marked "not our topic", oldest first (`exported` as for phrasings). Each row has
     entry_id None, so a list of learned rows can hold both (bot/core/learning.py, with_learned)."""
-    where = "" if exported is None else " where exported_at is null" if not exported else " where exported_at is not null"
     return [{**row, "entry_id": None} for row in db.query(
         "select id, lang, text, cluster_id, created_at, created_by, exported_at "
-        f"from learned_out_of_scope{where} order by id")]
+        f"from learned_out_of_scope{_exported_where(exported)} order by id")]
 
 
 def mark_not_our_topic_exported(db: Database, ids: list[int]) -> None:
-    with transaction(db):
-        db.execute(f"update learned_out_of_scope set exported_at = ? where id in ({', '.join('?' for _ in ids)})",
-                   [now_iso(), *ids])
+    _mark_exported(db, "learned_out_of_scope", ids)
 
 
 def served(db: Database) -> list[dict]:

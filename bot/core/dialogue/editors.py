@@ -129,9 +129,7 @@ class Editors:
         title = self.ctx.kb.entries[entry_id].texts[t.lang].title
         lines = []
         if outcome.done:
-            # The bot answers with it from the next message on: no restart, no reload.
-            self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
-            self.ctx.generation = learned.generation(self.ctx.db)
+            self._serve(outcome)
             lines.append(t.gettext("Added to “{title}”:", title=title))
             lines += [f"• [{lang}] {text}" for lang, text in outcome.added]
             lines.append(t.ngettext("The cluster is closed ({n} question).", "The cluster is closed ({n} questions).",
@@ -142,10 +140,13 @@ class Editors:
                                         outcome.notified))
         else:
             lines.append(t.gettext("Nothing was added to “{title}”; the cluster stays open.", title=title))
-        for lang, text, refusal in outcome.refused:
-            lines.append(t.gettext("Not added: [{lang}] “{text}”: {reason}", lang=lang, text=_short(text, 120),
-                                   reason=_refusal(refusal, t)))
+        lines += _refused_lines(outcome, t)
         return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
+
+    def _serve(self, outcome: learning.Outcome) -> None:
+        """What an action taught is answered from the next message on: no restart, no reload."""
+        self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
+        self.ctx.generation = learned.generation(self.ctx.db)
 
     def new_entry(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
@@ -160,18 +161,14 @@ class Editors:
         outcome = learning.not_our_topic(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
                                          by=person.key)
         if outcome.done:
-            # Served from the next message on, as a learned phrasing is.
-            self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
-            self.ctx.generation = learned.generation(self.ctx.db)
+            self._serve(outcome)
             lines = [t.ngettext("Listed as not our topic ({n} question): I will no longer answer questions like it.",
                                 "Listed as not our topic ({n} questions): I will no longer answer questions like these.",
                                 outcome.closed)]
             lines += [f"• [{lang}] {text}" for lang, text in outcome.added]
         else:
             lines = [t.gettext("Nothing was listed; the cluster stays open.")]
-        for lang, text, refusal in outcome.refused:
-            lines.append(t.gettext("Not added: [{lang}] “{text}”: {reason}", lang=lang, text=_short(text, 120),
-                                   reason=_refusal(refusal, t)))
+        lines += _refused_lines(outcome, t)
         return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
     def ignore(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
@@ -271,6 +268,11 @@ def _headline(cluster: clustering.Cluster, t: Translator) -> str:
 
 def _short(text: str, limit: int = SAMPLE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _refused_lines(outcome: learning.Outcome, t: Translator) -> list[str]:
+    return [t.gettext("Not added: [{lang}] “{text}”: {reason}", lang=lang, text=_short(text, 120),
+                      reason=_refusal(refusal, t)) for lang, text, refusal in outcome.refused]
 
 
 def _refusal(refusal: learning.Refusal, t: Translator) -> str:
