@@ -43,8 +43,9 @@ def synthetic(kb: KnowledgeBase, scale: int, seed: int = 7) -> KnowledgeBase:
     vocabulary = [f"{rng.choice('бвгдклмнпрст')}{rng.choice('аеиоу')}{i:x}" for i in range(60_000)]
     # Cumulative weights once: rng.choices(..., weights) would sum all 60,000 on every draw.
     cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
-    # The out-of-scope list comes along as it is: a larger knowledge base would keep the same list.
-    out = KnowledgeBase(categories=dict(kb.categories), out_of_scope=kb.out_of_scope)
+    # The out-of-scope list and terms come along as they are: a larger knowledge base would keep them.
+    out = KnowledgeBase(categories=dict(kb.categories), out_of_scope=kb.out_of_scope,
+                        out_of_scope_terms=kb.out_of_scope_terms)
     real = list(kb.entries.values())
     for copy in range(scale):
         topic = rng.choices(vocabulary, cum_weights=cumulative, k=4)

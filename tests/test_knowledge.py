@@ -265,3 +265,23 @@ def test_an_out_of_scope_question_that_is_an_entry_phrasing_is_an_error(kbdir):
 def test_the_real_knowledge_base_lists_out_of_scope_questions_in_every_language(kb):
     assert set(kb.out_of_scope) == {"kk", "ru", "en"}
     assert all(len(questions) >= 40 for questions in kb.out_of_scope.values())
+
+
+def test_out_of_scope_terms_are_read_and_one_a_phrasing_uses_is_a_warning(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text('[ru]\nterms = ["мажилис", "аким"]\nquestions = ["курс доллара"]\n',
+                                             encoding="utf-8")
+    kb, problems = check(kbdir)
+    assert kb.out_of_scope_terms == {"ru": ("мажилис", "аким")}
+    assert [p.message for p in problems if "term" in p.message] == [
+        "[ru] term 'аким' is not applied: phrasings use it (аким)"]
+    assert all(p.severity == "warning" for p in problems if "term" in p.message)
+
+
+def test_malformed_terms_and_unknown_fields_of_the_out_of_scope_file_are_errors(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text('[ru]\nterms = "мажилис"\nquestion = ["курс доллара"]\n',
+                                             encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert "[ru] terms must be a list of words" in messages
+    assert "[ru] unknown field 'question'" in messages

@@ -54,7 +54,9 @@ def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return kb, problems
     problems += check_content(kb)
-    problems += check_retrieval(kb, Matcher(kb))
+    matcher = Matcher(kb)
+    problems += check_retrieval(kb, matcher)
+    problems += check_scope_terms(matcher)
     problems += load_areas(directory)[1]
     problems += load_glossary(directory)[1]
     return kb, problems
@@ -119,6 +121,14 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
                 problems.append(Problem(OUT_OF_SCOPE_FILE, None,
                                         f"[{lang}] {question!r} is listed as out of scope but is a phrasing of {other}"))
     return problems
+
+
+def check_scope_terms(matcher: Matcher) -> list[Problem]:
+    """A term of out_of_scope.toml that a phrasing uses is not applied (the knowledge base answers
+    questions with it): the editor removes the term or rewords the phrasing."""
+    return [Problem(OUT_OF_SCOPE_FILE, None,
+                    f"[{lang}] term {term!r} is not applied: phrasings use it ({used})", "warning")
+            for lang, term, used in matcher.scope_terms.unused]
 
 
 def _phrasing_key(question: str) -> str:

@@ -97,6 +97,8 @@ class KnowledgeBase:
     entries: dict[str, Entry] = field(default_factory=dict)
     # Language -> questions the knowledge base does not answer (OUT_OF_SCOPE_FILE; optional).
     out_of_scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Language -> words that mark a question as out of scope (the same file's `terms`; bot/core/scope_terms.py).
+    out_of_scope_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def in_category(self, category_id: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.category == category_id]
@@ -191,12 +193,19 @@ def _load_out_of_scope(path: Path, kb: KnowledgeBase, problems: list[Problem]) -
         problems.append(Problem(_rel(path, directory), None, f"unknown language [{lang}]; use kk, ru or en"))
     for lang in LANGUAGES:
         block = data.get(lang, {})
+        for key in sorted(set(block) - {"questions", "terms"}) if isinstance(block, dict) else ():
+            problems.append(Problem(_rel(path, directory), None, f"[{lang}] unknown field {key!r}"))
         questions = block.get("questions", []) if isinstance(block, dict) else None
         if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
             problems.append(Problem(_rel(path, directory), None, f"[{lang}] questions must be a list of phrasings"))
             continue
         if questions:
             kb.out_of_scope[lang] = tuple(q.strip() for q in questions)
+        terms = block.get("terms", []) if isinstance(block, dict) else []
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            problems.append(Problem(_rel(path, directory), None, f"[{lang}] terms must be a list of words"))
+        elif terms:
+            kb.out_of_scope_terms[lang] = tuple(t.strip() for t in terms)
 
 
 def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[Problem]) -> Entry | None:

@@ -42,6 +42,7 @@ from bot.core.index import CharView, Corpus, ListedView, Vector, WordView, group
 from bot.core.knowledge import KnowledgeBase
 from bot.core.language import Detection, detect
 from bot.core.normalize import clean, fold, tokens
+from bot.core.scope_terms import ScopeTerms
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ class Ranking:
     content_words: int
     out_of_scope: float = 0.0    # best character cosine with a question the knowledge base does not answer
     out_of_scope_words: float = 0.0  # best word cosine with one, weighed as the first stage weighs words
+    out_of_scope_term: str | None = None  # a listed word that marks the question as not ours (scope_terms)
 
 
 class Matcher:
@@ -249,6 +251,8 @@ class Matcher:
             listed = [tokens(clean(q), latin_kazakh=transliterates(lang)) for lang, q in self.out_of_scope_text]
             self.out_of_scope = CharView(Corpus(listed, range(n), n), char_grams)
             self.out_of_scope_words = ListedView(listed, word_features, self.words)
+        self.scope_terms = ScopeTerms(kb.out_of_scope_terms, self.corpus.words,
+                                      lambda lang, term: tokens(clean(term), latin_kazakh=transliterates(lang)))
         self.content_hash = model_store.content_hash(
             itertools.chain(map(self.document, range(self.n_documents)),
                             ((f"out_of_scope:{lang}", q) for lang, q in self.out_of_scope_text)), self.entry_ids)
@@ -354,7 +358,7 @@ class Matcher:
             bayes - bayes.max(),
         ])
         return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content), out_of_scope,
-                       out_of_scope_words)
+                       out_of_scope_words, self.scope_terms.found(words))
 
     def _coverage(self, top: np.ndarray, cols: np.ndarray, squared: np.ndarray) -> np.ndarray:
         """Per candidate, the share of the question's weight on features the entry has in any language.

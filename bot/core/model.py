@@ -169,15 +169,18 @@ def apply(model: Model | None, ranking: "Ranking", detection: Detection) -> Appl
     else:
         confidence = float(model.decision.probability(x[None, :])[0])
         offered = max(confidence, float(model.suggestion.probability(x_offered[None, :])[0]))
-        if listed_nearer(ranking):
-            # The nearest labelled question is one the knowledge base does not answer: never an answer,
-            # at most "did you mean". The decision's inputs (out_of_scope...) see the list too, but a
-            # linear model weighs it against a confident re-ranker ("Мәжіліс сайлауы қашан" shares
-            # "сайлау" with maslikhat elections and was answered at 0.76).
+        if listed_nearer(ranking) or ranking.out_of_scope_term is not None:
+            # The nearest labelled question is one the knowledge base does not answer, or the question
+            # names what the knowledge base lists as not its topic (scope_terms: the Mazhilis, an
+            # official's pay): never an answer, at most "did you mean". The decision's inputs
+            # (out_of_scope...) see the list too, but a linear model weighs it against a confident
+            # re-ranker ("Мәжіліс сайлауы қашан" shares "сайлау" with maslikhat elections and was
+            # answered at 0.76).
             confidence = 0.0
     signals = {name: round(float(v), 4) for name, v in zip(SUGGESTION_FEATURES, x_offered)}
     signals["exact"] = float(exact[order[0]])
     signals["out_of_scope_words"] = round(ranking.out_of_scope_words, 4)
+    signals["out_of_scope_term"] = float(ranking.out_of_scope_term is not None)
     return Applied(order, probabilities, confidence, offered, signals)
 
 

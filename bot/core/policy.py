@@ -21,7 +21,8 @@ logistic regression trained on the knowledge base alone (bot/core/training.py). 
   gets confidence 0, as one that is exactly an entry's phrasing gets 1; so does one nearer a listed
   question than any phrasing of its candidates, by the first stage's word cosine (model.listed_nearer:
   a nearest-neighbour vote that the linear model could not make, since it weighed a confident re-ranker
-  more than the list).
+  more than the list), and so does one with a word the list names as not ours, such as the Mazhilis or
+  an official's pay (bot/core/scope_terms.py), whatever its other words.
 A third logistic regression, over the same inputs and the first three candidates' summed probability
 (model.SUGGESTION_FEATURES), gives `offered`: P(the entry asked for is among them), for "did you mean".
 The re-ranker's own inputs (model.PAIR_FEATURES) include a naive Bayes score of the question's character
