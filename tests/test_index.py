@@ -1,8 +1,11 @@
 """The sparse index's own parts, on small made-up data."""
 
-import numpy as np
+from collections import Counter
 
-from bot.core.index import Corpus, ListedView, Vocabulary, WordView
+import numpy as np
+from scipy import sparse
+
+from bot.core.index import Corpus, ListedView, Vocabulary, WordView, _weigh, rows_dot
 from bot.core.matcher import word_features
 
 
@@ -38,3 +41,25 @@ def test_a_listed_question_is_weighed_as_the_knowledge_base_weighs_words():
     assert 0.5 < listed.best(("выборы", "мажилис", "когда")) < 0.9
     assert listed.best(("выборы", "мажилис"), leave_out=1) == 0.0
     assert listed.best(()) == 0.0
+
+
+def test_rows_dot_is_the_weighted_sum_of_the_rows_asked_for_repeats_and_none_included():
+    matrix = sparse.random(60, 40, density=0.1, format="csr", dtype=np.float32, random_state=3)
+    for rows in ([3, 7, 7, 59], [0], [5, 6, 8]):
+        weights = np.linspace(0.5, 1.5, len(rows)).astype(np.float32)
+        expected = matrix[rows].T @ weights
+        assert np.allclose(rows_dot(matrix, np.array(rows), weights), expected, atol=1e-6)
+    nothing = rows_dot(matrix, np.array([], dtype=np.int64), np.array([], dtype=np.float32))
+    assert nothing.shape == (40,) and not nothing.any()
+
+
+def test_a_groups_centroid_without_one_document_is_the_centroid_of_the_others():
+    docs = [("аким", "ауыл", "сайлау"), ("аким", "сайлау", "қашан"), ("маслихат", "бюджет"), ("аким", "аким", "кім")]
+    view = WordView(Corpus(docs, [0, 0, 1, 0], 2), word_features)
+    q = view.vector(Counter(f for w in ("аким", "сайлау", "кім") for f in word_features(w)))
+    for doc in (0, 1, 3):
+        others = view.group_counts[0] - view.doc_counts[doc]
+        expected = float((_weigh(others, view.idf)[:, q.cols] @ q.weights)[0])
+        assert abs(view._centroid_without(0, doc, q) - expected) < 1e-6, doc
+    # A group of one document has nothing left.
+    assert view._centroid_without(1, 2, view.vector(Counter(word_features("бюджет")))) == 0.0

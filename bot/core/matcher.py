@@ -197,7 +197,6 @@ class Ranking:
     content_words: int
     out_of_scope: float = 0.0    # best character cosine with a question the knowledge base does not answer
     out_of_scope_words: float = 0.0  # best word cosine with one, weighed as the first stage weighs words
-    out_of_scope_term: str | None = None  # a listed word that marks the question as not ours (scope_terms)
 
 
 class Matcher:
@@ -358,7 +357,7 @@ class Matcher:
             bayes - bayes.max(),
         ])
         return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content), out_of_scope,
-                       out_of_scope_words, self.scope_terms.found(words))
+                       out_of_scope_words)
 
     def _coverage(self, top: np.ndarray, cols: np.ndarray, squared: np.ndarray) -> np.ndarray:
         """Per candidate, the share of the question's weight on features the entry has in any language.
@@ -470,7 +469,8 @@ class Matcher:
         if ranking is None or not len(ranking.entries):
             unknown = ranking.unknown if ranking else (1.0 if query.words else 0.0)
             return Result(query, [], round(unknown, 4), 0.0, {})
-        applied = model_store.apply(self.model, ranking, query.detection)
+        # Found here, not in ranking(): training asks some 8,000 questions and the model never sees it.
+        applied = model_store.apply(self.model, ranking, query.detection, self.scope_terms.found(query.words))
         candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(applied.probabilities[i]), 4))
                       for i in applied.order[:limit]]
         return Result(query, candidates, round(ranking.unknown, 4), round(applied.confidence, 4), applied.signals,

@@ -147,7 +147,9 @@ class Applied:
     signals: dict[str, float]  # the decision's inputs, for the log
 
 
-def apply(model: Model | None, ranking: "Ranking", detection: Detection) -> Applied:
+def apply(model: Model | None, ranking: "Ranking", detection: Detection,
+          out_of_scope_term: str | None = None) -> Applied:
+    """out_of_scope_term: a word of the question that marks it as not ours (scope_terms), if any."""
     if model is None:
         # Untrained (a quick ranking for a check): the first stage alone, no confidence.
         scores = ranking.pairs[:, 2]
@@ -169,7 +171,7 @@ def apply(model: Model | None, ranking: "Ranking", detection: Detection) -> Appl
     else:
         confidence = float(model.decision.probability(x[None, :])[0])
         offered = max(confidence, float(model.suggestion.probability(x_offered[None, :])[0]))
-        if listed_nearer(ranking) or ranking.out_of_scope_term is not None:
+        if listed_nearer(ranking) or out_of_scope_term is not None:
             # The nearest labelled question is one the knowledge base does not answer, or the question
             # names what the knowledge base lists as not its topic (scope_terms: the Mazhilis, an
             # official's pay): never an answer, at most "did you mean". The decision's inputs
@@ -180,7 +182,7 @@ def apply(model: Model | None, ranking: "Ranking", detection: Detection) -> Appl
     signals = {name: round(float(v), 4) for name, v in zip(SUGGESTION_FEATURES, x_offered)}
     signals["exact"] = float(exact[order[0]])
     signals["out_of_scope_words"] = round(ranking.out_of_scope_words, 4)
-    signals["out_of_scope_term"] = float(ranking.out_of_scope_term is not None)
+    signals["out_of_scope_term"] = float(out_of_scope_term is not None)
     return Applied(order, probabilities, confidence, offered, signals)
 
 
