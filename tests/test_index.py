@@ -3,7 +3,10 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 from scipy import sparse
+
+from bot.core import index
 
 from bot.core.index import Corpus, ListedView, Vocabulary, WordView, _weigh, rows_dot
 from bot.core.matcher import word_features
@@ -43,12 +46,17 @@ def test_a_listed_question_is_weighed_as_the_knowledge_base_weighs_words():
     assert listed.best(()) == 0.0
 
 
-def test_rows_dot_is_the_weighted_sum_of_the_rows_asked_for_repeats_and_none_included():
+@pytest.mark.parametrize("direct_max_columns", [index.DIRECT_MAX_COLUMNS, 10])
+def test_rows_dot_is_the_weighted_sum_of_the_rows_asked_for_repeats_and_none_included(monkeypatch,
+                                                                                      direct_max_columns):
+    """Summed from the CSR arrays (few columns) or by scipy (many), the same numbers."""
+    monkeypatch.setattr(index, "DIRECT_MAX_COLUMNS", direct_max_columns)
     matrix = sparse.random(60, 40, density=0.1, format="csr", dtype=np.float32, random_state=3)
     for rows in ([3, 7, 7, 59], [0], [5, 6, 8]):
         weights = np.linspace(0.5, 1.5, len(rows)).astype(np.float32)
         expected = matrix[rows].T @ weights
-        assert np.allclose(rows_dot(matrix, np.array(rows), weights), expected, atol=1e-6)
+        got = rows_dot(matrix, np.array(rows), weights)
+        assert got.dtype == np.float32 and np.allclose(got, expected, atol=1e-6)
     nothing = rows_dot(matrix, np.array([], dtype=np.int64), np.array([], dtype=np.float32))
     assert nothing.shape == (40,) and not nothing.any()
 

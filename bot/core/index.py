@@ -47,10 +47,18 @@ def _weigh(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1 / norms) @ weights, dtype=np.float32)
 
 
+# Columns up to which rows_dot sums rows itself. Its cost is the dense array of all columns that
+# np.bincount fills; scipy's is building the sliced matrix. Measured per question: real knowledge base
+# (3,289 documents) 34 us against scipy's 108; at 250 times (822,000 documents) 1.6 ms against 0.33.
+DIRECT_MAX_COLUMNS = 20_000
+
+
 def rows_dot(matrix: sparse.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """weights @ matrix[rows], dense, read straight from the CSR arrays: a question touches a few rows, and
-    slicing them into a new scipy matrix first cost more than the arithmetic (about a fifth of a
-    ranking's time, profiled while training)."""
+    """weights @ matrix[rows], dense. A question touches a few rows; for a matrix of few columns they are
+    summed straight from the CSR arrays, since slicing them into a new scipy matrix first cost more than
+    the arithmetic (about a fifth of a ranking's time, profiled while training)."""
+    if matrix.shape[1] > DIRECT_MAX_COLUMNS:
+        return np.asarray(matrix[rows].T @ np.asarray(weights, np.float32), dtype=np.float32)
     starts, ends = matrix.indptr[rows], matrix.indptr[np.asarray(rows) + 1]
     lengths = ends - starts
     total = int(lengths.sum())
