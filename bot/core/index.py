@@ -173,6 +173,10 @@ class WordView:
         self.feature_words = word_features.T.tocsr()
         doc_counts = sparse.csr_matrix(corpus.doc_words @ word_features)
         group_counts = sparse.csr_matrix(corpus.group_words @ word_features)
+        # Sorted column indices within each row: _centroid_without finds a document's features in its
+        # group's row by binary search.
+        doc_counts.sort_indices()
+        group_counts.sort_indices()
         self.idf = _idf(group_counts)
         # A feature never seen in the knowledge base is as rare as one can be: it keeps its full weight in
         # the question's norm, so "курс евро" next to "маслихат" lowers the similarity, as it should.
@@ -210,8 +214,6 @@ class WordView:
             return matrix.indices[span], matrix.data[span].astype(np.float64)
 
         features, counts = row(self.group_counts, group)
-        order = np.argsort(features)
-        features, counts = features[order], counts[order]
         own, own_counts = row(self.doc_counts, doc)
         counts[np.searchsorted(features, own)] -= own_counts  # a document's features are its group's
         kept = counts > 0

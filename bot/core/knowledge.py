@@ -191,18 +191,24 @@ def _load_out_of_scope(path: Path, kb: KnowledgeBase, problems: list[Problem]) -
         return
     for lang in sorted(set(data) - set(LANGUAGES)):
         problems.append(Problem(_rel(path, directory), None, f"unknown language [{lang}]; use kk, ru or en"))
+    def texts(value) -> bool:
+        return isinstance(value, list) and all(isinstance(t, str) and t.strip() for t in value)
+
     for lang in LANGUAGES:
         block = data.get(lang, {})
-        for key in sorted(set(block) - {"questions", "terms"}) if isinstance(block, dict) else ():
+        if not isinstance(block, dict):
+            problems.append(Problem(_rel(path, directory), None, f"[{lang}] questions must be a list of phrasings"))
+            continue
+        for key in sorted(set(block) - {"questions", "terms"}):
             problems.append(Problem(_rel(path, directory), None, f"[{lang}] unknown field {key!r}"))
-        questions = block.get("questions", []) if isinstance(block, dict) else None
-        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+        questions = block.get("questions", [])
+        if not texts(questions):
             problems.append(Problem(_rel(path, directory), None, f"[{lang}] questions must be a list of phrasings"))
             continue
         if questions:
             kb.out_of_scope[lang] = tuple(q.strip() for q in questions)
-        terms = block.get("terms", []) if isinstance(block, dict) else []
-        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+        terms = block.get("terms", [])
+        if not texts(terms):
             problems.append(Problem(_rel(path, directory), None, f"[{lang}] terms must be a list of words"))
         elif terms:
             kb.out_of_scope_terms[lang] = tuple(t.strip() for t in terms)

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from bot.core.clustering import PLACEHOLDER, Cluster, features, normal_form
 from bot.core.glossary import Glossary, load_glossary
 from bot.core.knowledge import OUT_OF_SCOPE_FILE, KnowledgeBase, KnowledgeError, knowledge_dir, load
-from bot.core.matcher import Matcher, features as matcher_features, transliterates
+from bot.core.matcher import Matcher, features as matcher_features, read_phrasing, transliterates
 from bot.core.normalize import clean, tokens
 from bot.storage import audit, gaps, learning
 from bot.storage.db import transaction
@@ -233,11 +233,11 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
     if not own or own[0].entry_id != entry_id:
         return Refusal("not_first", found=own[0].entry_id if own else None), kb, None
     # Only phrasings that share a feature with the new one can rank differently now: check those.
-    new_features = set(matcher_features(tokens(clean(text), latin_kazakh=transliterates(lang))))
+    new_features = set(matcher_features(read_phrasing(lang, text)))
     for entry in grown.entries.values():
         for other_lang, local in entry.texts.items():
             for question in local.questions:
-                words = tokens(clean(question), latin_kazakh=transliterates(other_lang))
+                words = read_phrasing(other_lang, question)
                 if not new_features & set(matcher_features(words)):
                     continue
                 top = matcher.match(question, other_lang).candidates

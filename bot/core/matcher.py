@@ -172,6 +172,11 @@ def transliterates(lang: str) -> bool:
     return lang in ("kk", "ru")
 
 
+def read_phrasing(lang: str, text: str) -> list[str]:
+    """The words of a phrasing, a listed question or a term written in `lang`, as the index holds them."""
+    return tokens(clean(text), latin_kazakh=transliterates(lang))
+
+
 def reading(text: str, detection: Detection) -> tuple[str, ...]:
     """The words of a cleaned text as the detected language reads them: Russian typed in Latin letters is
     transliterated as Russian, other Latin words in Kazakh or Russian text as Kazakh."""
@@ -217,7 +222,7 @@ class Matcher:
         for e, entry in enumerate(kb.entries.values()):
             for lang, text in entry.texts.items():
                 for phrasing in (text.title, *text.questions):
-                    docs.append(tuple(tokens(clean(phrasing), latin_kazakh=transliterates(lang))))
+                    docs.append(tuple(read_phrasing(lang, phrasing)))
                     doc_group.append(len(self.group_entry))
                 self.group_entry.append(e)
                 self.group_lang.append(lang)
@@ -247,11 +252,10 @@ class Matcher:
         self.out_of_scope_words: ListedView | None = None
         if self.out_of_scope_text:
             n = len(self.out_of_scope_text)
-            listed = [tokens(clean(q), latin_kazakh=transliterates(lang)) for lang, q in self.out_of_scope_text]
+            listed = [read_phrasing(lang, q) for lang, q in self.out_of_scope_text]
             self.out_of_scope = CharView(Corpus(listed, range(n), n), char_grams)
             self.out_of_scope_words = ListedView(listed, word_features, self.words)
-        self.scope_terms = ScopeTerms(kb.out_of_scope_terms, self.corpus.words,
-                                      lambda lang, term: tokens(clean(term), latin_kazakh=transliterates(lang)))
+        self.scope_terms = ScopeTerms(kb.out_of_scope_terms, self.corpus.words, read_phrasing)
         self.content_hash = model_store.content_hash(
             itertools.chain(map(self.document, range(self.n_documents)),
                             ((f"out_of_scope:{lang}", q) for lang, q in self.out_of_scope_text)), self.entry_ids)
