@@ -20,6 +20,7 @@ run: $(STAMP)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(BIN)/qogam run; else $(BIN)/qogam chat; fi
 
 test: $(STAMP)
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

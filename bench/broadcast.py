@@ -37,10 +37,11 @@ from pathlib import Path
 
 from bench.ratelimiter_baseline import baseline
 from bench.standin import StandIn
-from bot.core import announcing
-from bot.core.areas import load_areas_or_fail
-from bot.core.delivery import DEFAULT_IN_FLIGHT, PAID_IN_FLIGHT, PAID_RATE, Sender, Settings
-from bot.core.hearings import from_mapping, local_now
+from bot.core.delivery.pacing import DEFAULT_IN_FLIGHT, PAID_IN_FLIGHT, PAID_RATE, Settings
+from bot.core.delivery.sender import Sender
+from bot.core.hearings import broadcasts as announcing
+from bot.core.hearings.hearing import from_mapping, local_now
+from bot.core.knowledge.areas import load_areas_or_fail
 from bot.storage import outbox
 from bot.storage.db import open_db
 from bot.telegram.sender import TelegramTransport

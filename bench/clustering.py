@@ -1,4 +1,4 @@
-"""How well and how fast unanswered questions are grouped for editors (bot/core/clustering.py).
+"""How well and how fast unanswered questions are grouped for editors (bot/core/curation/clustering.py).
 
 Quality on eval/gap_clusters.tsv (41 information needs, 410 questions in kk, ru and en, written
 without looking at the code or the knowledge base): the groups are split in two halves by a fixed
@@ -65,7 +65,7 @@ def pairwise(truth: list, predicted: list) -> tuple[float, float, float]:
 
 
 def quality(rows, matcher, glossary, distance: float) -> dict:
-    from bot.core.clustering import features, group
+    from bot.core.curation.clustering import features, group
 
     labels = group([features(q, lang, matcher, glossary) for _, lang, q in rows], distance)
     truth = [g for g, _, _ in rows]
@@ -88,7 +88,7 @@ def typo(text: str, rng: random.Random) -> str:
 
 
 def speed(rows, matcher, glossary, n: int = 2000) -> float:
-    from bot.core.clustering import cluster_gaps
+    from bot.core.curation.clustering import cluster_gaps
     from bot.storage.gaps import Gap
 
     rng = random.Random(7)
@@ -107,15 +107,15 @@ def speed(rows, matcher, glossary, n: int = 2000) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from bot.core.clustering import DISTANCE
-    from bot.core.glossary import load_glossary
-    from bot.core.knowledge import load_or_fail
-    from bot.core.matcher import Matcher
+    from bot.core.curation.clustering import DISTANCE
+    from bot.core.knowledge.glossary import load_glossary
+    from bot.core.knowledge.loader import load_or_fail
+    from bot.core.matching.engine import build_matcher
 
     parser = argparse.ArgumentParser(prog="python -m bench.clustering")
     parser.add_argument("--distance", type=float, default=DISTANCE)
     args = parser.parse_args(argv)
-    matcher = Matcher(load_or_fail())
+    matcher = build_matcher(load_or_fail())
     glossary = load_glossary()[0]
     rows = read_set()
     tune, report = split(rows)

@@ -418,13 +418,14 @@ NORMAL_QUESTIONS = [("Кто избирает акима села?", "ru"), ("М
 def preflight() -> dict:
     """The marker question is a gap whose stored text keeps the marker; and the replies the normal
     questions of scenario 3 should get (first 80 characters), computed by the same core in process."""
-    from bot.core.conversation import Conversation, Person
-    from bot.core.knowledge import load_or_fail
-    from bot.core.matcher import Matcher
+    from bot.core.dialogue.router import Conversation
+    from bot.core.knowledge.loader import load_or_fail
+    from bot.core.matching.engine import build_matcher
+    from bot.core.replies import Person
     from bot.storage.db import open_db
 
     kb = load_or_fail()
-    conversation = Conversation(kb, Matcher(kb), open_db(memory=True))
+    conversation = Conversation(kb, build_matcher(kb), open_db(memory=True))
     sample = GAP_QUESTION.format(marker=marker(123_456))
     reply = conversation.ask(Person("tg:1", "telegram", "ru", private=True), sample)[0]
     stored = [q for (q,) in conversation.db.execute("select question from gaps").fetchall()]

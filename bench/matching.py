@@ -2,8 +2,8 @@
 
 The old pure-Python index had a 2.7 s outlier at this size: it held its postings as tuples and
 floats in dicts and lists, and when the cyclic garbage collector ran a full collection during a
-question, it walked every one of them (millions). The sparse index (bot/core/index.py) keeps its numbers in a few
-numpy arrays, which the collector does not walk, so there is nothing to freeze and no such pause.
+question, it walked every one of them (millions). The sparse index (bot/core/matching/index.py) keeps its
+numbers in a few numpy arrays, which the collector does not walk, so there is nothing to freeze and no such pause.
 
 The synthetic knowledge base keeps the shape of the real one (phrasing lengths, three languages,
 shared words such as "аким" in many entries) but gives every copy its own topic words, drawn from a
@@ -22,10 +22,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from bot.core import policy
-from bot.core.evaluation import read_cases
-from bot.core.knowledge import Entry, KnowledgeBase, LocalText, load_or_fail
-from bot.core.matcher import Matcher
+from bot.core.knowledge.loader import Entry, KnowledgeBase, LocalText, load_or_fail
+from bot.core.matching import policy
+from bot.core.matching.engine import build_matcher
+from bot.core.matching.evaluation import read_cases
+from bot.core.matching.ranker import Matcher
 
 SCALE = 250
 DEV_SET = Path(__file__).resolve().parents[1] / "eval" / "dev_questions.tsv"
@@ -55,12 +56,14 @@ def synthetic(kb: KnowledgeBase, scale: int, seed: int = 7) -> KnowledgeBase:
                 def vary(phrase: str) -> str:
                     words = phrase.split()
                     for _ in range(max(1, len(words) // 3)):
-                        words[rng.randrange(len(words))] = rng.choice(topic) if rng.random() < 0.6 else \
-                            rng.choices(vocabulary, cum_weights=cumulative)[0]
+                        words[rng.randrange(len(words))] = (
+                            rng.choice(topic) if rng.random() < 0.6  # noqa: B023 - called only within this iteration
+                            else rng.choices(vocabulary, cum_weights=cumulative)[0])
                     return " ".join(words)
                 texts[lang] = LocalText(vary(text.title), text.answer, tuple(vary(q) for q in text.questions))
             eid = f"{base.id}.s{copy}"
-            out.entries[eid] = Entry(eid, base.category, texts, base.sources, base.reviewed, base.law_as_of, None, base.path)
+            out.entries[eid] = Entry(eid, base.category, texts, base.sources, base.reviewed, base.law_as_of, None,
+                                     base.path)
     return out
 
 
@@ -81,7 +84,7 @@ def main() -> None:
     qs = questions()
     with tempfile.TemporaryDirectory() as cache:
         started = time.perf_counter()
-        real_matcher = Matcher(kb, cache_dir=Path(cache))
+        real_matcher = build_matcher(kb, cache_dir=Path(cache))
         rebuild = time.perf_counter() - started
     real = latency(real_matcher, qs, rounds=20)
     phrasings = sum(len(t.questions) + 1 for e in kb.entries.values() for t in e.texts.values())
@@ -96,14 +99,14 @@ def main() -> None:
     # includes training the model, as after a change.
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as cache:
-        big_matcher = Matcher(big, cache_dir=Path(cache))
+        big_matcher = build_matcher(big, cache_dir=Path(cache))
     build = time.perf_counter() - started
     del big_matcher
     gc.collect()
     # Built again, from scratch too, under tracemalloc for the memory it holds and its peak.
     tracemalloc.start()
     with tempfile.TemporaryDirectory() as cache:
-        big_matcher = Matcher(big, cache_dir=Path(cache))
+        big_matcher = build_matcher(big, cache_dir=Path(cache))
     gc.collect()
     memory, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

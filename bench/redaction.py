@@ -4,7 +4,7 @@ A planted set, generated from a fixed seed: identifiers (IIN/BIN, phone, e-mail,
 passport numbers), car plates, names and addresses, each written in one of many surface forms a
 resident might use and put into a question in Kazakh, Russian or English; and legal references and
 figures (law numbers, articles, dates, deadlines, amounts, short numbers) in sentences. The forms are
-drawn from how people write these things, not from bot/core/redact.py's rules: some of them (a name
+drawn from how people write these things, not from bot/core/text/redact.py's rules: some of them (a name
 typed in lower case with no cue, "я елена, живу тут 10 лет") no rule catches, and they count as misses.
 
 How far to trust the figures: the rules were developed against this set (seed 11); its misses showed
@@ -40,7 +40,7 @@ from pathlib import Path
 
 from stdnum import iban, luhn
 
-from bot.core.redact import redact
+from bot.core.text.redact import redact
 
 SEED = 11
 IDENTIFIERS = ("iin", "phone", "email", "card", "iban", "id")
@@ -648,7 +648,7 @@ def legal(seed: int = SEED) -> list[Legal]:
 
 
 def knowledge_texts() -> list[str]:
-    from bot.core.knowledge import load_or_fail
+    from bot.core.knowledge.loader import load_or_fail
 
     kb = load_or_fail()
     texts = []

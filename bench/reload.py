@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from bench.telegram import make_updates
-from bot.core import learning
-from bot.core.conversation import Conversation
-from bot.core.knowledge import load_or_fail
-from bot.core.matcher import Matcher
+from bot.core.curation import serving as learning
+from bot.core.dialogue.router import Conversation
+from bot.core.knowledge.loader import load_or_fail
+from bot.core.matching.engine import build_matcher
 from bot.storage import inbox as stored_inbox
 from bot.storage import learning as learned
 from bot.storage.db import open_db
@@ -55,7 +55,7 @@ async def under_load(directory: Path) -> dict:
     kb = load_or_fail()
     db = open_db(directory / "load.db")
     learn(db, kb)
-    conversation = Conversation(kb, Matcher(kb), db)
+    conversation = Conversation(kb, build_matcher(kb), db)
     api = fakes.FakeBotAPI()
     application = build_application(conversation, fakes.TOKEN, request=fakes.FakeRequest(api),
                                     updates_request=fakes.FakeRequest(api))

@@ -44,7 +44,7 @@ import time
 import urllib.request
 from collections import Counter, deque
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 from urllib.parse import parse_qsl
 
 BOT = {"id": 999000, "is_bot": True, "first_name": "Qogam", "username": "qogam_test_bot",
@@ -71,7 +71,7 @@ _INTEGERS = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "c
                        "message_thread_id", "reply_to_message_id", "from_chat_id"})
 _BOOLEANS = frozenset({"allow_paid_broadcast", "disable_notification", "protect_content", "show_alert",
                        "disable_web_page_preview", "disable_content_type_detection", "drop_pending_updates"})
-_TRUE = frozenset({True, "true", "True", "1", 1})
+_TRUE = frozenset({True, "true", "True", "1"})
 
 _REASONS = {200: b"OK", 400: b"Bad Request", 403: b"Forbidden", 404: b"Not Found", 413: b"Payload Too Large",
             429: b"Too Many Requests", 500: b"Internal Server Error"}
@@ -544,7 +544,7 @@ class StandIn:
             self.process.stdout.close()
         self.process, self.port = None, None
 
-    def __enter__(self) -> StandIn:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.core.areas import load_areas_or_fail
+from bot.core.knowledge.areas import load_areas_or_fail
 from bot.storage import subscriptions
 from bot.storage.db import open_db
 

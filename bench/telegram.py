@@ -19,9 +19,9 @@ from pathlib import Path
 from telegram import Update
 
 from bench.matching import questions
-from bot.core.conversation import Conversation
-from bot.core.knowledge import load_or_fail
-from bot.core.matcher import Matcher
+from bot.core.dialogue.router import Conversation
+from bot.core.knowledge.loader import load_or_fail
+from bot.core.matching.engine import build_matcher
 from bot.storage.db import open_db
 from bot.telegram.app import build_application
 from tests.telegram import fakes
@@ -41,7 +41,7 @@ def make_updates(count: int) -> list[dict]:
 
 async def measure(directory: Path) -> dict:
     kb = load_or_fail()
-    conversation = Conversation(kb, Matcher(kb), open_db(directory / "bench.db"))
+    conversation = Conversation(kb, build_matcher(kb), open_db(directory / "bench.db"))
     api = fakes.FakeBotAPI()
     application = build_application(conversation, fakes.TOKEN, request=fakes.FakeRequest(api),
                                     updates_request=fakes.FakeRequest(api))

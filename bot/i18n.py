@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -57,7 +57,7 @@ def read_catalog(lang: str):
         return read_po(fh, locale=Locale.parse(lang))
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> Translator:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")

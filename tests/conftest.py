@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import policy
-
-from bot.core.conversation import Conversation, Person
-from bot.core.evaluation import read_cases
-from bot.core.knowledge import load_or_fail
-from bot.core.matcher import Matcher
-from bot.storage import clock as wall_clock
+from bot import clock as wall_clock
+from bot.core.dialogue.router import Conversation
+from bot.core.knowledge.loader import load_or_fail
+from bot.core.matching import policy
+from bot.core.matching.engine import build_matcher
+from bot.core.matching.evaluation import read_cases
+from bot.core.replies import Person
 from bot.storage.db import open_db
 
 REPO = Path(__file__).resolve().parents[1]
 
-# The matcher's trained model is cached by knowledge-base content (bot/core/model.py). Tests and the
+# The matcher's trained model is cached by knowledge-base content (bot/core/matching/model.py). Tests and the
 # `qogam` processes they start share one cache for the session, so the real knowledge base is trained
 # once, not in every temporary data directory.
 os.environ.setdefault("QOGAM_MODEL_CACHE", tempfile.mkdtemp(prefix="qogam-models-"))
@@ -34,7 +34,7 @@ def kb():
 
 @pytest.fixture(scope="session")
 def matcher(kb):
-    return Matcher(kb)
+    return build_matcher(kb)
 
 
 @pytest.fixture
@@ -60,15 +60,15 @@ class WallClock:
         self.now += dt.timedelta(**delta)
 
     def set_local(self, value: dt.datetime) -> None:
-        from bot.core.areas import KZ_TIME
+        from bot.core.knowledge.areas import KZ_TIME
 
-        self.now = value.replace(tzinfo=KZ_TIME).astimezone(dt.timezone.utc)
+        self.now = value.replace(tzinfo=KZ_TIME).astimezone(dt.UTC)
 
 
 @pytest.fixture
 def wall():
     """Monday 23 November 2026, 10:00 in Kazakhstan (05:00 UTC): a working morning."""
-    clock = WallClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.timezone.utc))
+    clock = WallClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=dt.UTC))
     wall_clock.use(clock)
     yield clock
     wall_clock.use(None)

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from bot.core.areas import KZ_TIME, load_areas, load_areas_or_fail
-from bot.core.knowledge import DEFAULT_DIR
+from bot.core.knowledge.areas import KZ_TIME, load_areas, load_areas_or_fail
+from bot.core.knowledge.loader import DEFAULT_DIR
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ def env(tmp_path, monkeypatch):
 
 def qogam(*args, stdin=None, env=None):
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=60)
+                          env=env, timeout=60, check=False)
 
 
 def test_ask_json_contract(env):
@@ -150,7 +150,8 @@ def test_roles_grant_revoke_list_and_audit(env):
     assert refused.returncode != 0 and "needs an area" in refused.stderr
     assert qogam("roles", "grant", "tg:44", "broadcaster", "--area", "atlantis", env=env).returncode != 0
     rows = json.loads(qogam("roles", "list", "--json", env=env).stdout)
-    assert [(r["user"], r["role"], r["area"]) for r in rows] == [("tg:42", "broadcaster", "akt"), ("tg:43", "editor", None)]
+    assert ([(r["user"], r["role"], r["area"]) for r in rows]
+            == [("tg:42", "broadcaster", "akt"), ("tg:43", "editor", None)])
     assert all(set(r) == {"user", "role", "area", "granted_at", "granted_by"} for r in rows)
     assert qogam("roles", "revoke", "tg:42", "broadcaster", "--area", "akt", env=env).returncode == 0
     assert qogam("roles", "revoke", "tg:42", "broadcaster", "--area", "akt", env=env).returncode != 0

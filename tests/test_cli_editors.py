@@ -17,7 +17,7 @@ def asked(env):  # noqa: F811
     return env
 
 
-def clusters(env):
+def clusters(env):  # noqa: F811
     out = qogam("gaps", "--clusters", "--json", env=env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)["clusters"]

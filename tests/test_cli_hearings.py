@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from bot.core.areas import KZ_TIME
+from bot.core.hearings import hearing as hearing_store
+from bot.core.knowledge.areas import KZ_TIME
 from bot.storage import hearings, roles, subscriptions, users
 from bot.storage.db import open_db
 from tests.test_cli import env, qogam  # noqa: F401 - the fixture is used by name
@@ -57,7 +58,7 @@ def test_add_dry_run_previews_and_queues_nothing(env, tmp_path, subscribed):  # 
     assert set(result["preview"]) == {"kk", "ru"} and "Бюджет жобасы" in result["preview"]["kk"]
     human = qogam("hearings", "add", write(tmp_path, hearing_toml()), "--dry-run", env=env)
     assert "recipients: 2" in human.stdout and "Проект бюджета" in human.stdout
-    assert hearings.listing(subscribed) == []
+    assert hearing_store.listing(subscribed) == []
 
 
 def test_add_queues_the_announcement_and_broadcast_show_counts_it(env, tmp_path, subscribed):  # noqa: F811
@@ -106,7 +107,7 @@ def test_change_cancel_results_and_questions(env, tmp_path, subscribed):  # noqa
     changed = qogam("hearings", "change", hid, "--place", "Хромтау, Дом культуры", "--json", env=env)
     assert changed.returncode == 0, changed.stderr
     assert json.loads(changed.stdout)["recipients"] == 0
-    assert hearings.get(subscribed, int(hid)).sequence == 1
+    assert hearing_store.get(subscribed, int(hid)).sequence == 1
     hearings.add_question(subscribed, int(hid), "tg:500", "ru", "Когда отремонтируют дорогу в ауле?")
     hearings.add_question(subscribed, int(hid), "tg:502", "ru", "дорогу в ауле когда отремонтируют")
     hearings.add_question(subscribed, int(hid), "tg:503", "ru", "Будет ли новая школа?")
@@ -116,7 +117,7 @@ def test_change_cancel_results_and_questions(env, tmp_path, subscribed):  # noqa
     results = write(tmp_path, 'kk = "Жоба мақұлданды."\nru = "Проект одобрен."\n', "results.toml")
     published = qogam("hearings", "results", hid, results, "--json", env=env)
     assert published.returncode == 0, published.stderr
-    assert hearings.get(subscribed, int(hid)).status == "held"
+    assert hearing_store.get(subscribed, int(hid)).status == "held"
     refused = qogam("hearings", "cancel", hid, env=env)
     assert refused.returncode == 1 and "held" in refused.stderr
     listed = json.loads(qogam("hearings", "list", "--json", env=env).stdout)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.core.conversation import MAX_QUESTION_CHARS, Person
+from bot.core.dialogue.residents import MAX_QUESTION_CHARS
+from bot.core.replies import Person
 from bot.storage import gaps, users
 
 
@@ -101,7 +102,7 @@ def test_inline_shareable_answers_carry_no_votes_and_record_nothing(conversation
 
 
 def test_suggestions_then_none_of_these_logs_the_gap(conversation, resident, db, matcher, monkeypatch):
-    from bot.core import policy
+    from bot.core.matching import policy
 
     # Make any question a suggestion, to walk the flow independently of thresholds.
     monkeypatch.setattr(policy, "ANSWER_MIN", 2.0)
@@ -118,7 +119,7 @@ def test_suggestions_then_none_of_these_logs_the_gap(conversation, resident, db,
 
 
 def test_picking_a_suggestion_answers_and_resolves(conversation, resident, db, monkeypatch):
-    from bot.core import policy
+    from bot.core.matching import policy
 
     monkeypatch.setattr(policy, "ANSWER_MIN", 2.0)
     monkeypatch.setattr(policy, "SUGGEST_CONFIDENCE_MIN", 0.0)
@@ -138,7 +139,7 @@ def test_an_out_of_scope_question_is_logged_redacted(conversation, resident, db)
 
 
 def test_someone_elses_suggestion_button_is_refused(conversation, resident, db, monkeypatch):
-    from bot.core import policy
+    from bot.core.matching import policy
 
     monkeypatch.setattr(policy, "ANSWER_MIN", 2.0)
     monkeypatch.setattr(policy, "SUGGEST_CONFIDENCE_MIN", 0.0)
@@ -265,7 +266,8 @@ def test_unknown_command_and_empty_input_get_help(conversation, resident):
 def test_a_very_long_message_is_handled_and_stored_cut(conversation, resident, db):
     (reply,) = conversation.ask(resident, "курс валют " * 2000)
     assert reply.outcome in {"answered", "suggested", "unanswered"}
-    assert all(len(g.question) <= MAX_QUESTION_CHARS for g in gaps.latest(db, statuses=(gaps.UNANSWERED, gaps.SUGGESTED)))
+    assert all(len(g.question) <= MAX_QUESTION_CHARS
+               for g in gaps.latest(db, statuses=(gaps.UNANSWERED, gaps.SUGGESTED)))
 
 
 def test_help_lists_the_commands_in_the_users_language(conversation):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import clock, feedback, gaps, inbox, retention, users
+from bot import clock, settings
+from bot.storage import feedback, gaps, inbox, retention, users
 from bot.storage.db import StorageError, open_db, transaction
 from tests.conftest import REPO
 
@@ -61,18 +62,17 @@ def test_retention_deletes_old_questions_and_ratings_only(db, wall):
 def test_retention_days_come_from_the_environment(monkeypatch, value, ok):
     monkeypatch.setenv("QOGAM_RETENTION_DAYS", value)
     if ok:
-        assert retention.retention_days() == (int(value) if value else 365)
+        assert settings.retention_days() == (int(value) if value else 365)
     else:
         with pytest.raises(ValueError, match="QOGAM_RETENTION_DAYS"):
-            retention.retention_days()
+            settings.retention_days()
 
 
 def test_nested_transactions_commit_once_and_roll_back_together(db):
-    with pytest.raises(RuntimeError):
-        with transaction(db):
-            gaps.record(db, user_key="u", channel="t", lang="ru", question="q", status=gaps.UNANSWERED,
-                        candidates=[])
-            raise RuntimeError("the handler failed after storing")
+    with pytest.raises(RuntimeError), transaction(db):
+        gaps.record(db, user_key="u", channel="t", lang="ru", question="q", status=gaps.UNANSWERED,
+                    candidates=[])
+        raise RuntimeError("the handler failed after storing")
     assert gaps.for_user(db, "u") == []
     with transaction(db, rollback=True):  # a replay: the work runs, its effects are discarded
         gaps.record(db, user_key="u", channel="t", lang="ru", question="q", status=gaps.UNANSWERED, candidates=[])

@@ -4,15 +4,16 @@ the Bot API at its boundary is the fake from tests/telegram."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
-from bot.core import announcing
-from bot.core.delivery import QuietHours, Sender, Settings, quiet_hours
-from bot.core.hearings import HearingError, check_start, from_mapping, parse_point
+from bot.core.delivery.pacing import QuietHours, Settings, quiet_hours
+from bot.core.delivery.sender import Delivered, Rejected, Sender, TooMany, Transient, Unreachable
+from bot.core.hearings import broadcasts as announcing
+from bot.core.hearings.hearing import HearingError, check_start, from_mapping, parse_point
 from bot.storage import outbox, subscriptions
 from bot.telegram.sender import TelegramTransport, result_of
-from bot.core.delivery import Delivered, Rejected, TooMany, Transient, Unreachable
 from tests.telegram.fakes import FakeBotAPI
 from tests.telegram.test_hearings import hearing_file
 
@@ -50,7 +51,7 @@ async def test_sends_start_evenly_and_no_rolling_second_holds_more_than_the_rate
                     Settings(rate=29.0, in_flight=8, quiet=None), monotonic=clock, sleep=clock.sleep)
     await sender.drain()
     assert len(starts) == 120 == len(api.sent())
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 1 / 29 - 1e-9
     most_in_a_second = max(sum(1 for t in starts if s <= t < s + 1.0 - 1e-9) for s in starts)
     assert most_in_a_second == 29
@@ -76,7 +77,7 @@ def test_telegram_answers_mean_what_the_outbox_does(status, answer, expected):
 
 def test_quiet_hours_wrap_midnight_in_kazakhstan_time():
     quiet = quiet_hours("22:00-08:00")
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert dt.datetime(2026, 11, 23, 17, 0, tzinfo=utc) in quiet  # 22:00 local
     assert dt.datetime(2026, 11, 23, 2, 59, tzinfo=utc) in quiet  # 07:59 local
     assert dt.datetime(2026, 11, 23, 3, 0, tzinfo=utc) not in quiet  # 08:00 local
@@ -118,7 +119,7 @@ def test_hearing_fields_as_akimats_type_them(wall):
 
 
 def conversation_areas():
-    from bot.core.areas import load_areas_or_fail
+    from bot.core.knowledge.areas import load_areas_or_fail
 
     return load_areas_or_fail()
 

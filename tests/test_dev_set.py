@@ -1,8 +1,7 @@
 """The dev-set figures stay above an agreed floor (see README, "Matching quality")."""
 
-import pytest
 
-from bot.core import evaluation
+from bot.core.matching import evaluation
 from tests.conftest import DEV_SET
 
 # A regression guard a little under what the reporting split measures today (README, "Matching

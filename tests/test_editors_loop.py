@@ -8,12 +8,15 @@ import subprocess
 
 import pytest
 
-from bot.core import clustering, learning, policy
-from bot.core.conversation import Conversation, Person
-from bot.core.glossary import load_glossary
-from bot.core.knowledge import load_or_fail
-from bot.core.matcher import Matcher
-from bot.storage import audit, gaps, learning as learned
+from bot.core.curation import clustering, export, resolve
+from bot.core.dialogue.router import Conversation
+from bot.core.knowledge.glossary import load_glossary
+from bot.core.knowledge.loader import load_or_fail
+from bot.core.matching import policy
+from bot.core.matching.engine import build_matcher
+from bot.core.replies import Person
+from bot.storage import audit, gaps
+from bot.storage import learning as learned
 from bot.storage.db import open_db
 from tests.conftest import REPO
 
@@ -90,7 +93,7 @@ def test_adding_a_cluster_as_a_phrasing_answers_it_at_once(conversation, matcher
     gap = gaps.latest(conversation.db)[0]
     cluster = clustering.find(open_gap_clusters(conversation), gap.id)
     assert reply.outcome in ("unanswered", "suggested") and cluster is not None
-    outcome = learning.add_as_phrasing(conversation.db, conversation.kb, conversation.matcher,
+    outcome = resolve.add_as_phrasing(conversation.db, conversation.kb, conversation.matcher,
                                        conversation.ctx.glossary, cluster, "akim.find", by="tg:1")
     assert outcome.done and outcome.added == [("ru", question)] and not outcome.refused
     conversation.ctx.kb, conversation.ctx.matcher = outcome.kb, outcome.matcher
@@ -112,25 +115,25 @@ def test_a_phrasing_that_is_another_entrys_question_is_refused(conversation, kb)
     gap_id = gaps.record(conversation.db, user_key="tg:7", channel="tg", lang="ru", question=other + " пожалуйста",
                          status=gaps.REJECTED, candidates=[])
     cluster = clustering.Cluster([gaps.get(conversation.db, gap_id)[0]])
-    outcome = learning.add_as_phrasing(conversation.db, conversation.kb, conversation.matcher,
+    outcome = resolve.add_as_phrasing(conversation.db, conversation.kb, conversation.matcher,
                                        conversation.ctx.glossary, cluster, "akim.find", by="tg:1")
     assert not outcome.done and not outcome.added
-    assert [r.code for _, _, r in outcome.refused][0] in ("not_first", "breaks", "elsewhere")
+    assert next(r.code for _, _, r in outcome.refused) in ("not_first", "breaks", "elsewhere")
     assert learned.phrasings(conversation.db) == []
 
 
 def test_check_phrasing_names_the_entry_that_already_has_it(kb):
     phrasing = kb.entries["maslikhat.role"].texts["ru"].questions[1]
-    refusal, _, _ = learning.check_phrasing(kb, "akim.find", "ru", phrasing)
+    refusal, _, _ = resolve.check_phrasing(kb, "akim.find", "ru", phrasing)
     assert refusal.code == "elsewhere" and refusal.entry == "maslikhat.role"
     assert "maslikhat.role" in refusal.english()
-    assert learning.check_phrasing(kb, "akim.find", "ru", "[NAME] [PHONE]")[0].code == "empty"
+    assert resolve.check_phrasing(kb, "akim.find", "ru", "[NAME] [PHONE]")[0].code == "empty"
 
 
 def test_ignored_questions_never_show_again(conversation):
     ask_all(conversation, DOLLAR[:2])
     cluster = open_gap_clusters(conversation)[0]
-    outcome = learning.ignore(conversation.db, cluster, by="tg:1")
+    outcome = resolve.ignore(conversation.db, cluster, by="tg:1")
     assert outcome.closed == 2 and open_gap_clusters(conversation) == []
     ask_all(conversation, ["курс доллара на сегодня какой", "как получить земельный участок под дом"])
     shown = [g.question for c in open_gap_clusters(conversation) for g in c.gaps]
@@ -140,16 +143,17 @@ def test_ignored_questions_never_show_again(conversation):
 
 def test_ignored_forms_are_stored_redacted_and_normalised(conversation):
     ask_all(conversation, ["курс доллара, звоните +7 701 234 56 78, Иванов Иван Иванович"])
-    learning.ignore(conversation.db, open_gap_clusters(conversation)[0], by="tg:1")
+    resolve.ignore(conversation.db, open_gap_clusters(conversation)[0], by="tg:1")
     (form, lang), = learned.ignored_forms(conversation.db)
     assert "701" not in form and "иванов" not in form and "курс" in form
-    assert "phone" not in form and "пхоне" not in form and lang == gaps.latest(conversation.db, 1, (gaps.IGNORED,))[0].lang
+    assert ("phone" not in form and "пхоне" not in form and lang
+            == gaps.latest(conversation.db, 1, (gaps.IGNORED,))[0].lang)
 
 
 def test_needs_a_new_entry_closes_the_cluster_for_writers(conversation):
     ask_all(conversation, DOLLAR)
     cluster = open_gap_clusters(conversation)[0]
-    assert learning.mark_new_entry(conversation.db, cluster, by="tg:1").closed == 3
+    assert resolve.mark_new_entry(conversation.db, cluster, by="tg:1").closed == 3
     todo = gaps.with_status(conversation.db, (gaps.NEW_ENTRY,))
     assert {g.question for g in todo} == set(DOLLAR) and all(g.resolved_at for g in todo)
     assert open_gap_clusters(conversation) == []
@@ -188,7 +192,7 @@ def knowledge_copy(tmp_path, monkeypatch):
 
 def test_a_broken_knowledge_base_is_refused_and_the_old_one_keeps_serving(knowledge_copy, db):
     kb = load_or_fail(knowledge_copy)
-    conversation = Conversation(kb, Matcher(kb), db)
+    conversation = Conversation(kb, build_matcher(kb), db)
     path = knowledge_copy / "akims" / "akim.find.toml"
     path.write_text(path.read_text(encoding="utf-8").replace('category = "akims"', 'category = "nowhere"'),
                     encoding="utf-8")
@@ -207,7 +211,7 @@ def test_export_writes_only_new_lines_and_kb_check_accepts_it(knowledge_copy, db
                          by="cli:x")
     learned.add_phrasing(db, entry_id="akim.find", lang="en", text="phone number of the district akim's office",
                          cluster_id=1, by="cli:x")
-    result = learning.export(db, knowledge_copy)
+    result = export.export(db, knowledge_copy)
     assert result.ok and result.written == {"knowledge/akims/akim.find.toml": 2}
     diff = subprocess.run(["git", "-C", str(knowledge_copy), "diff", "--numstat"], capture_output=True, text=True,
                           check=True).stdout.split()
@@ -215,14 +219,14 @@ def test_export_writes_only_new_lines_and_kb_check_accepts_it(knowledge_copy, db
     kb = load_or_fail(knowledge_copy)
     assert "телефон приемной акима района" in kb.entries["akim.find"].texts["ru"].questions
     assert all(r["exported_at"] for r in learned.phrasings(db))
-    assert learning.export(db, knowledge_copy).written == {}  # nothing left to write
+    assert export.export(db, knowledge_copy).written == {}  # nothing left to write
 
 
 def test_export_that_kb_check_rejects_restores_the_files(knowledge_copy, db, kb):
     # Stored behind the editors' check's back: the same phrasing in two entries is a kb check error.
     duplicate = kb.entries["maslikhat.role"].texts["ru"].questions[0]
     learned.add_phrasing(db, entry_id="akim.find", lang="ru", text=duplicate, cluster_id=1, by="cli:x")
-    result = learning.export(db, knowledge_copy)
+    result = export.export(db, knowledge_copy)
     assert not result.ok and any("also in" in str(p) for p in result.problems)
     status = subprocess.run(["git", "-C", str(knowledge_copy), "status", "--porcelain"], capture_output=True,
                             text=True, check=True).stdout
@@ -237,7 +241,7 @@ def test_reload_of_the_real_knowledge_base_serves_learned_phrasings(conversation
 
 
 def test_learned_phrasings_keep_the_out_of_scope_list(kb):
-    grown = learning.with_learned(kb, [{"entry_id": "akim.find", "lang": "ru", "text": "где сидит наш аким"}])
+    grown = resolve.with_learned(kb, [{"entry_id": "akim.find", "lang": "ru", "text": "где сидит наш аким"}])
     assert "где сидит наш аким" in grown.entries["akim.find"].texts["ru"].questions
     assert grown.out_of_scope == kb.out_of_scope and grown.categories == kb.categories
 
@@ -252,7 +256,7 @@ def test_not_our_topic_stops_answering_such_questions_at_once(conversation):
     cluster = open_gap_clusters(conversation)[0]
     assert {g.question for g in cluster.gaps} == set(MAZHILIS)
     paraphrase = "в каком году следующие выборы в мажилис"
-    outcome = learning.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
+    outcome = resolve.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
                                      conversation.ctx.glossary, cluster, by="tg:1")
     assert outcome.done and outcome.closed == 2 and sorted(outcome.added) == sorted(zip(("ru", "kk"), MAZHILIS))
     assert set(MAZHILIS) <= {q for qs in outcome.kb.out_of_scope.values() for q in qs}
@@ -275,7 +279,7 @@ def test_an_entrys_phrasing_is_never_listed_as_not_our_topic(conversation, kb):
     gap_id = gaps.record(conversation.db, user_key="tg:7", channel="tg", lang="ru", question=phrasing,
                          status=gaps.REJECTED, candidates=[])
     cluster = clustering.Cluster([gaps.get(conversation.db, gap_id)[0]])
-    outcome = learning.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
+    outcome = resolve.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
                                      conversation.ctx.glossary, cluster, by="tg:1")
     assert not outcome.done and [(r.code, r.entry) for _, _, r in outcome.refused] == [("elsewhere", "maslikhat.role")]
     assert learned.not_our_topic(conversation.db) == [] and gaps.get(conversation.db, gap_id)[0].status == gaps.REJECTED
@@ -283,11 +287,11 @@ def test_an_entrys_phrasing_is_never_listed_as_not_our_topic(conversation, kb):
 
 def test_export_writes_not_our_topic_questions_into_the_out_of_scope_file(knowledge_copy, db):
     learned.add_not_our_topic(db, lang="ru", text="когда выборы в мажилис в этом году", cluster_id=1, by="cli:x")
-    result = learning.export(db, knowledge_copy)
+    result = export.export(db, knowledge_copy)
     assert result.ok and result.written == {"knowledge/out_of_scope.toml": 1}
     diff = subprocess.run(["git", "-C", str(knowledge_copy), "diff", "--numstat"], capture_output=True, text=True,
                           check=True).stdout.split()
     assert diff == ["1", "0", "out_of_scope.toml"]
     assert "когда выборы в мажилис в этом году" in load_or_fail(knowledge_copy).out_of_scope["ru"]
     assert all(r["exported_at"] for r in learned.not_our_topic(db))
-    assert learning.export(db, knowledge_copy).written == {}
+    assert export.export(db, knowledge_copy).written == {}

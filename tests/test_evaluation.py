@@ -1,7 +1,7 @@
 """qogam eval's reading and counting: questions that ask two things accept either entry."""
 
-from bot.core import evaluation
-from bot.core.evaluation import Case, Outcome
+from bot.core.matching import evaluation
+from bot.core.matching.evaluation import Case, Outcome
 
 
 def _outcome(case, status, entry=None, top=None):

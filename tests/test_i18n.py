@@ -71,7 +71,7 @@ def test_dates_are_localised():
 
 def test_the_review_date_line_never_ends_in_two_periods(kb):
     """Babel's Russian and Kazakh long dates end in an abbreviation ("2026 г."): no period after it."""
-    from bot.core.render import answer_text
+    from bot.core.knowledge.render import answer_text
     from bot.i18n import LANGUAGES, translator
 
     entry = next(iter(kb.entries.values()))

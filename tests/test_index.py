@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from bot.core import index
-
-from bot.core.index import Corpus, ListedView, Vocabulary, WordView, _weigh, rows_dot
-from bot.core.matcher import word_features
+from bot.core.matching import index
+from bot.core.matching.index import Corpus, ListedView, Vocabulary, WordView, _weigh, rows_dot
+from bot.core.matching.reading import word_features
 
 
 def test_a_vocabulary_finds_each_features_column_and_nothing_else():

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.checks import check
-from bot.core.knowledge import DEFAULT_DIR, load
+from bot.core.curation.check import check
+from bot.core.knowledge.loader import DEFAULT_DIR, load
 
 SEED_IDS = ("akim.role", "akimat.role", "maslikhat.role", "lsg.definition", "budget.village",
             "appeals.file", "appeals.deadlines", "bot.about")
@@ -112,7 +112,7 @@ def test_thin_entry_is_a_warning_not_an_error(kbdir):
 
 
 def test_source_titles_in_each_language_reach_the_reader(kbdir):
-    from bot.core.render import answer_text
+    from bot.core.knowledge.render import answer_text
     from bot.i18n import translator
 
     text = entry().replace('title = "Law No. 148-II"\n',
@@ -148,7 +148,7 @@ def test_law_as_of_is_required_and_not_after_the_review(kbdir):
 
 
 def test_residents_see_the_month_the_law_is_stated_as_of_not_the_review_day(kbdir):
-    from bot.core.render import answer_text
+    from bot.core.knowledge.render import answer_text
     from bot.i18n import translator
 
     (kbdir / "one.toml").write_text(entry(), encoding="utf-8")
@@ -207,7 +207,7 @@ def test_the_review_flag_and_its_mark_in_the_text_go_together(kbdir):
 
 
 def test_only_entries_resting_on_an_unconfirmed_fact_show_the_review_line(kb):
-    from bot.core.render import answer_text
+    from bot.core.knowledge.render import answer_text
     from bot.i18n import translator
 
     flagged = [e for e in kb.entries.values() if e.review_note]

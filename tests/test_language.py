@@ -1,7 +1,7 @@
 import pytest
 
-from bot.core.language import detect
-from bot.core.normalize import clean
+from bot.core.text.language import detect
+from bot.core.text.normalize import clean
 
 
 @pytest.mark.parametrize(

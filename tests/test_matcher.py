@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from bot.core import policy
-from bot.core.matcher import STOP_WORDS, Matcher
+from bot.core.matching import policy
+from bot.core.matching.engine import build_matcher
+from bot.core.matching.reading import STOP_WORDS
 
 
 def best(matcher, text, hint=None):
@@ -72,7 +73,7 @@ def test_out_of_scope_questions_are_not_answered(matcher):
 
 
 def test_index_covers_every_language_of_every_entry(kb):
-    small = Matcher(kb)
+    small = build_matcher(kb)
     for entry in kb.entries.values():
         for lang, text in entry.texts.items():
             assert small.match(text.questions[0], lang).candidates, (entry.id, lang)
@@ -81,8 +82,9 @@ def test_index_covers_every_language_of_every_entry(kb):
 def test_candidates_best_phrasing_equals_scoring_every_phrasing(matcher):
     """The character view scores only the candidates' phrasings; the result must be what scoring all of
     them and taking each candidate's best would give."""
-    from bot.core.index import group_max
-    from bot.core.matcher import _grams, prepare
+    from bot.core.matching.index import group_max
+    from bot.core.matching.reading import grams as _grams
+    from bot.core.matching.reading import prepare
 
     corpus = matcher.corpus
     for question in ("Ауыл бюджетін кім бекітеді?", "как подать жалобу на акима", "what does the maslihat do"):
@@ -105,8 +107,8 @@ def test_documents_are_read_back_from_the_knowledge_base(matcher, kb):
 
 def test_coverage_is_the_share_of_the_question_on_features_the_entry_has(matcher, kb):
     """Coverage is read from the groups' matrix; here it is counted again from the entries' own words."""
-    from bot.core.matcher import features, prepare, transliterates
-    from bot.core.normalize import clean, tokens
+    from bot.core.matching.reading import features, prepare, transliterates
+    from bot.core.text.normalize import clean, tokens
 
     def entry_features(entry):
         bag = set()
@@ -134,9 +136,11 @@ def test_naive_bayes_score_is_counted_from_the_candidates_phrasings(matcher, kb)
     import math
     from collections import Counter
 
-    from bot.core.matcher import BAYES_SMOOTHING, _grams, prepare, transliterates
-    from bot.core.model import PAIR_FEATURES
-    from bot.core.normalize import clean, tokens
+    from bot.core.matching.model import PAIR_FEATURES
+    from bot.core.matching.ranker import BAYES_SMOOTHING
+    from bot.core.matching.reading import grams as _grams
+    from bot.core.matching.reading import prepare, transliterates
+    from bot.core.text.normalize import clean, tokens
 
     chars = matcher.chars
 
@@ -171,8 +175,8 @@ def test_naive_bayes_score_is_counted_from_the_candidates_phrasings(matcher, kb)
 
 
 def test_question_words_count_for_matching_but_not_for_grouping_gaps():
-    from bot.core import clustering
-    from bot.core.matcher import features
+    from bot.core.curation import clustering
+    from bot.core.matching.reading import features
 
     assert "кто" in features(("кто", "аким")) and "когда" in features(("когда", "слушания"))
     assert "как" not in features(("как", "аким"))

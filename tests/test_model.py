@@ -1,14 +1,17 @@
 """The matcher's trained model: cached by content, retrained on a change, never an error on a bad cache."""
 
 import dataclasses
+import itertools
 
 import numpy as np
 
-from bot.core import model, policy, training
-from bot.core.language import detect
-from bot.core.normalize import clean
-from bot.core.knowledge import KnowledgeBase
-from bot.core.matcher import Matcher, reading
+from bot.core.knowledge.loader import KnowledgeBase
+from bot.core.matching import model, policy, training
+from bot.core.matching.engine import build_matcher
+from bot.core.matching.ranker import Matcher
+from bot.core.matching.reading import reading
+from bot.core.text.language import detect
+from bot.core.text.normalize import clean
 
 
 def small(kb, n=6):
@@ -21,10 +24,10 @@ def small(kb, n=6):
 
 def test_the_model_is_cached_by_content_and_read_back(kb, tmp_path):
     part = small(kb)
-    first = Matcher(part, cache_dir=tmp_path)
+    first = build_matcher(part, cache_dir=tmp_path)
     files = list(tmp_path.glob("matcher-*.npz"))
     assert [f.name for f in files] == [f"matcher-{first.content_hash}.npz"]
-    again = Matcher(part, cache_dir=tmp_path)
+    again = build_matcher(part, cache_dir=tmp_path)
     for name in ("reranker", "decision", "suggestion"):
         assert np.array_equal(getattr(again.model, name).coef, getattr(first.model, name).coef), name
     question = next(iter(part.entries.values())).texts["ru"].title
@@ -32,24 +35,24 @@ def test_the_model_is_cached_by_content_and_read_back(kb, tmp_path):
 
 
 def test_a_change_of_content_trains_a_new_model(kb, tmp_path):
-    Matcher(small(kb, 6), cache_dir=tmp_path)
-    changed = Matcher(small(kb, 7), cache_dir=tmp_path)
+    build_matcher(small(kb, 6), cache_dir=tmp_path)
+    changed = build_matcher(small(kb, 7), cache_dir=tmp_path)
     assert len(list(tmp_path.glob("matcher-*.npz"))) == 2
     assert f"matcher-{changed.content_hash}.npz" in {f.name for f in tmp_path.iterdir()}
 
 
 def test_a_damaged_cache_file_only_means_training_again(kb, tmp_path):
     part = small(kb)
-    hash_ = Matcher(part, cache_dir=tmp_path).content_hash
+    hash_ = build_matcher(part, cache_dir=tmp_path).content_hash
     path = tmp_path / f"matcher-{hash_}.npz"
     path.write_bytes(b"not a model")
-    matcher = Matcher(part, cache_dir=tmp_path)
+    matcher = build_matcher(part, cache_dir=tmp_path)
     assert matcher.model is not None and matcher.model.info["examples"] > 0
     assert path.read_bytes() != b"not a model"  # rewritten
 
 
 def test_a_knowledge_base_of_one_entry_trains_without_error(kb, tmp_path):
-    matcher = Matcher(small(kb, 1), cache_dir=tmp_path)
+    matcher = build_matcher(small(kb, 1), cache_dir=tmp_path)
     entry = next(iter(matcher.kb.entries.values()))
     assert matcher.match(entry.texts["en"].title).candidates[0].entry_id == entry.id
 
@@ -58,7 +61,7 @@ def test_the_training_sample_shrinks_as_the_knowledge_base_grows():
     sizes = [10, 1_900, 100_000, 200_000, 469_000, 5_000_000]
     samples = [training.sample_size(n) for n in sizes]
     assert samples[0] == 10 and samples[1] == training.MAX_PHRASINGS
-    assert all(a >= b for a, b in zip(samples[1:], samples[2:])) and samples[-2] < samples[2]
+    assert all(a >= b for a, b in itertools.pairwise(samples[1:])) and samples[-2] < samples[2]
     assert all(s >= training.MIN_PHRASINGS for s in samples[1:])
     # Past the budget, phrasings sampled x phrasings indexed stays within it (the floor aside).
     assert all(s * n <= training.TRAINING_BUDGET for s, n in zip(samples, sizes) if s > training.MIN_PHRASINGS
@@ -80,7 +83,7 @@ def test_the_out_of_scope_questions_trained_follow_the_phrasing_sample():
 def test_the_out_of_scope_list_is_part_of_the_content_hash(kb, tmp_path):
     part = small(kb)
     listed = dataclasses.replace(part, out_of_scope={"ru": ("курс доллара на сегодня",)})
-    assert Matcher(part, train=False).content_hash != Matcher(listed, train=False).content_hash
+    assert Matcher(part).content_hash != Matcher(listed).content_hash
 
 
 def test_a_listed_out_of_scope_question_is_not_answered(matcher, kb):
@@ -96,10 +99,11 @@ def test_questions_like_the_listed_ones_are_learned_to_be_out_of_scope(matcher, 
     unlisted = ["где оплатить налог на авто", "how do I pay tax on my car", "көлікке салықты қайда төлеймін"]
     listed = {q for questions in kb.out_of_scope.values() for q in questions}
     assert not listed & set(unlisted)
-    without = Matcher(dataclasses.replace(kb, out_of_scope={}, out_of_scope_terms={}), cache_dir=tmp_path)
+    without = build_matcher(dataclasses.replace(kb, out_of_scope={}, out_of_scope_terms={}), cache_dir=tmp_path)
     for question in unlisted:
         result, before = matcher.match(question), without.match(question).confidence
-        assert result.offered < policy.SUGGEST_CONFIDENCE_MIN and result.confidence < before / 2, (question, result, before)
+        assert result.offered < policy.SUGGEST_CONFIDENCE_MIN and result.confidence < before / 2, \
+            (question, result, before)
 
 
 def test_a_question_nearer_a_listed_one_than_any_phrasing_is_not_answered(matcher, kb, tmp_path):
@@ -107,12 +111,12 @@ def test_a_question_nearer_a_listed_one_than_any_phrasing_is_not_answered(matche
     with the maslikhat's elections, since the two share "депутат" and "сайлау"."""
     question = "Мәжіліс депутаттарын сайлау қашан болады"
     assert question not in {q for questions in kb.out_of_scope.values() for q in questions}
-    without = Matcher(dataclasses.replace(kb, out_of_scope={}, out_of_scope_terms={}), cache_dir=tmp_path)
+    without = build_matcher(dataclasses.replace(kb, out_of_scope={}, out_of_scope_terms={}), cache_dir=tmp_path)
     assert isinstance(policy.decide(without.match(question)), policy.Answer)
     result = matcher.match(question)
     assert result.signals["out_of_scope_words"] > 0 and result.confidence == 0.0
     assert not isinstance(policy.decide(result), policy.Answer)
-    # The vote alone holds it back, not the term "мәжіліс" (bot/core/scope_terms.py) as well.
+    # The vote alone holds it back, not the term "мәжіліс" (bot/core/matching/scope_terms.py) as well.
     cleaned = clean(question)
     assert model.listed_nearer(matcher.ranking(reading(cleaned, detect(cleaned))))
 

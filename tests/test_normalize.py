@@ -1,4 +1,4 @@
-from bot.core.normalize import clean, fold, latin_to_cyrillic, tokens
+from bot.core.text.normalize import clean, fold, latin_to_cyrillic, tokens
 
 
 def test_kazakh_letters_fold_to_what_a_russian_keyboard_types():

@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.core import policy
-from bot.core.conversation import Person, Reply
-from bot.core.delivery import MAX_ATTEMPTS, Sender, Settings, answer_notice, quiet_hours
-from bot.core.render import TELEGRAM_MESSAGE_LIMIT, answer_text, utf16_length
+from bot.core.delivery.pacing import Settings, quiet_hours
+from bot.core.delivery.sender import MAX_ATTEMPTS, Sender, answer_notice
+from bot.core.knowledge.render import TELEGRAM_MESSAGE_LIMIT, answer_text, utf16_length
+from bot.core.matching import policy
+from bot.core.replies import Person, Reply
 from bot.i18n import translator
 from bot.storage import gaps, notifications, retention, subscriptions, users
 from bot.storage.db import transaction
@@ -163,10 +164,9 @@ def test_editors_queue_one_notification_per_opted_in_gap_once_and_skip_stopped_r
 
 def test_queuing_joins_the_editors_transaction_and_rolls_back_with_it(db):
     gap_id = opted_in_gap(db, "tg:14")
-    with pytest.raises(RuntimeError):
-        with transaction(db):
-            notifications.queue_for_gaps(db, [gap_id], ENTRY)
-            raise RuntimeError("the editor's action failed")
+    with pytest.raises(RuntimeError), transaction(db):
+        notifications.queue_for_gaps(db, [gap_id], ENTRY)
+        raise RuntimeError("the editor's action failed")
     assert db["notifications"].count == 0
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.numbers import figures
+from bot.core.text.figures import figures
 
 
 @pytest.mark.parametrize("kk, ru, en", [

@@ -1,6 +1,6 @@
-from bot.core import policy
-from bot.core.language import Detection
-from bot.core.matcher import Candidate, Query, Result
+from bot.core.matching import policy
+from bot.core.matching.result import Candidate, Query, Result
+from bot.core.text.language import Detection
 
 
 def result(confidence, *probabilities, offered=None):
@@ -33,7 +33,8 @@ def test_likely_neighbours_are_suggested_though_neither_is_sure():
 
 def test_low_confidence_is_no_match_even_with_candidates():
     assert isinstance(policy.decide(result(policy.SUGGEST_CONFIDENCE_MIN - 0.01, 0.9)), policy.NoMatch)
-    assert isinstance(policy.decide(result((policy.SUGGEST_CONFIDENCE_MIN + policy.ANSWER_MIN) / 2, policy.SUGGEST_MIN - 0.01)), policy.NoMatch)
+    assert isinstance(policy.decide(result((policy.SUGGEST_CONFIDENCE_MIN + policy.ANSWER_MIN) / 2,
+                                           policy.SUGGEST_MIN - 0.01)), policy.NoMatch)
     assert isinstance(policy.decide(result(1.0)), policy.NoMatch)
 
 
@@ -42,6 +43,7 @@ def test_every_decision_is_logged_with_its_inputs(caplog):
 
     r = result(0.9, 0.8, 0.1)
     r.signals["probability"] = 0.8
-    with caplog.at_level(logging.DEBUG, logger="bot.core.policy"):
+    with caplog.at_level(logging.DEBUG, logger="bot.core.matching.policy"):
         policy.decide(r)
-    assert "decision=Answer confidence=0.900" in caplog.text and "offered=0.900" in caplog.text and "'probability': 0.8" in caplog.text
+    assert ("decision=Answer confidence=0.900" in caplog.text and "offered=0.900" in caplog.text
+            and "'probability': 0.8" in caplog.text)

@@ -1,4 +1,4 @@
-"""Redaction: every rule of bot/core/redact.py with what it must take and what it must leave."""
+"""Redaction: every rule of bot/core/text/redact.py with what it must take and what it must leave."""
 
 import time
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import redaction as bench
-from bot.core.redact import ADDRESS, CARD, EMAIL, IBAN, ID, IIN, NAME, PHONE, PLATE, RULES, redact
+from bot.core.text.redact import ADDRESS, CARD, EMAIL, IBAN, ID, IIN, NAME, PHONE, PLATE, RULES, redact
 
 RULE = {rule.name: rule for rule in RULES}
 

@@ -3,9 +3,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core import policy
-from bot.core.conversation import Person
-from bot.core.redact import redact
+from bot.core.matching import policy
+from bot.core.replies import Person
+from bot.core.text.redact import redact
 
 NASTY = st.sampled_from(["\u200b", "\u200f", "\u202e", "\x00", "\x1b[31m", "\ufeff", "🇰🇿", "👍🏽", "\n", "\t",
                          "ә", "Ң", "ı", "ş", "ё", "а", "a", "ﬁ", "𝔞", "٣", "\u0301"])

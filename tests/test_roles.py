@@ -3,7 +3,7 @@
 import pytest
 
 from bot.core import roles
-from bot.core.areas import load_areas_or_fail
+from bot.core.knowledge.areas import load_areas_or_fail
 from bot.storage import audit
 
 

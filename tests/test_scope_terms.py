@@ -1,8 +1,8 @@
 """Words that mark a question as not ours (knowledge/out_of_scope.toml `terms`)."""
 
-from bot.core import policy
-from bot.core.matcher import read_phrasing as read
-from bot.core.scope_terms import ScopeTerms, carries
+from bot.core.matching import policy
+from bot.core.matching.reading import read_phrasing as read
+from bot.core.matching.scope_terms import ScopeTerms, carries
 
 
 def test_a_term_is_carried_by_its_inflected_forms_and_one_typo_but_not_by_a_neighbour():

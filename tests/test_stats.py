@@ -14,9 +14,9 @@ from PIL import Image
 
 from bot.cli import main
 from bot.console.repl import ConsoleChat
-from bot.core.chart import chart_png
-from bot.core.dialogue.base import Document, Reply
-from bot.core.stats import report, summary_text
+from bot.core.curation.chart import chart_png
+from bot.core.curation.stats import report, summary_text
+from bot.core.replies import Document, Reply
 from bot.i18n import translator
 from bot.storage import feedback
 from bot.storage.db import open_db
@@ -224,8 +224,8 @@ def test_the_chart_draws_bars_only_when_there_are_questions(db, wall):
     full = picture(chart_png(report(db, days=7), translator("en"))).convert("RGB")
     answered_green = (0x00, 0x9E, 0x73)
     # The legend's swatch is green in both; the bar adds many more green pixels.
-    assert full.getcolors(1_000_000) and dict((c, n) for n, c in full.getcolors(1_000_000))[answered_green] > \
-        10 * dict((c, n) for n, c in empty.getcolors(1_000_000)).get(answered_green, 1)
+    assert full.getcolors(1_000_000) and {c: n for n, c in full.getcolors(1_000_000)}[answered_green] > \
+        10 * {c: n for n, c in empty.getcolors(1_000_000)}.get(answered_green, 1)
 
 
 # ---- qogam stats ----------------------------------------------------------------------------------

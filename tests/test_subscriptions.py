@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.conversation import Person
+from bot.core.replies import Person
 from bot.storage import subscriptions, users
 
 
@@ -13,7 +13,8 @@ def pressed(replies, label_part):
             for button in row:
                 if label_part in button.label:
                     return button.data
-    raise AssertionError(f"no button with {label_part!r} in {[b.label for r in replies for row in r.buttons for b in row]}")
+    labels = [b.label for r in replies for row in r.buttons for b in row]
+    raise AssertionError(f"no button with {label_part!r} in {labels}")
 
 
 @pytest.mark.parametrize("lang, region, district, done", [

@@ -1,5 +1,5 @@
-from bot.core import throttle
-from bot.core.throttle import Throttle, Verdict
+from bot.core import flood as throttle
+from bot.core.flood import Throttle, Verdict
 
 
 class Clock:

@@ -6,26 +6,21 @@ Telegram ones (/help, /language, /topics ...). Ctrl-D or the end of piped input 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.conversation import Button, Conversation, Person, Reply
+from bot.core.dialogue.router import Conversation
+from bot.core.replies import Button, Person, Reply
+from bot.settings import terminal_language
 from bot.storage.db import data_dir
-
-
-def language_hint_from_env() -> str | None:
-    """The terminal's locale (LANG=ru_RU.UTF-8) plays the part of Telegram's language_code."""
-    value = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return value.split("_")[0].split(".")[0].lower() or None
 
 
 class ConsoleChat:
     def __init__(self, conversation: Conversation, out: TextIO = sys.stdout):
         self.conversation = conversation
         self.out = out
-        self.person = Person(key="console:local", channel="console", language_hint=language_hint_from_env())
+        self.person = Person(key="console:local", channel="console", language_hint=terminal_language())
         self.choices: list[Button] = []
 
     def handle(self, line: str) -> list[Reply]:

@@ -10,11 +10,10 @@ unknown command, and a forged button for it as an expired one.
 
 from __future__ import annotations
 
-import os
-
 from sqlite_utils import Database
 
-from bot.core.areas import Areas
+from bot.core.knowledge.areas import Areas
+from bot.settings import admin_ids
 from bot.storage import roles as stored
 
 EDITOR, BROADCASTER = "editor", "broadcaster"
@@ -27,7 +26,7 @@ class RoleError(ValueError):
 
 
 def admin_keys(environ: dict | None = None) -> set[str]:
-    raw = (environ if environ is not None else os.environ).get(ADMIN_IDS_ENV, "")
+    raw = environ.get(ADMIN_IDS_ENV, "") if environ is not None else admin_ids()
     return {f"tg:{part.strip()}" for part in raw.split(",") if part.strip().isdigit()}
 
 
@@ -49,7 +48,7 @@ def has_role(db: Database, areas: Areas, user_key: str, role: str, area_code: st
 def parse_user(text: str) -> str:
     """USER on the command line and in /roles: "tg:<id>" or just the digits of a Telegram user id."""
     text = text.strip()
-    digits = text[3:] if text.startswith("tg:") else text
+    digits = text.removeprefix("tg:")
     if not digits.isdigit() or len(digits) > 20:
         raise RoleError("a user is tg:<Telegram user id>, for example tg:123456789")
     return f"tg:{int(digits)}"

@@ -6,7 +6,7 @@ import json
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 
 
 def record(db: Database, actor: str, action: str, target: str | None = None, **detail: object) -> None:

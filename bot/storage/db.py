@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from bot import settings
+
 DB_FILE = "qogam.db"
 
 migrations = Migrations("qogam")
@@ -194,7 +196,7 @@ def m006_editors_loop(db: Database) -> None:
     )
     db.execute("create unique index ignored_once on ignored_questions (form)")
     # "There is an answer now": one message per resident and gap, sent by the broadcast sender
-    # (bot/core/delivery.py) with its pacing, quiet hours and retries. status as in deliveries.
+    # (bot/core/delivery/sender.py) with its pacing, quiet hours and retries. status as in deliveries.
     db["notifications"].create(
         {"id": int, "user_key": str, "gap_id": int, "entry_id": str, "lang": str, "status": str,
          "attempts": int, "next_at": str, "created_at": str, "sent_at": str, "error": str},
@@ -244,7 +246,7 @@ def m007_not_our_topic(db: Database) -> None:
     db.execute("create unique index listed_once on learned_out_of_scope (lang, text)")
 
 def data_dir() -> Path:
-    return Path(os.environ.get("QOGAM_DATA_DIR") or "data")
+    return settings.data_dir()
 
 
 class StorageError(Exception):

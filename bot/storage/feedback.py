@@ -10,7 +10,7 @@ import secrets
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 from bot.storage.db import transaction
 
 REASONS = ("wrong_topic", "outdated", "unclear")

@@ -1,73 +1,45 @@
-"""Hearings, residents' "I'll attend" and their questions for a hearing."""
+"""Hearings, residents' "I'll attend" and their questions for a hearing.
+
+Hearings go in and come out as rows (dicts of columns); bot/core/hearings/hearing.py maps them to and from
+Hearing, so storage knows nothing of the core."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 
 from sqlite_utils import Database
 
-from bot.core.hearings import Hearing, Texts
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 from bot.storage.db import transaction
 
 
-def _row(hearing: Hearing) -> dict:
-    return {
-        "area_code": hearing.area,
-        "starts_at": hearing.starts_at.isoformat(timespec="minutes") if hearing.starts_at else None,
-        "duration_minutes": hearing.duration_minutes, "place": hearing.place,
-        "latitude": hearing.latitude, "longitude": hearing.longitude, "online_url": hearing.online_url,
-        "texts": json.dumps({lang: {"title": x.title, "agenda": x.agenda} for lang, x in (hearing.texts or {}).items()},
-                            ensure_ascii=False),
-        "results": json.dumps(dict(hearing.results), ensure_ascii=False) if hearing.results else None,
-        "urgent": int(hearing.urgent),
-    }
-
-
-def hearing_of(row: dict) -> Hearing:
-    """A stored hearing; a draft's missing fields are None."""
-    return Hearing(
-        id=row["id"], uid=row["uid"], area=row["area_code"],
-        # A draft in the /hearing conversation may not have its start yet.
-        starts_at=dt.datetime.fromisoformat(row["starts_at"]) if row["starts_at"] else None,
-        duration_minutes=row["duration_minutes"], place=row["place"], online_url=row["online_url"],
-        latitude=row["latitude"], longitude=row["longitude"],
-        texts={lang: Texts(x["title"], x["agenda"]) for lang, x in json.loads(row["texts"] or "{}").items()},
-        results=json.loads(row["results"]) if row["results"] else {},
-        status=row["status"], sequence=row["sequence"], urgent=bool(row["urgent"]),
-    )
-
-
-def insert(db: Database, hearing: Hearing, created_by: str, status: str = "draft") -> int:
-    """Store a hearing (the caller holds the transaction); a calendar UID is made once, here."""
+def insert(db: Database, row: dict, created_by: str, status: str = "draft") -> int:
+    """Store a hearing's row (the caller holds the transaction); a calendar UID is made once, here."""
     now = now_iso()
     cursor = db.execute(
         "insert into hearings (uid, area_code, starts_at, duration_minutes, place, latitude, longitude, "
         "online_url, texts, results, urgent, status, sequence, created_by, created_at, updated_at) "
         "values (:uid, :area_code, :starts_at, :duration_minutes, :place, :latitude, :longitude, :online_url, "
         ":texts, :results, :urgent, :status, 0, :created_by, :now, :now)",
-        {**_row(hearing), "uid": f"{uuid.uuid4()}@qogam", "status": status, "created_by": created_by, "now": now},
+        {**row, "uid": f"{uuid.uuid4()}@qogam", "status": status, "created_by": created_by, "now": now},
     )
     return cursor.lastrowid
 
 
-def save(db: Database, hearing: Hearing, *, status: str | None = None, sequence: int | None = None) -> None:
-    """Write back a changed hearing (the caller holds the transaction)."""
+def save(db: Database, hearing_id: int, row: dict, *, status: str, sequence: int) -> None:
+    """Write back a changed hearing's row (the caller holds the transaction)."""
     db.execute(
         "update hearings set area_code = :area_code, starts_at = :starts_at, duration_minutes = :duration_minutes, "
         "place = :place, latitude = :latitude, longitude = :longitude, online_url = :online_url, texts = :texts, "
         "results = :results, urgent = :urgent, status = :status, sequence = :sequence, updated_at = :now "
         "where id = :id",
-        {**_row(hearing), "status": status or hearing.status,
-         "sequence": hearing.sequence if sequence is None else sequence, "now": now_iso(), "id": hearing.id},
+        {**row, "status": status, "sequence": sequence, "now": now_iso(), "id": hearing_id},
     )
 
 
-def get(db: Database, hearing_id: int) -> Hearing | None:
-    row = next(db.query("select * from hearings where id = ?", [hearing_id]), None)
-    return hearing_of(row) if row else None
+def get(db: Database, hearing_id: int) -> dict | None:
+    return next(db.query("select * from hearings where id = ?", [hearing_id]), None)
 
 
 def created_by(db: Database, hearing_id: int) -> str | None:
@@ -75,13 +47,12 @@ def created_by(db: Database, hearing_id: int) -> str | None:
     return row["created_by"] if row else None
 
 
-def listing(db: Database, *, statuses: tuple[str, ...] | None = None, limit: int = 1000) -> list[Hearing]:
+def listing(db: Database, *, statuses: tuple[str, ...] | None = None, limit: int = 1000) -> list[dict]:
     where, params = "", []
     if statuses:
         where = f"where status in ({','.join('?' * len(statuses))})"
         params = list(statuses)
-    return [hearing_of(r) for r in db.query(
-        f"select * from hearings {where} order by starts_at desc, id desc limit ?", [*params, limit])]
+    return list(db.query(f"select * from hearings {where} order by starts_at desc, id desc limit ?", [*params, limit]))
 
 
 def drafts_of(db: Database, user_key: str) -> list[int]:

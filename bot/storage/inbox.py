@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now, now_iso
+from bot.clock import now, now_iso
 from bot.storage.db import transaction
 
 PENDING = "pending"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 from bot.storage.db import transaction
 
 
@@ -48,7 +48,7 @@ def add_not_our_topic(db: Database, *, lang: str, text: str, cluster_id: int | N
 
 def not_our_topic(db: Database, *, exported: bool | None = None) -> list[dict]:
     """Questions editors marked "not our topic", oldest first (`exported` as for phrasings). Each row has
-    entry_id None, so a list of learned rows can hold both (bot/core/learning.py, with_learned)."""
+    entry_id None, so a list of learned rows can hold both (bot/core/curation/serving.py, with_learned)."""
     return [{**row, "entry_id": None} for row in db.query(
         "select id, lang, text, cluster_id, created_at, created_by, exported_at "
         f"from learned_out_of_scope{_exported_where(exported)} order by id")]

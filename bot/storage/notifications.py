@@ -1,5 +1,5 @@
 """"Tell me when there is an answer": a resident's request under a question the bot could not answer
-(gaps.notify), and the one message per request that the sender (bot/core/delivery.py) delivers once the
+(gaps.notify), and the one message per request that the sender (bot/core/delivery/sender.py) delivers once the
 editors add an answer. The sender-side functions have the outbox's names and signatures, so the same
 delivery path drives both.
 """
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 from bot.storage.db import transaction
 
 PENDING, SENT, STOPPED, FAILED, SKIPPED = "pending", "sent", "stopped", "failed", "skipped"

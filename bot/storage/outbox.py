@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 from bot.storage.db import transaction
 
 PENDING, SENT, STOPPED, FAILED, SKIPPED = "pending", "sent", "stopped", "failed", "skipped"

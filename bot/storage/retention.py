@@ -10,24 +10,12 @@ append-only by design.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from sqlite_utils import Database
 
+from bot.clock import now
 from bot.storage import inbox
-from bot.storage.clock import now
 from bot.storage.db import checkpoint, transaction
-
-DEFAULT_DAYS = 365
-
-
-def retention_days() -> int:
-    raw = os.environ.get("QOGAM_RETENTION_DAYS", "").strip()
-    if not raw:
-        return DEFAULT_DAYS
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"QOGAM_RETENTION_DAYS must be a whole number of days (1 or more), not {raw!r}")
-    return int(raw)
 
 
 def purge(db: Database, days: int) -> dict[str, int]:

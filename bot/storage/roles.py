@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from bot.clock import now_iso
 from bot.storage import audit
-from bot.storage.clock import now_iso
 from bot.storage.db import transaction
 
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 # Kazakhstan's date, not UTC's: a question asked at 02:00 in Almaty belongs to that morning, not to the
 # evening before.
-from bot.storage.clock import KZ_TIME, now
+from bot.clock import KZ_TIME, now
 from bot.storage.db import transaction
 from bot.storage.feedback import REASONS
 
@@ -79,7 +79,7 @@ def _utc_bounds(first: dt.date, last: dt.date) -> tuple[str, str]:
     """Midnight in Kazakhstan at the start of `first` and after `last`, as the UTC ISO text that
     created_at columns hold (clock.now_iso), so the comparison is on text and uses the index."""
     def utc(day: dt.date) -> str:
-        moment = dt.datetime.combine(day, dt.time(), tzinfo=KZ_TIME).astimezone(dt.timezone.utc)
+        moment = dt.datetime.combine(day, dt.time(), tzinfo=KZ_TIME).astimezone(dt.UTC)
         return moment.isoformat(timespec="seconds")
 
     return utc(first), utc(last + dt.timedelta(days=1))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now_iso
+from bot.clock import now_iso
 from bot.storage.db import transaction
 
 # SQLite accepts at most 32,766 bound parameters; a region's areas are a few dozen.

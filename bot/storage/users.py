@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from bot.storage.clock import now, now_iso
+from bot.clock import now, now_iso
 from bot.storage.db import after_commit, checkpoint, transaction
 
 

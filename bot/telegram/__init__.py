@@ -1,5 +1,5 @@
-import os
+"""The Telegram adapter: turns updates into calls of the dialogue and replies into Bot API calls."""
 
-# python-telegram-bot 22 warns that RetryAfter.retry_after becomes a timedelta in its next major
-# version; opt in now (bot/telegram/sender.py reads either) so that a 429 does not log a warning.
-os.environ.setdefault("PTB_TIMEDELTA", "1")
+from bot.settings import opt_in_ptb_timedelta
+
+opt_in_ptb_timedelta()

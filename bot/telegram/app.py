@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sqlite3
 from urllib.parse import urlsplit
@@ -18,14 +17,16 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
-from bot.core import learning
-from bot.core.conversation import Conversation
-from bot.core.delivery import Sender, Settings
-from bot.core.throttle import Throttle
+from bot.core import commands
+from bot.core.curation import serving
+from bot.core.delivery.pacing import Settings
+from bot.core.delivery.sender import Sender
+from bot.core.dialogue.router import Conversation
+from bot.core.flood import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.settings import retention_days, watch_knowledge
 from bot.storage import retention
 from bot.storage.db import checkpoint
-from bot.storage.retention import retention_days
 from bot.telegram import webhook
 from bot.telegram.errors import apologiser, error_handler
 from bot.telegram.handlers import Handlers
@@ -60,7 +61,7 @@ def bot_commands(t: Translator) -> list[BotCommand]:
         "mydata": t.gettext("What is stored about you"),
         "forget": t.gettext("Delete what is stored about you"),
     }
-    return [BotCommand(name, descriptions[name]) for name in Conversation.COMMANDS]
+    return [BotCommand(name, descriptions[name]) for name in commands.PUBLIC]
 
 
 async def set_menus(application: Application) -> None:
@@ -75,7 +76,8 @@ async def set_menus(application: Application) -> None:
                 t.gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."), language_code=lang)
             await bot.set_my_description("\n\n".join([
                 t.gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."),
-                t.gettext("Ask me in Kazakh, Russian or English: who elects the village akim, what the maslikhat decides, how to file an appeal to the akimat and how long it may take."),
+                t.gettext("Ask me in Kazakh, Russian or English: who elects the village akim, what the maslikhat "
+                          "decides, how to file an appeal to the akimat and how long it may take."),
             ]), language_code=lang)
     except TelegramError as exc:  # menus are a nicety: a bot without them still answers
         log.warning("could not set command menus: %s", exc)
@@ -84,8 +86,7 @@ async def set_menus(application: Application) -> None:
 def api_urls(api_base_url: str | None) -> tuple[str, str]:
     """Bot API and file URLs for python-telegram-bot, which appends the token to them."""
     base = (api_base_url or DEFAULT_API_BASE_URL).rstrip("/")
-    if base.endswith("/bot"):
-        base = base[: -len("/bot")]
+    base = base.removesuffix("/bot")
     return f"{base}/bot", f"{base}/file/bot"
 
 
@@ -298,7 +299,7 @@ WATCH_ENV = "QOGAM_WATCH_KNOWLEDGE"
 
 
 def _knowledge_files() -> dict[str, float]:
-    from bot.core.knowledge import knowledge_dir
+    from bot.core.knowledge.loader import knowledge_dir
 
     try:
         return {str(p): p.stat().st_mtime for p in knowledge_dir().rglob("*.toml")}
@@ -310,14 +311,14 @@ async def reload_knowledge(conversation: Conversation, why: str) -> bool:
     """Rebuild the served knowledge in a thread (the event loop keeps answering meanwhile) and swap it in.
     On errors the previous knowledge base keeps serving and the problems are logged."""
     started = asyncio.get_running_loop().time()
-    learned_rows, generation = learning.snapshot(conversation.db)
+    learned_rows, generation = serving.snapshot(conversation.db)
     try:
-        served = await asyncio.to_thread(learning.build, learned_rows)
-    except learning.ReloadRefused as exc:
+        served = await asyncio.to_thread(serving.build, learned_rows)
+    except serving.ReloadRefused as exc:
         log.error("knowledge base not reloaded (%s): %d errors, the previous one keeps serving; first: %s",
                   why, len(exc.problems), exc.problems[0])
         return False
-    learning.install(conversation.ctx, served, generation)
+    serving.install(conversation.ctx, served, generation)
     log.info("knowledge base reloaded (%s): %d entries, %d phrasings and not-our-topic questions learned, %.2f s",
              why, len(served.kb.entries), len(learned_rows), asyncio.get_running_loop().time() - started)
     return True
@@ -325,7 +326,7 @@ async def reload_knowledge(conversation: Conversation, why: str) -> bool:
 
 async def _knowledge_watch(conversation: Conversation, stopping: asyncio.Event, reload_asked: asyncio.Event,
                            every: float = WATCH_SECONDS) -> None:
-    watch_files = os.environ.get(WATCH_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    watch_files = watch_knowledge()
     files = _knowledge_files() if watch_files else {}
     while not stopping.is_set():
         try:
@@ -349,5 +350,5 @@ async def _knowledge_watch(conversation: Conversation, stopping: asyncio.Event, 
         if why:
             try:
                 await reload_knowledge(conversation, why)
-            except Exception:  # noqa: BLE001 - the watch must outlive one failed reload
+            except Exception:
                 log.exception("knowledge reload failed")

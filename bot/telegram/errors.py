@@ -11,8 +11,8 @@ from telegram import Bot, Message, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.core.conversation import Conversation
-from bot.core.render import clip
+from bot.core.dialogue.router import Conversation
+from bot.core.knowledge.render import clip
 from bot.logs import short_traceback
 from bot.telegram.handlers import person_of
 
@@ -55,7 +55,8 @@ def apologiser(conversation: Conversation, bot: Bot) -> Callable[[Update], Await
                 await update.callback_query.answer(text=clip(text, 200), show_alert=True)
             elif chat is not None:
                 message = update.effective_message
-                thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+                topic = isinstance(message, Message) and message.is_topic_message
+                thread = message.message_thread_id if topic else None
                 await bot.send_message(chat.id, text, message_thread_id=thread)
         except TelegramError as exc:  # the apology is best effort; the traceback is already logged
             log.warning("update=%s could not apologise: %s", update.update_id, type(exc).__name__)

@@ -40,9 +40,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.conversation import Conversation, Person, Reply, deep_link_payload
-from bot.core.render import clip
-from bot.core.throttle import Throttle, Verdict
+from bot.core import commands
+from bot.core.dialogue.base import deep_link_payload
+from bot.core.dialogue.router import Conversation
+from bot.core.flood import Throttle, Verdict
+from bot.core.knowledge.render import clip
+from bot.core.replies import Person, Reply
 from bot.i18n import translator
 from bot.storage import inbox
 from bot.storage.db import transaction
@@ -95,7 +98,7 @@ class Handlers:
         ours = addressee.lower() == (context.bot.username or "").lower()
         # In a group, "/help@otherbot" is for another bot, and a bare unknown "/foo" most likely too.
         if message.from_user is None or (addressee and not ours) or (not private and not addressee
-                                        and name.lower() not in self.conversation.COMMANDS):
+                                        and name.lower() not in commands.PUBLIC):
             _log_update(update, "command", [], started, outcome="ignored")
             return
         person = person_of(message.from_user, message.chat)

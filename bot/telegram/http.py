@@ -9,9 +9,8 @@ aiohttp 3,679), and building a Message object from every answer costs as much ag
 
 from __future__ import annotations
 
-import asyncio
 import json
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 
@@ -38,7 +37,7 @@ class BotAPIClient:
         if self._session is not None:
             await self._session.close()
 
-    async def __aenter__(self) -> BotAPIClient:
+    async def __aenter__(self) -> Self:
         await self.open()
         return self
 
@@ -56,7 +55,7 @@ class BotAPIClient:
                     return response.status, await response.json(content_type=None)
                 except ValueError:
                     return response.status, {"ok": False, "description": f"HTTP {response.status}, not JSON"}
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return NO_ANSWER, {"ok": False, "description": "timed out"}
         except aiohttp.ClientError as exc:
             return NO_ANSWER, {"ok": False, "description": f"{type(exc).__name__}: {exc}"[:200]}

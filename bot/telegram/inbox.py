@@ -184,8 +184,9 @@ class Inbox:
         try:
             update = Update.de_json(json.loads(row.payload), self.application.bot)
         except Exception as exc:  # noqa: BLE001 - anything Telegram or a forger sends must not stop the bot
-            await retrying(lambda: inbox.set_aside(self.db, row.update_id, "parse", type(exc).__name__, row.attempts))
-            log.error("update=%s outcome=set_aside stage=parse error=%s", row.update_id, type(exc).__name__)
+            error = type(exc).__name__
+            await retrying(lambda: inbox.set_aside(self.db, row.update_id, "parse", error, row.attempts))
+            log.error("update=%s outcome=set_aside stage=parse error=%s", row.update_id, error)
             return
         self._errors.pop(row.update_id, None)
         try:

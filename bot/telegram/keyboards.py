@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.conversation import Button, Reply
-from bot.core.render import split_message
+from bot.core.knowledge.render import split_message
+from bot.core.replies import Button, Reply
 
 # Telegram rejects callback_data longer than 64 bytes (bytes, not characters).
 CALLBACK_DATA_LIMIT = 64

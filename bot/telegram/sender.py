@@ -1,5 +1,5 @@
 """The outbox's Telegram side: one sendMessage per recipient, and what Telegram's answer means for the
-row. Pacing, retries and restarts live in the core (bot/core/delivery.py); this only translates.
+row. Pacing, retries and restarts live in the core (bot/core/delivery/sender.py); this only translates.
 
 It talks to the Bot API through its own client (bot/telegram/http.py), without python-telegram-bot's
 AIORateLimiter: the core paces broadcasts itself, more closely than the limiter can (bench/broadcast.py
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-from functools import lru_cache
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
-from bot.core.announcement import Outgoing
-from bot.core.delivery import Delivered, Rejected, Result, TooMany, Transient, Unreachable
+from bot.core.delivery.sender import Delivered, Rejected, Result, TooMany, Transient, Unreachable
+from bot.core.replies import Outgoing
 
 log = logging.getLogger("bot.telegram")
 

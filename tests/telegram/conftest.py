@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.delivery import Settings
-from bot.core.throttle import Throttle
+from bot.core.delivery.pacing import Settings
+from bot.core.flood import Throttle
 from bot.telegram.app import build_application, build_inbox, build_sender
 from tests.telegram.fakes import TOKEN, FakeBotAPI, FakeRequest
 

@@ -13,9 +13,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl
 
 from telegram.error import TimedOut
@@ -152,7 +151,8 @@ class FakeRequest(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             # Uploaded files (a hearing's .ics) as {field: (file name, bytes, MIME type)}, for tests to open.
-            params["_files"] = {name: (value[0], value[1], value[2]) if isinstance(value, tuple) else (None, value, None)
+            params["_files"] = {name: (value[0], value[1], value[2]) if isinstance(value, tuple)
+                                else (None, value, None)
                                 for name, value in request_data.multipart_data.items()}
         status, body = self.api.handle(url.rsplit("/", 1)[-1], params)
         if status == 0:
@@ -166,14 +166,14 @@ class FakeBotAPIServer:
     # Long polling: getUpdates waits this long for an update before answering with none.
     POLL_WAIT = 0.5
     # Parameters that python-telegram-bot sends as form fields and that are numbers.
-    _NUMERIC = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time", "message_thread_id"}
+    _NUMERIC = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "cache_time", "message_thread_id"})
 
     def __init__(self, api: FakeBotAPI):
         self.api = api
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
@@ -192,7 +192,7 @@ class FakeBotAPIServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the bot stopped in the middle of a long poll
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
             def log_message(self, *args):
                 pass
@@ -214,7 +214,7 @@ class FakeBotAPIServer:
             return int(value)
         return value
 
-    def __enter__(self) -> FakeBotAPIServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from bot.core import policy
-from bot.core.conversation import Button, Reply
-from bot.core.render import answer_text, no_match_text
+from bot.core.knowledge.render import answer_text, no_match_text
+from bot.core.matching import policy
+from bot.core.replies import Button, Reply
 from bot.i18n import LANGUAGES, translator
 from bot.storage import feedback, gaps, inbox, users
 from bot.telegram.keyboards import CALLBACK_DATA_LIMIT, chunks
@@ -25,14 +25,16 @@ def buttons(params: dict) -> list[dict]:
 # ---- /start, language, commands ----------------------------------------------------------------
 async def test_start_greets_in_the_client_language_and_offers_languages(bot):
     [reply] = await bot.replies(fakes.command("/start", language_code="ru"))
-    assert reply["text"].startswith(translator("ru").gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."))
+    assert reply["text"].startswith(
+        translator("ru").gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."))
     assert [b["callback_data"] for b in buttons(reply)] == [f"l:{lang}" for lang in LANGUAGES]
     assert "parse_mode" not in reply  # plain text: no content can break a parser
 
 
 async def test_start_in_an_unknown_client_language_is_kazakh(bot):
     [reply] = await bot.replies(fakes.command("/start", language_code="de"))
-    assert reply["text"].startswith(translator("kk").gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."))
+    assert reply["text"].startswith(
+        translator("kk").gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."))
 
 
 async def test_language_button_is_saved_and_closes_the_picker(bot, conversation):
@@ -56,7 +58,8 @@ async def test_deep_link_opens_an_entry_and_a_category(bot, kb):
 
 async def test_unknown_deep_link_falls_back_to_the_greeting(bot):
     [reply] = await bot.replies(fakes.command("/start " + "x" * 64, language_code="en"))
-    assert reply["text"].startswith(translator("en").gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."))
+    assert reply["text"].startswith(
+        translator("en").gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."))
 
 
 @pytest.mark.parametrize("name", ["help", "topics", "language", "about", "mydata", "forget"])
@@ -67,7 +70,8 @@ async def test_every_command_answers(bot, name):
 
 async def test_unknown_command_in_private_says_so(bot):
     [reply] = await bot.replies(fakes.command("/weather", language_code="en"))
-    assert reply["text"] == translator("en").gettext("I don't know the command /{command}. See /help.", command="weather")
+    assert (reply["text"]
+            == translator("en").gettext("I don't know the command /{command}. See /help.", command="weather"))
 
 
 # ---- questions --------------------------------------------------------------------------------
@@ -172,7 +176,7 @@ async def test_button_without_a_message_answers_with_an_alert(bot):
 
 
 @pytest.mark.parametrize("text", [
-    "x" * 10_000, "😀" * 500, "\u200b\u200b\u200b", "\x00\x07 акимат \x1b[31m", "‮ масличат ‬", "   ",
+    "x" * 10_000, "😀" * 500, "\u200b\u200b\u200b", "\x00\x07 акимат \x1b[31m", "\u202e масличат \u202c", "   ",
 ])
 async def test_odd_text_gets_a_reply_under_the_limit(bot, text):
     replies = await bot.replies(fakes.message(text))
@@ -330,8 +334,8 @@ async def test_menus_are_set_for_each_language(bot):
              if c.method == "setMyCommands"}
     assert set(menus) == {None, "kk", "ru", "en"}
     assert menus[None] == menus["kk"]
-    assert {c["command"] for c in menus["ru"]} == {"start", "topics", "subscribe", "subscriptions", "language", "help", "about",
-                                                "mydata", "forget"}
+    assert {c["command"] for c in menus["ru"]} == {"start", "topics", "subscribe", "subscriptions", "language",
+                                                   "help", "about", "mydata", "forget"}
     assert "roles" not in {c["command"] for c in menus["ru"]}  # privileged commands are never listed
     assert menus["ru"][1]["description"] == translator("ru").gettext("Browse topics")
     assert json.dumps(menus["kk"], ensure_ascii=False) != json.dumps(menus["en"], ensure_ascii=False)
@@ -345,7 +349,7 @@ async def test_an_answer_shared_through_inline_mode_is_not_a_question(bot):
 # ---- parity with the terminal chat --------------------------------------------------------------
 async def test_terminal_chat_says_what_telegram_says(bot, conversation, matcher):
     from bot.console.repl import ConsoleChat
-    from bot.core.conversation import Person
+    from bot.core.replies import Person
 
     console = ConsoleChat(conversation)
     console.person = Person("console:77", "console", "en")  # a fresh resident whose app speaks English

@@ -11,7 +11,7 @@ import pytest
 from bot.core import roles
 from bot.i18n import translator
 from bot.storage import audit, gaps, learning
-from bot.telegram.app import reload_knowledge, _knowledge_watch
+from bot.telegram.app import _knowledge_watch, reload_knowledge
 from tests.telegram import fakes
 
 EDITOR = 555
@@ -32,7 +32,7 @@ def editor(conversation):
 async def ask_unanswered(bot, user_id: int) -> int:
     """The resident asks; the bot suggests; "None of these"; then 🔔. Returns the gap id."""
     [suggested] = await bot.replies(fakes.message(QUESTION, user_id=user_id))
-    none_of_these = [data for _, data in keyboard(suggested) if data.startswith("x:")][0]
+    none_of_these = next(data for _, data in keyboard(suggested) if data.startswith("x:"))
     bot.clock.advance(2)
     [no_answer] = await bot.replies(fakes.button(none_of_these, user_id=user_id))
     [bell] = [data for _, data in keyboard(no_answer) if data.startswith("n:")]
@@ -45,13 +45,13 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
     gap_id = await ask_unanswered(bot, 42)
     [listing] = await bot.replies(fakes.command("/gaps", user_id=editor, language_code="en"))
     assert "1 open question" in listing["text"] and QUESTION in listing["text"]
-    [(label, open_cluster), _] = keyboard(listing)
+    [(_label, open_cluster), _] = keyboard(listing)
     assert open_cluster == f"g:o:{gap_id}"
 
     calls = await bot.send(fakes.button(open_cluster, user_id=editor, language_code="en"))
     [screen] = [c.params for c in calls if c.method == "editMessageText"]
     assert QUESTION in screen["text"] and "akim.find" in screen["text"]
-    actions = dict((data, text) for text, data in keyboard(screen))
+    actions = {data: text for text, data in keyboard(screen)}
     assert f"g:p:{gap_id}:akim.find" in actions and f"g:n:{gap_id}" in actions and f"g:i:{gap_id}" in actions
 
     calls = await bot.send(fakes.button(f"g:p:{gap_id}:akim.find", user_id=editor, language_code="en"))
@@ -65,7 +65,7 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
     bot.clock.advance(2)
     [answer] = await bot.replies(fakes.message(QUESTION, user_id=77))
     assert "e-Otinish" in answer["text"] or "gov.kz" in answer["text"]
-    assert [d for _, d in keyboard(answer)][0].startswith("v:")
+    assert next(d for _, d in keyboard(answer)).startswith("v:")
     # The resident who pressed 🔔 gets the answer once, in Russian.
     bot.api.clear()
     await bot.sender.drain()
@@ -82,12 +82,12 @@ async def test_ignore_and_new_entry_from_telegram(bot, conversation, editor):
         bot.clock.advance(2)
     [first, second] = gaps.latest(conversation.db)
     calls = await bot.send(fakes.button(f"g:i:{first.id}", user_id=editor, language_code="en"))
-    assert "will not be shown again" in [c.params for c in calls if c.method == "editMessageText"][0]["text"]
+    assert "will not be shown again" in next(c.params for c in calls if c.method == "editMessageText")["text"]
     calls = await bot.send(fakes.button(f"g:n:{second.id}", user_id=editor, language_code="en"))
-    assert "qogam kb todo" in [c.params for c in calls if c.method == "editMessageText"][0]["text"]
+    assert "qogam kb todo" in next(c.params for c in calls if c.method == "editMessageText")["text"]
     assert {gaps.get(conversation.db, g.id)[0].status for g in (first, second)} == {gaps.IGNORED, gaps.NEW_ENTRY}
     calls = await bot.send(fakes.button(f"g:i:{first.id}", user_id=editor, language_code="en"))
-    assert "dealt with already" in [c.params for c in calls if c.method == "sendMessage"][0]["text"]
+    assert "dealt with already" in next(c.params for c in calls if c.method == "sendMessage")["text"]
 
 
 async def test_not_our_topic_from_telegram_stops_answering_such_questions(bot, conversation, editor):
@@ -153,7 +153,7 @@ async def test_stats_sends_the_figures_and_a_chart(bot, editor):
     calls = await bot.send(fakes.command("/stats", user_id=editor, language_code="en"))
     methods = [c.method for c in calls]
     assert "sendMessage" in methods and "sendPhoto" in methods
-    text = [c.params["text"] for c in calls if c.method == "sendMessage"][0]
+    text = next(c.params["text"] for c in calls if c.method == "sendMessage")
     assert "42" not in text  # no resident's id in statistics
 
 
@@ -171,7 +171,7 @@ async def test_the_watch_reloads_what_another_process_learned(bot, conversation,
     stopping.set()
     await watch
     [answer] = await bot.replies(fakes.message(QUESTION, user_id=77))
-    assert [d for _, d in keyboard(answer)][0].startswith("v:")
+    assert next(d for _, d in keyboard(answer)).startswith("v:")
 
 
 async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monkeypatch, tmp_path):
@@ -183,11 +183,11 @@ async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monke
 
 async def test_disputed_answers_show_the_entry_and_the_reasons(bot, conversation, editor):
     [answer] = await bot.replies(fakes.message("Что такое маслихат?", user_id=42))
-    thumbs_down = [d for _, d in keyboard(answer) if d.endswith(":d")][0]
+    thumbs_down = next(d for _, d in keyboard(answer) if d.endswith(":d"))
     bot.clock.advance(2)
     [why] = await bot.replies(fakes.button(thumbs_down, user_id=42))
     bot.clock.advance(2)
-    await bot.send(fakes.button([d for _, d in keyboard(why) if d.endswith(":o")][0], user_id=42))
+    await bot.send(fakes.button(next(d for _, d in keyboard(why) if d.endswith(":o")), user_id=42))
     calls = await bot.send(fakes.button("g:d", user_id=editor, language_code="en"))
     [screen] = [c.params for c in calls if c.method == "editMessageText"]
     assert "(maslikhat.role): 👎 1 · 👍 0" in screen["text"] and "outdated 1" in screen["text"]

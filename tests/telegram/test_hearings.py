@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
-from bot.core import announcing
-from bot.core.announcement import ANNOUNCEMENT, CORRECTION, message
-from bot.core.hearings import from_mapping
-from bot.core.redact import PHONE
+from bot.core.hearings import broadcasts as announcing
+from bot.core.hearings import hearing as hearing_store
+from bot.core.hearings.hearing import from_mapping
+from bot.core.hearings.messages import ANNOUNCEMENT, CORRECTION, message
+from bot.core.text.redact import PHONE
 from bot.i18n import translator
 from bot.storage import audit, hearings, outbox, roles, subscriptions
 from tests.telegram import fakes
@@ -90,20 +91,20 @@ async def test_a_broadcaster_announces_a_hearing_step_by_step_and_every_subscrib
     assert "step 2 of 12" in refused["text"]  # the same question again
     (duration_step,) = await say("05.12.2026 15:00")
     calls = await press(button_with(duration_step, "hb:du:"))
-    (place_step,) = [c.params for c in calls if c.method == "sendMessage"]
-    (point_step,) = await say("Хромтау, ул. Абая 12, актовый зал")
+    (_place_step,) = [c.params for c in calls if c.method == "sendMessage"]
+    (_point_step,) = await say("Хромтау, ул. Абая 12, актовый зал")
     (url_step,) = await say("50.2519, 58.4347")
     calls = await press(button_with(url_step, "hb:sk:"))  # no online link
-    (kk_title,) = [c.params for c in calls if c.method == "sendMessage"]
+    (_kk_title,) = [c.params for c in calls if c.method == "sendMessage"]
     await say("Аудан бюджетінің жобасы")
     await say("2027 жылғы бюджет жобасын талқылау.")
     await say("Проект бюджета района")
-    (en_title,) = await say("Обсуждение проекта бюджета на 2027 год.")
+    (_en_title,) = await say("Обсуждение проекта бюджета на 2027 год.")
     preview = await say("District budget draft")
     assert "The agenda in English" in preview[0]["text"]
     preview = await say("Discussion of the 2027 budget draft.")
 
-    draft = hearings.get(conversation.db, hearings.drafts_of(conversation.db, f"tg:{BROADCASTER}")[0])
+    draft = hearing_store.get(conversation.db, hearings.drafts_of(conversation.db, f"tg:{BROADCASTER}")[0])
     # The preview is exactly what residents get, in each language the hearing has.
     for lang, part in zip(("kk", "ru", "en"), preview[1:4]):
         assert part["text"] == message(draft, ANNOUNCEMENT, lang, conversation.areas).text
@@ -118,7 +119,7 @@ async def test_a_broadcaster_announces_a_hearing_step_by_step_and_every_subscrib
     await bot.sender.drain()
     got = sent_to(bot.api)
     assert set(got) == {KK, RU, EN, REGION_FAN, BROADCASTER}  # the broadcaster gets the progress message
-    hearing = hearings.get(conversation.db, draft.id)
+    hearing = hearing_store.get(conversation.db, draft.id)
     for user, lang in ((KK, "kk"), (RU, "ru"), (EN, "en"), (REGION_FAN, "kk")):
         (only,) = got[user]
         assert only["text"] == message(hearing, ANNOUNCEMENT, lang, conversation.areas).text
@@ -145,8 +146,8 @@ async def test_the_calendar_file_imports_with_uid_sequence_and_utc_times(town, c
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert str(event["summary"]).endswith("Проект бюджета района")
     # 15:00 in Kazakhstan (UTC+5) is 10:00 UTC, written with a Z.
-    assert event.decoded("dtstart") == dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.timezone.utc)
-    assert event.decoded("dtend") == dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.timezone.utc)
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
+    assert event.decoded("dtend") == dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
     assert b"DTSTART:20261205T100000Z" in content
     assert event["sequence"] == 0 and "dtstamp" in event and str(event["location"]).startswith("Хромтау")
     first_uid = str(event["uid"])
@@ -158,13 +159,13 @@ async def test_the_calendar_file_imports_with_uid_sequence_and_utc_times(town, c
     await bot.sender.drain()
     got = sent_to(bot.api)
     assert set(got) == {KK, RU, EN, REGION_FAN}
-    hearing = hearings.get(conversation.db, queued.hearing)
+    hearing = hearing_store.get(conversation.db, queued.hearing)
     assert got[RU][0]["text"] == message(hearing, CORRECTION, "ru", conversation.areas).text
     calls = await bot.send(fakes.button(button_with(got[RU][0], "hc:"), user_id=RU, language_code="ru"))
     (document,) = [c.params for c in calls if c.method == "sendDocument"]
     event = Calendar.from_ical(document["_files"]["document"][1]).walk("VEVENT")[0]
     assert str(event["uid"]) == first_uid and event["sequence"] == 1
-    assert event.decoded("dtstart") == dt.datetime(2026, 12, 6, 6, 0, tzinfo=dt.timezone.utc)
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 6, 6, 0, tzinfo=dt.UTC)
 
 
 async def test_reminders_reach_those_who_received_it_and_still_follow_the_area(town, conversation, wall):
@@ -253,7 +254,7 @@ async def test_blocked_slow_and_rate_limited_recipients(town, conversation, wall
 async def test_quiet_hours_hold_messages_until_morning_unless_urgent(town, conversation, wall, monkeypatch):
     from dataclasses import replace
 
-    from bot.core.delivery import quiet_hours
+    from bot.core.delivery.pacing import quiet_hours
 
     bot = town
     bot.sender.settings = replace(bot.sender.settings, quiet=quiet_hours("22:00-08:00"))
@@ -305,7 +306,7 @@ async def test_residents_attend_once_and_ask_a_question_that_is_stored_redacted(
         await bot.send(fakes.button(attend, user_id=RU, language_code="ru"))
     assert hearings.attending(conversation.db, queued.hearing) == 1
 
-    (prompt,) = await bot.replies(fakes.button(button_with(announcement, "hq:"), user_id=RU, language_code="ru"))
+    (_prompt,) = await bot.replies(fakes.button(button_with(announcement, "hq:"), user_id=RU, language_code="ru"))
     (thanks,) = await bot.replies(fakes.message("Когда отремонтируют дорогу? Мой номер +7 701 123 45 67",
                                                 user_id=RU, language_code="ru"))
     assert "/mydata" in thanks["text"]
@@ -314,11 +315,11 @@ async def test_residents_attend_once_and_ask_a_question_that_is_stored_redacted(
     (mydata,) = await bot.replies(fakes.command("/mydata", user_id=RU, language_code="ru"))
     assert stored["question"] in mydata["text"]
 
-    (listing,) = await bot.replies(fakes.command("/hearing", user_id=BROADCASTER, language_code="en"))
+    (_listing,) = await bot.replies(fakes.command("/hearing", user_id=BROADCASTER, language_code="en"))
     (shown,) = await bot.replies(fakes.button(f"hb:q:{queued.hearing}", user_id=BROADCASTER, language_code="en"))
     assert stored["question"] in shown["text"] and "Will attend: 1" in shown["text"]
 
-    (confirm,) = await bot.replies(fakes.command("/forget", user_id=RU, language_code="ru"))
+    (_confirm,) = await bot.replies(fakes.command("/forget", user_id=RU, language_code="ru"))
     await bot.send(fakes.button("forget", user_id=RU, language_code="ru"))
     assert hearings.questions(conversation.db, queued.hearing) == []
     assert hearings.attending(conversation.db, queued.hearing) == 0
@@ -334,12 +335,12 @@ async def test_hearing_is_unknown_to_residents_and_its_buttons_expire_for_them(t
         (reply,) = await bot.replies(fakes.button(forged, user_id=KK, language_code="kk"))
         assert reply["text"] == translator("kk").gettext(
             "This button has expired. Please ask your question again or use /topics.")
-    assert hearings.get(conversation.db, queued.hearing).status == "announced"
+    assert hearing_store.get(conversation.db, queued.hearing).status == "announced"
 
 
 async def test_a_broadcaster_cannot_announce_outside_their_area(town, conversation):
     bot = town
-    (listing,) = await bot.replies(fakes.command("/hearing", user_id=BROADCASTER, language_code="en"))
+    (_listing,) = await bot.replies(fakes.command("/hearing", user_id=BROADCASTER, language_code="en"))
     calls = await bot.send(fakes.button("hb:new", user_id=BROADCASTER, language_code="en"))
     (area_step,) = [c.params for c in calls if c.method == "sendMessage"]
     draft = area_step["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[2]

@@ -8,10 +8,10 @@ import json
 import logging
 import sqlite3
 
-from bot.core import policy
-from bot.core.render import answer_text
+from bot.core.knowledge.render import answer_text
+from bot.core.matching import policy
 from bot.i18n import translator
-from bot.storage import gaps, inbox
+from bot.storage import inbox
 from bot.telegram.inbox import Inbox
 from bot.telegram.polling import Poller
 from tests.conftest import find_question

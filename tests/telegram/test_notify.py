@@ -4,8 +4,8 @@ answer the question, and the resident gets one message with the answer."""
 
 from __future__ import annotations
 
-from bot.core import policy
-from bot.core.render import answer_text
+from bot.core.knowledge.render import answer_text
+from bot.core.matching import policy
 from bot.i18n import translator
 from bot.storage import gaps, notifications
 from bot.storage.db import transaction

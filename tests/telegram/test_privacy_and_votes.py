@@ -3,8 +3,8 @@ Telegram's limit as Telegram counts it (issue 11, parts 5 and 9)."""
 
 from __future__ import annotations
 
-from bot.core import policy
-from bot.core.render import split_message, utf16_length
+from bot.core.knowledge.render import split_message, utf16_length
+from bot.core.matching import policy
 from bot.i18n import translator
 from bot.storage import feedback, gaps
 from tests.conftest import find_question
@@ -44,7 +44,8 @@ async def test_the_same_thumbs_up_pressed_8_times_is_one_vote(bot, matcher, conv
     entry_id, up, _ = await answer_with_votes(bot, matcher)
     for _ in range(8):
         calls = await press(bot, up)
-        assert [c.params["text"] for c in calls if c.method == "sendMessage"] == [translator("ru").gettext("Thank you!")]
+        assert ([c.params["text"] for c in calls if c.method == "sendMessage"]
+                == [translator("ru").gettext("Thank you!")])
     assert [(v["entry_id"], v["vote"]) for v in feedback.for_user(conversation.db, "tg:42")] == [(entry_id, 1)]
 
 

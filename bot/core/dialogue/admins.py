@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import roles
-from bot.core.dialogue.base import Button, Context, Person, Reply, after_press, expired, unknown_command
+from bot.core.dialogue.base import Context, after_press, expired, unknown_command
+from bot.core.replies import Button, Person, Reply
 from bot.i18n import Translator
 from bot.storage import roles as stored
 from bot.storage import users

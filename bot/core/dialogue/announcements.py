@@ -1,6 +1,6 @@
 """The residents' side of a hearing announcement: the buttons under it.
 
-Buttons it owns (bot/core/announcement.py puts them under each message):
+Buttons it owns (bot/core/hearings/messages.py puts them under each message):
     hc:<hearing>   send the calendar file (.ics) in the resident's language
     hr:<hearing>   "I'll attend", counted once per resident
     hq:<hearing>   ask a question for the hearing: the next text is the question
@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.calendar import filename, ics
-from bot.core.dialogue.base import Context, Document, Person, Reply, expired
-from bot.core.hearings import Hearing, local_now
-from bot.core.redact import redact
+from bot.core.dialogue.base import Context, expired
+from bot.core.hearings import hearing as hearing_store
+from bot.core.hearings.calendar import filename, ics
+from bot.core.hearings.hearing import Hearing, local_now
+from bot.core.replies import Document, Person, Reply
+from bot.core.text.redact import redact
 from bot.storage import hearings as stored
 from bot.storage import subscriptions, users
 
@@ -38,7 +40,7 @@ class Announcements:
     def press(self, person: Person, data: str) -> list[Reply]:
         t = self.ctx.t(person)
         kind, _, rest = data.partition(":")
-        hearing = stored.get(self.ctx.db, int(rest)) if rest.isdigit() and len(rest) < 12 else None
+        hearing = hearing_store.get(self.ctx.db, int(rest)) if rest.isdigit() and len(rest) < 12 else None
         if hearing is None or hearing.status == "draft":
             return expired(t)
         if kind == "hc":
@@ -92,7 +94,7 @@ class Announcements:
         t = self.ctx.t(person)
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
         hearing_id = waiting.partition(":")[2]
-        hearing = stored.get(self.ctx.db, int(hearing_id)) if hearing_id.isdigit() else None
+        hearing = hearing_store.get(self.ctx.db, int(hearing_id)) if hearing_id.isdigit() else None
         if hearing is None:
             return expired(t)
         if closed := self._over(hearing, t):

@@ -25,12 +25,27 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, replace
 
-from bot.core import announcing, roles
-from bot.core.announcement import ANNOUNCEMENT, CORRECTION, RESULTS, text as message_text, when
-from bot.core.dialogue.base import Button, Context, Person, Reply, after_press, expired, unknown_command
-from bot.core.grouping import group_questions
-from bot.core.hearings import (N_, Hearing, HearingError, check_agenda, check_area, check_duration, check_place,
-                               check_start, check_title, check_url, parse_point)
+from bot.core import roles
+from bot.core.dialogue.base import Context, after_press, expired, unknown_command
+from bot.core.hearings import broadcasts as announcing
+from bot.core.hearings import hearing as hearing_store
+from bot.core.hearings.hearing import (
+    N_,
+    Hearing,
+    HearingError,
+    check_agenda,
+    check_area,
+    check_duration,
+    check_place,
+    check_start,
+    check_title,
+    check_url,
+    parse_point,
+)
+from bot.core.hearings.messages import ANNOUNCEMENT, CORRECTION, RESULTS, when
+from bot.core.hearings.messages import text as message_text
+from bot.core.hearings.questions import group_questions
+from bot.core.replies import Button, Person, Reply
 from bot.i18n import Translator, translator
 from bot.storage import hearings as stored
 from bot.storage import outbox, users
@@ -85,7 +100,7 @@ class Broadcasters:
 
     # ---- the list ----------------------------------------------------------------------------------
     def _mine(self, person: Person) -> list[Hearing]:
-        found = [h for h in stored.listing(self.ctx.db, statuses=("announced", "corrected", "held", "cancelled"),
+        found = [h for h in hearing_store.listing(self.ctx.db, statuses=("announced", "corrected", "held", "cancelled"),
                                            limit=200)
                  if roles.may_broadcast(self.ctx.db, self.ctx.areas, person.key, h.area)]
         return found[:LIST_LIMIT]
@@ -187,7 +202,7 @@ class Broadcasters:
         """Exactly what residents will see, in each language, then "Send to N subscribers"."""
         t = self.ctx.t(person)
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
-        hearing = stored.get(self.ctx.db, draft)
+        hearing = hearing_store.get(self.ctx.db, draft)
         missing = [name for name in REQUIRED_STEPS if not _has(hearing, name)]
         if "en" in hearing.texts and not hearing.texts["en"].agenda:
             missing.append("en.agenda")
@@ -205,7 +220,8 @@ class Broadcasters:
             lines.append(t.gettext("Messages wait for the morning during quiet hours (22:00–08:00) unless you mark "
                                    "the announcement urgent."))
         urgent = (t.gettext("⚡ Urgent: on") if hearing.urgent else t.gettext("⚡ Urgent: off"))
-        rows = ((Button(t.ngettext("📣 Send to {n} subscriber", "📣 Send to {n} subscribers", count), f"hb:go:{draft}"),),
+        send = t.ngettext("📣 Send to {n} subscriber", "📣 Send to {n} subscribers", count)
+        rows = ((Button(send, f"hb:go:{draft}"),),
                 (Button(urgent, f"hb:ur:{draft}"),),
                 (Button(t.gettext("✖ Discard the draft"), f"hb:dr:{draft}"),))
         replies.append(Reply("\n".join(lines), rows, "preview", lang=t.lang))
@@ -213,7 +229,7 @@ class Broadcasters:
 
     def send(self, person: Person, draft: int) -> list[Reply]:
         t = self.ctx.t(person)
-        hearing = stored.get(self.ctx.db, draft)
+        hearing = hearing_store.get(self.ctx.db, draft)
         if users.get_language(self.ctx.db, person.key) is None:
             # The progress message is written later, by the sender: in the language of this conversation.
             users.set_language(self.ctx.db, person.key, person.channel, t.lang, chosen=False)
@@ -230,7 +246,7 @@ class Broadcasters:
 
     # ---- one hearing -------------------------------------------------------------------------------
     def _own(self, person: Person, hearing_id: int) -> Hearing | None:
-        hearing = stored.get(self.ctx.db, hearing_id)
+        hearing = hearing_store.get(self.ctx.db, hearing_id)
         if hearing is None:
             return None
         if hearing.status == "draft":
@@ -440,7 +456,7 @@ class Broadcasters:
     def _press_draft(self, person: Person, draft: int, action: str, args: list[str]) -> list[Reply]:
         t = self.ctx.t(person)
         if action == "h":
-            return self.show(person, stored.get(self.ctx.db, draft))
+            return self.show(person, hearing_store.get(self.ctx.db, draft))
         if action == "ar" and len(args) == 1:
             try:
                 code = check_area(args[0], self.ctx.areas)
@@ -457,7 +473,7 @@ class Broadcasters:
                 return self.preview(person, draft)
             return self._next(person, draft, args[0])
         if action == "ur" and not args:
-            hearing = stored.get(self.ctx.db, draft)
+            hearing = hearing_store.get(self.ctx.db, draft)
             stored.set_draft(self.ctx.db, draft, urgent=int(not hearing.urgent))
             return self.preview(person, draft)
         if action == "go" and not args:

@@ -18,9 +18,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-from bot.core import clustering, learning, roles
-from bot.core.dialogue.base import (Button, Context, Document, Person, Reply, after_press, expired, page,
-                                    unknown_command)
+from bot.core import roles
+from bot.core.curation import clustering, resolve, serving
+from bot.core.dialogue.base import Context, after_press, expired, page, unknown_command
+from bot.core.replies import Button, Document, Person, Reply
 from bot.i18n import Translator
 from bot.storage import learning as learned
 
@@ -124,7 +125,7 @@ class Editors:
         t = self.ctx.t(person)
         if entry_id not in self.ctx.kb.entries:
             return expired(t)
-        outcome = learning.add_as_phrasing(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
+        outcome = resolve.add_as_phrasing(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
                                            entry_id, by=person.key)
         title = self.ctx.kb.entries[entry_id].texts[t.lang].title
         lines = []
@@ -143,14 +144,14 @@ class Editors:
         lines += _refused_lines(outcome, t)
         return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
-    def _serve(self, outcome: learning.Outcome) -> None:
+    def _serve(self, outcome: resolve.Outcome) -> None:
         """What an action taught is answered from the next message on: no restart, no reload."""
         self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
         self.ctx.generation = learned.generation(self.ctx.db)
 
     def new_entry(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
-        outcome = learning.mark_new_entry(self.ctx.db, cluster, by=person.key)
+        outcome = resolve.mark_new_entry(self.ctx.db, cluster, by=person.key)
         text = t.ngettext("Marked as needing a new entry ({n} question): writers see it in `qogam kb todo`.",
                           "Marked as needing a new entry ({n} questions): writers see it in `qogam kb todo`.",
                           outcome.closed)
@@ -158,12 +159,13 @@ class Editors:
 
     def not_our_topic(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
-        outcome = learning.not_our_topic(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
+        outcome = resolve.not_our_topic(self.ctx.db, self.ctx.kb, self.ctx.matcher, self.ctx.glossary, cluster,
                                          by=person.key)
         if outcome.done:
             self._serve(outcome)
             lines = [t.ngettext("Listed as not our topic ({n} question): I will no longer answer questions like it.",
-                                "Listed as not our topic ({n} questions): I will no longer answer questions like these.",
+                                "Listed as not our topic ({n} questions): I will no longer answer questions "
+                                "like these.",
                                 outcome.closed)]
             lines += [f"• [{lang}] {text}" for lang, text in outcome.added]
         else:
@@ -173,13 +175,13 @@ class Editors:
 
     def ignore(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
-        outcome = learning.ignore(self.ctx.db, cluster, by=person.key)
+        outcome = resolve.ignore(self.ctx.db, cluster, by=person.key)
         text = t.ngettext("Ignored ({n} question): such questions will not be shown again.",
                           "Ignored ({n} questions): such questions will not be shown again.", outcome.closed)
         return [Reply(text, ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
     def disputed(self, person: Person) -> list[Reply]:
-        from bot.core.stats import disputed
+        from bot.core.curation.stats import disputed
 
         t = self.ctx.t(person)
         rows = disputed(self.ctx.db, DISPUTED_DAYS)
@@ -192,14 +194,15 @@ class Editors:
                 title = entry.texts[t.lang].title if entry else r["entry"]
                 reasons = r["reasons"]
                 lines.append(f"• {title} ({r['entry']}): 👎 {r['down']} · 👍 {r['up']}")
-                lines.append("   " + t.gettext("wrong topic {w}, outdated {o}, unclear {u}", w=reasons.get("wrong_topic", 0),
+                lines.append("   " + t.gettext("wrong topic {w}, outdated {o}, unclear {u}",
+                                              w=reasons.get("wrong_topic", 0),
                                                o=reasons.get("outdated", 0), u=reasons.get("unclear", 0)))
         return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
     # ---- statistics and reload ------------------------------------------------------------------
     def stats(self, person: Person) -> list[Reply]:
-        from bot.core.chart import chart_png
-        from bot.core.stats import report, summary_text
+        from bot.core.curation.chart import chart_png
+        from bot.core.curation.stats import report, summary_text
 
         t = self.ctx.t(person)
         figures = report(self.ctx.db, days=STATS_DAYS, clusters=[c.as_dict() for c in self._clusters()[:5]])
@@ -212,7 +215,7 @@ class Editors:
     def reload(self, person: Person) -> list[Reply]:
         t = self.ctx.t(person)
         started = time.perf_counter()
-        problems = learning.reload(self.ctx)
+        problems = serving.reload(self.ctx)
         if problems:
             lines = [t.gettext("The knowledge base has errors, so I keep serving the previous one. Fix these and "
                                "reload again:")]
@@ -270,12 +273,12 @@ def _short(text: str, limit: int = SAMPLE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _refused_lines(outcome: learning.Outcome, t: Translator) -> list[str]:
+def _refused_lines(outcome: resolve.Outcome, t: Translator) -> list[str]:
     return [t.gettext("Not added: [{lang}] “{text}”: {reason}", lang=lang, text=_short(text, 120),
                       reason=_refusal(refusal, t)) for lang, text, refusal in outcome.refused]
 
 
-def _refusal(refusal: learning.Refusal, t: Translator) -> str:
+def _refusal(refusal: resolve.Refusal, t: Translator) -> str:
     if refusal.code == "empty":
         return t.gettext("no words are left once names and numbers are removed")
     if refusal.code == "elsewhere":

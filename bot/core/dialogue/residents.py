@@ -21,13 +21,21 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.core import policy
-from bot.core.dialogue.base import (Button, Context, Person, Reply, after_press, client_language, deep_link_key,
-                                    expired, private_only, unknown_command)
-from bot.core.dialogue.base import page as button_page  # `page` is also a parameter name in this module
-from bot.core.matcher import Query
-from bot.core.redact import redact
-from bot.core.render import answer_text, no_match_text, suggestion_text
+from bot.core.dialogue.base import (
+    Context,
+    after_press,
+    client_language,
+    deep_link_key,
+    expired,
+    private_only,
+    unknown_command,
+)
+from bot.core.dialogue.base import page as button_page
+from bot.core.knowledge.render import answer_text, no_match_text, suggestion_text
+from bot.core.matching import policy
+from bot.core.matching.result import Query
+from bot.core.replies import Button, Person, Reply
+from bot.core.text.redact import redact
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
 from bot.storage import feedback, gaps, hearings, notifications, outbox, subscriptions, users
 
@@ -37,9 +45,6 @@ log = logging.getLogger(__name__)
 # character paste should not cost the matcher or the gap log anything.
 MAX_QUESTION_CHARS = 1000
 REASON_CODES = {"w": "wrong_topic", "o": "outdated", "u": "unclear"}
-# Commands that show or delete one resident's data: in a group they answer with a link to the private
-# chat (/start <command> opens them there).
-PRIVATE_COMMANDS = ("mydata", "forget")
 
 
 @dataclass
@@ -81,7 +86,8 @@ class Residents:
         saved = users.language_chosen(self.db, person.key)
         text = "\n".join([
             t.gettext("Hello! I am Qogam, a guide to local government in Kazakhstan."),
-            t.gettext("Ask me in Kazakh, Russian or English: who elects the village akim, what the maslikhat decides, how to file an appeal to the akimat and how long it may take."),
+            t.gettext("Ask me in Kazakh, Russian or English: who elects the village akim, what the maslikhat "
+                      "decides, how to file an appeal to the akimat and how long it may take."),
             t.gettext("Every answer comes with its legal basis. Browse all topics with /topics."),
         ])
         buttons = () if saved else (self._language_row(),)
@@ -201,7 +207,8 @@ class Residents:
         query, candidates = result.query, result.candidates
         if not query.words:
             t = translator(saved)
-            return [Reply(t.gettext("Please write your question in words, for example: \"What does the maslikhat do?\""),
+            return [Reply(t.gettext(
+                "Please write your question in words, for example: \"What does the maslikhat do?\""),
                           (), "empty", lang=saved)]
         lang = _reply_language(query, saved)
         if query.detection.confident and lang != saved and not users.language_chosen(self.db, person.key):

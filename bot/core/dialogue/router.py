@@ -18,17 +18,19 @@ import logging
 
 from sqlite_utils import Database
 
-from bot.core.areas import Areas, load_areas_or_fail
+from bot.core import commands
+from bot.core.curation import serving
 from bot.core.dialogue.admins import Admins
 from bot.core.dialogue.announcements import Announcements
-from bot.core.dialogue.base import Context, Person, Reply, expired, private_only, unknown_command
+from bot.core.dialogue.base import Context, expired, private_only, unknown_command
 from bot.core.dialogue.broadcasters import Broadcasters
 from bot.core.dialogue.editors import Editors
-from bot.core.dialogue.residents import MAX_QUESTION_CHARS, PRIVATE_COMMANDS, Residents
+from bot.core.dialogue.residents import MAX_QUESTION_CHARS, Residents
 from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
-from bot.core import learning
-from bot.core.knowledge import KnowledgeBase
-from bot.core.matcher import Matcher
+from bot.core.knowledge.areas import Areas, load_areas_or_fail
+from bot.core.knowledge.loader import KnowledgeBase
+from bot.core.matching.ranker import Matcher
+from bot.core.replies import Person, Reply
 from bot.storage import learning as learned
 from bot.storage import stats, subscriptions, users
 
@@ -61,10 +63,10 @@ class Conversation:
         # questions for hearings, and staff screens that list residents' questions and roles.
         self._private = (self.subscriptions, self.announcements, self.broadcasters, self.editors, self.admins)
         # /start <command> opens these: the link a group is given to the private chat.
-        self._linked = set(PRIVATE_COMMANDS) | {name for m in self._private for name in m.COMMANDS}
+        self._linked = set(commands.PRIVATE) | {name for m in self._private for name in m.COMMANDS}
 
     # The public commands, in the order menus show them; privileged ones are never listed.
-    COMMANDS = ("start", "topics", "subscribe", "subscriptions", "language", "help", "about", "mydata", "forget")
+    COMMANDS = commands.PUBLIC
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -78,11 +80,11 @@ class Conversation:
     def reload(self) -> list:
         """Serve the knowledge files and the learned phrasings anew; the problems that refused it, or []
         (then the previous knowledge base keeps serving). /reload, SIGHUP and the watcher call this."""
-        return learning.reload(self.ctx)
+        return serving.reload(self.ctx)
 
     def learned_changed(self) -> bool:
         """Another process learned or exported phrasings since this one last built its matcher."""
-        return learning.stale(self.ctx)
+        return serving.stale(self.ctx)
 
     @property
     def db(self) -> Database:

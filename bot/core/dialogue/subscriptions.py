@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.areas import Area
-from bot.core.dialogue.base import (Button, Context, Person, Reply, after_press, deep_link_key, expired, page,
-                                    unknown_command)
+from bot.core.dialogue.base import Context, after_press, deep_link_key, expired, page, unknown_command
+from bot.core.knowledge.areas import Area
+from bot.core.replies import Button, Person, Reply
 from bot.i18n import Translator
 from bot.storage import subscriptions, users
 

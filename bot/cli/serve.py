@@ -1,0 +1,77 @@
+"""`qogam run` (the Telegram bot) and `qogam chat` (the same conversation in the terminal)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot.cli._common import check_broadcast_settings, open_conversation
+
+
+@click.command()
+@click.option("--webhook-url", metavar="URL",
+              help="Receive updates by webhook at this public HTTPS URL instead of long polling. Its path "
+                   "is served on --listen/--port; requests must carry TELEGRAM_WEBHOOK_SECRET (made and "
+                   "kept in the data directory when not set).")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address to listen on.")
+@click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535),
+              help="Webhook mode: port to listen on.")
+def run(webhook_url: str | None, listen: str, port: int) -> None:
+    """Run the Telegram bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL and QOGAM_DATA_DIR
+    (and TELEGRAM_WEBHOOK_SECRET in webhook mode). Stops cleanly on Ctrl-C or SIGTERM."""
+    from bot import settings
+
+    token = settings.bot_token()
+    if not token.strip():
+        raise click.ClickException("set TELEGRAM_BOT_TOKEN to the token @BotFather gave you "
+                                   "(or use `qogam chat` to talk to the bot in the terminal)")
+    if any(c.isspace() for c in token):
+        # A token pasted with a newline or a space: Telegram would reject it, PTB with a traceback.
+        raise click.ClickException("TELEGRAM_BOT_TOKEN contains whitespace (a newline or a space): "
+                                   "set it to the token alone, as @BotFather shows it")
+    if webhook_url and not webhook_url.startswith("https://"):
+        raise click.ClickException("Telegram sends webhooks only to https:// URLs")
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.logs import configure_service_logging
+    from bot.storage.db import SERVICE_BUSY_MS, data_dir
+    from bot.telegram.app import StartupError, check_api_base_url
+    from bot.telegram.app import run as run_bot
+    from bot.telegram.webhook import webhook_secret
+
+    check_broadcast_settings()
+    api_base_url = settings.api_base_url()
+    try:
+        check_api_base_url(api_base_url)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    configure_service_logging(token, log_content=click.get_current_context().obj["log_content"])
+    conversation = open_conversation(busy_ms=SERVICE_BUSY_MS)
+    secret = None
+    if webhook_url:
+        # Never an open webhook: without TELEGRAM_WEBHOOK_SECRET a random one is made and registered.
+        try:
+            secret = webhook_secret(settings.webhook_secret(), data_dir())
+        except (ValueError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    try:
+        run_bot(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url, listen=listen,
+                port=port, secret_token=secret)
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except InvalidToken as exc:
+        raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
+    except NetworkError as exc:
+        raise click.ClickException(f"cannot reach the Telegram Bot API: {type(exc).__name__}") from exc
+    except OSError as exc:  # the webhook's port taken, an address not ours
+        raise click.ClickException(f"cannot listen on {listen}:{port}: {exc.strerror}") from exc
+
+
+@click.command()
+def chat() -> None:
+    """Talk to the bot in the terminal (the same conversation as in Telegram). Ctrl-D quits."""
+    from bot.console.repl import ConsoleChat
+
+    ConsoleChat(open_conversation()).run(sys.stdin)

@@ -1,0 +1,87 @@
+"""Turn entries and decisions into text a resident reads, in their language.
+
+Replies are plain text: no parse mode, so no content can break Telegram's HTML/Markdown parser, and
+the terminal shows exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from bot.core.knowledge.loader import Entry, KnowledgeBase
+from bot.i18n import Translator
+
+# Telegram's limit for one message: 4096 characters as Telegram counts them, in UTF-16 code units (an
+# emoji or another character outside the Basic Multilingual Plane counts 2). An answer with its sources
+# must fit in one.
+TELEGRAM_MESSAGE_LIMIT = 4096
+
+
+def utf16_length(text: str) -> int:
+    """The length Telegram checks its limits against."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def answer_text(entry: Entry, t: Translator) -> str:
+    text = entry.texts[t.lang]
+    lines = [text.title, "", text.answer, "", t.gettext("Sources:")]
+    for source in entry.sources:
+        lines.append(f"• {source.title_in(t.lang)}" + (f" — {source.url}" if source.url else ""))
+    # Month precision: the sources behind an answer are dated by the law's state, not by the hour.
+    lines.append(t.gettext("The law is stated as of {date}.", date=t.month(entry.law_as_of)))
+    if entry.review_note:
+        lines.append(t.gettext("One point in this answer (marked in the text) is awaiting legal review: "
+                               "check it with the akimat before relying on it."))
+    return "\n".join(lines)
+
+
+def suggestion_text(entry_ids: tuple[str, ...], kb: KnowledgeBase, t: Translator) -> str:
+    lines = [t.gettext("I am not sure which topic you mean. Did you mean:")]
+    for n, eid in enumerate(entry_ids, 1):
+        lines.append(f"{n}. {kb.entries[eid].texts[t.lang].title}")
+    return "\n".join(lines)
+
+
+def no_match_text(t: Translator, *, logged: bool) -> str:
+    first = t.gettext("I don't have an answer to this question yet.")
+    if logged:
+        return "\n".join([
+            first,
+            t.gettext("I have passed it to the editors, who add new answers to the knowledge base."),
+            t.gettext("You can browse the topics I know with /topics."),
+        ])
+    return "\n".join([first, t.gettext("You can browse the topics I know with /topics.")])
+
+
+def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
+    """Split at paragraph, then line, then word boundaries so that each part fits `limit` UTF-16 code
+    units (Telegram's count, see utf16_length)."""
+    parts: list[str] = []
+    rest = text
+    while utf16_length(rest) > limit:
+        fits = _fitting_prefix(rest, limit)
+        cut = max(rest.rfind("\n\n", 0, fits), rest.rfind("\n", 0, fits), rest.rfind(" ", 0, fits))
+        if cut <= 0:
+            cut = fits
+        part = rest[:cut].rstrip()
+        if part:  # a run of spaces at the cut leaves nothing worth a message
+            parts.append(part)
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` UTF-16 code units with "…" at the cut (a toast, a caption)."""
+    if utf16_length(text) <= limit:
+        return text
+    return text[:_fitting_prefix(text, limit - 1)] + "…"
+
+
+def _fitting_prefix(text: str, limit: int) -> int:
+    """How many characters (code points) of `text` fit in `limit` UTF-16 code units; never a half pair."""
+    units = 0
+    for i, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(text)
