@@ -1,3 +1,7 @@
+import os
+
+import pytest
+
 from bot.storage import feedback, gaps, users
 from bot.storage.db import migrations, open_db
 
@@ -76,3 +80,16 @@ def test_a_vote_is_one_row_per_answer_and_a_thumbs_up_drops_the_reason(db):
     feedback.vote(db, answer_id=other, user_key="u", entry_id="akim.role", lang="ru", vote=1)
     assert db["feedback"].count == 2 and feedback.answer_of(db, other)["entry_id"] == "akim.role"
     assert feedback.answer_of(db, other + 1) is None
+
+
+def test_one_instance_per_data_directory(tmp_path):
+    from bot.storage import instance
+
+    assert instance.holder(tmp_path) is None
+    first = instance.hold(tmp_path)
+    with pytest.raises(instance.AlreadyRunning, match=rf"pid {os.getpid()}.*{tmp_path}"):
+        instance.hold(tmp_path)
+    assert f"pid {os.getpid()}" in instance.holder(tmp_path)
+    first.release()
+    assert instance.holder(tmp_path) is None
+    instance.hold(tmp_path).release()  # the file left behind is no lock

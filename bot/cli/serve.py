@@ -35,6 +35,7 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.logs import configure_service_logging
+    from bot.storage import instance
     from bot.storage.db import SERVICE_BUSY_MS, data_dir
     from bot.telegram.app import StartupError, check_api_base_url
     from bot.telegram.app import run as run_bot
@@ -47,6 +48,9 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
     configure_service_logging(token, log_content=click.get_current_context().obj["log_content"])
+    # Held until the process ends (the kernel releases it, even after kill -9); a second `qogam run` on the
+    # same data directory stops here with one line naming the first (AlreadyRunning is a StorageError).
+    instance.hold(data_dir())
     conversation = open_conversation(busy_ms=SERVICE_BUSY_MS)
     secret = None
     if webhook_url:

@@ -108,6 +108,34 @@ def test_run_without_a_token_explains_what_to_do(tmp_path):
     assert "TELEGRAM_BOT_TOKEN" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_second_run_on_the_same_data_directory_refuses_and_names_the_first(tmp_path):
+    """Two `qogam run` on one data directory would send every reply and announcement twice."""
+    api = FakeBotAPI()
+    with FakeBotAPIServer(api) as server:
+        env = bot_env(server, tmp_path)
+        api.push(fakes.message("Что такое маслихат?", user_id=700))
+        first = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            assert api.wait_for(lambda a: len(a.sent()) == 1, timeout=60)  # serving
+            second = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True,
+                                    text=True, timeout=60, check=False)
+            assert second.returncode == 1
+            assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
+            assert len(second.stderr.strip().splitlines()) == 1
+        finally:
+            first.kill()  # kill -9: the kernel releases the lock, so the next start is not blocked
+            first.wait()
+        api.push(fakes.message("Что такое маслихат?", user_id=701))
+        again = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert api.wait_for(lambda a: 701 in {p.get("chat_id") for p in a.sent()}, timeout=60)
+        finally:
+            stderr = stop(again)
+    assert again.returncode == 0, stderr
+
+
 def test_run_with_a_rejected_token_says_so(tmp_path):
     api = FakeBotAPI(failures={"getMe": (401, "Unauthorized")})
     with FakeBotAPIServer(api) as server:
