@@ -119,3 +119,25 @@ def kb_todo(as_json: bool) -> None:
         click.echo("Nothing to write: no cluster is marked as needing a new entry.")
     for c in clusters:
         echo_cluster(c, f"last asked {c.last[:10]}")
+
+
+@kb.command("stale")
+@click.option("--months", default=6, show_default=True, type=click.IntRange(0, 1200),
+              help="List entries whose law is stated as of this many months ago or more.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"entries": [{"id", "law_as_of", "months", "review_note"}]}.')
+def kb_stale(months: int, as_json: bool) -> None:
+    """Entries due for review: their law_as_of (the newest source checked) is MONTHS or more ago."""
+    from bot.clock import KZ_TIME
+    from bot.clock import now as clock_now
+    from bot.core.curation.review import due_for_review
+
+    due = due_for_review(load_kb(), clock_now().astimezone(KZ_TIME).date(), months)
+    if as_json:
+        click.echo(json.dumps({"entries": [d.as_dict() for d in due]}, ensure_ascii=False, indent=2))
+        return
+    if not due:
+        click.echo(f"No entry states the law as of {months} months ago or more.")
+    for d in due:
+        note = f"  ({d.review_note})" if d.review_note else ""
+        click.echo(f"{d.entry_id}\tlaw as of {d.law_as_of.isoformat()}, {d.months} months ago{note}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.core import commands
+from bot.core.curation.review import check_law_changes, load_law_changes
 from bot.core.knowledge.areas import load_areas
 from bot.core.knowledge.glossary import load_glossary
 from bot.core.knowledge.loader import OUT_OF_SCOPE_FILE, KnowledgeBase, Problem, load
@@ -60,6 +61,8 @@ def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
     problems += check_scope_terms(matcher)
     problems += load_areas(directory)[1]
     problems += load_glossary(directory)[1]
+    changes, found = load_law_changes(directory)
+    problems += found + check_law_changes(kb, changes)
     return kb, problems
 
 

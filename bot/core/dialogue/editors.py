@@ -10,6 +10,7 @@ Buttons it owns (<c> is a cluster's id: the id of its first question):
     g:k:<c>:<category>  pick another entry: entries       g:n:<c>             needs a new entry
     g:i:<c>             ignore such questions             g:d                 disputed answers (👎)
     g:x:<c>             not our topic: stop answering such questions
+    g:r                 entries due for review (their law is stated as of 6 months ago or more)
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bot.clock import KZ_TIME
+from bot.clock import now as clock_now
 from bot.core import roles
-from bot.core.curation import clustering, resolve, serving
+from bot.core.curation import clustering, resolve, review, serving
 from bot.core.dialogue.base import Context, after_press, expired, page, unknown_command
 from bot.core.replies import Button, Document, Person, Reply
 from bot.i18n import Translator
@@ -32,6 +35,8 @@ STATS_DAYS = 28
 # The disputed answers screen: 👎 of the last month, the most disputed entries first.
 DISPUTED_DAYS = 30
 DISPUTED_SHOWN = 10
+# Entries due for review listed on one screen: the oldest first, and the web console lists them all.
+DUE_SHOWN = 15
 # Clusters per page of /gaps, each as a line and a button.
 CLUSTERS_PER_PAGE = 5
 SAMPLE_CHARS = 80
@@ -65,7 +70,7 @@ class Editors:
         clusters = self._clusters()
         if not clusters:
             text = t.gettext("No open questions: every question residents asked has an answer or was dealt with.")
-            return [Reply(text, ((Button(t.gettext("👎 Disputed answers"), "g:d"),),), "command", lang=t.lang)]
+            return [Reply(text, self._more_rows(t), "command", lang=t.lang)]
         questions = sum(c.size for c in clusters)
         number = min(max(number, 0), (len(clusters) - 1) // CLUSTERS_PER_PAGE)
         shown = clusters[number * CLUSTERS_PER_PAGE:(number + 1) * CLUSTERS_PER_PAGE]
@@ -77,8 +82,35 @@ class Editors:
             lines.append(f"   «{_short(cluster.samples(1)[0])}»")
         rows, nav = page(clusters, number, lambda c: Button(f"#{c.id} ×{c.size} {_short(c.samples(1)[0], 40)}",
                                                              f"g:o:{c.id}"), "g:l:{}", t, size=CLUSTERS_PER_PAGE)
-        disputed = ((Button(t.gettext("👎 Disputed answers"), "g:d"),),)
-        return [Reply("\n".join(lines), (*rows, *nav, *disputed), "command", lang=t.lang)]
+        return [Reply("\n".join(lines), (*rows, *nav, *self._more_rows(t)), "command", lang=t.lang)]
+
+    def _more_rows(self, t: Translator) -> tuple[tuple[Button, ...], ...]:
+        """Under the clusters: disputed answers, and the entries due for review when there are some."""
+        rows = [(Button(t.gettext("👎 Disputed answers"), "g:d"),)]
+        due = len(self._due())
+        if due:
+            rows.append((Button(t.ngettext("📅 {n} entry to review", "📅 {n} entries to review", due), "g:r"),))
+        return tuple(rows)
+
+    def _due(self) -> list[review.Due]:
+        return review.due_for_review(self.ctx.kb, clock_now().astimezone(KZ_TIME).date())
+
+    def due_for_review(self, person: Person) -> list[Reply]:
+        t = self.ctx.t(person)
+        due = self._due()
+        if not due:
+            lines = [t.ngettext("No entry states the law as of {n} month ago or more.",
+                                "No entry states the law as of {n} months ago or more.", review.DEFAULT_MONTHS)]
+        else:
+            lines = [t.ngettext("The law in these answers is stated as of {n} month ago or more: check them "
+                                "against their sources.",
+                                "The law in these answers is stated as of {n} months ago or more: check them "
+                                "against their sources.", review.DEFAULT_MONTHS)]
+            for d in due[:DUE_SHOWN]:
+                entry = self.ctx.kb.entries[d.entry_id]
+                lines.append(f"• {entry.texts[t.lang].title} ({d.entry_id}): "
+                             + t.gettext("law as of {month}", month=t.month(d.law_as_of)))
+        return [Reply("\n".join(lines), ((Button(t.gettext("« All clusters"), "g:l:0"),),), "command", lang=t.lang)]
 
     def cluster(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
@@ -238,6 +270,8 @@ class Editors:
                 return after_press(self.listing(person, int(args[1])), replaces_pressed=True)
             if args == ["d"]:
                 return after_press(self.disputed(person), replaces_pressed=True)
+            if args == ["r"]:
+                return after_press(self.due_for_review(person), replaces_pressed=True)
             if len(args) >= 2 and args[0] in ("o", "p", "c", "k", "n", "i", "x"):
                 cluster = clustering.find(self._clusters(), int(args[1]))
                 if cluster is None:

@@ -17,6 +17,7 @@ answers were recorded (v:<entry>:u, an entry id where the answer id now is).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -34,6 +35,7 @@ from bot.core.dialogue.base import page as button_page
 from bot.core.knowledge.render import answer_text, no_match_text, suggestion_text
 from bot.core.matching import policy
 from bot.core.matching.result import Query
+from bot.core.privacy import STORED
 from bot.core.replies import Button, Person, Reply
 from bot.core.text.redact import redact
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
@@ -141,39 +143,65 @@ class Residents:
         t = self._t(person)
         if not person.private:  # the list holds their questions, which may name them: never in a group
             return private_only(t, "mydata")
-        user = users.get_user(self.db, person.key)
-        questions = gaps.for_user(self.db, person.key)
-        votes = feedback.for_user(self.db, person.key)
         lines = [t.gettext("This is everything stored about you:")]
-        lines.append(
-            t.gettext("Language: {language}", language=LANGUAGE_NAMES[user["language"]])
-            if user and user["language"] else t.gettext("Language: not chosen")
-        )
-        lines.append(t.ngettext("{n} question the bot could not answer (without your name):",
-                                "{n} questions the bot could not answer (without your name):", len(questions)))
-        lines.extend(f"• {g.question}" for g in questions[-10:])
-        lines.append(t.ngettext("{n} rating of an answer", "{n} ratings of answers", len(votes)))
-        shown = feedback.answers_shown(self.db, person.key)
-        lines.append(t.ngettext("{n} answer shown to you (so that you can rate it)",
-                                "{n} answers shown to you (so that you can rate them)", shown))
-        followed = subscriptions.of_user(self.db, person.key)
-        lines.append(t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)))
-        lines.extend(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)
-        asked = hearings.questions_of(self.db, person.key)
-        lines.append(t.ngettext("{n} question for a public hearing (without your name):",
-                                "{n} questions for public hearings (without your name):", len(asked)))
-        lines.extend(f"• {q['question']}" for q in asked[-10:])
-        attending = hearings.attends_of(self.db, person.key)
-        lines.append(t.ngettext("{n} hearing you said you will attend", "{n} hearings you said you will attend",
-                                len(attending)))
-        received = outbox.received(self.db, person.key)
-        lines.append(t.ngettext("{n} announcement sent to you", "{n} announcements sent to you", len(received)))
-        # Requests still open: no answer yet, or an answer on its way to them.
-        told = notifications.pending_for(self.db, person.key)
-        lines.append(t.ngettext("{n} answer you asked to be told about", "{n} answers you asked to be told about",
-                                len(told)))
+        for kind in STORED:
+            lines.extend(self._mydata_lines[kind.id](person.key, t))
         lines.append(t.gettext("Delete all of it with /forget."))
         return [Reply("\n".join(lines), (), "command", lang=t.lang)]
+
+    @property
+    def _mydata_lines(self) -> dict[str, Callable[[str, Translator], list[str]]]:
+        """/mydata's lines for each kind of data in privacy.STORED (tests/test_privacy_list.py checks that
+        every kind has its lines)."""
+        return {
+            "language": self._language_lines, "questions": self._question_lines, "ratings": self._rating_lines,
+            "answers": self._shown_lines, "areas": self._area_lines, "hearing_questions": self._hearing_question_lines,
+            "attending": self._attending_lines, "announcements": self._announcement_lines, "told": self._told_lines,
+        }
+
+    def _language_lines(self, key: str, t: Translator) -> list[str]:
+        user = users.get_user(self.db, key)
+        if user and user["language"]:
+            return [t.gettext("Language: {language}", language=LANGUAGE_NAMES[user["language"]])]
+        return [t.gettext("Language: not chosen")]
+
+    def _question_lines(self, key: str, t: Translator) -> list[str]:
+        questions = gaps.for_user(self.db, key)
+        return [t.ngettext("{n} question the bot could not answer (without your name):",
+                           "{n} questions the bot could not answer (without your name):", len(questions)),
+                *(f"• {g.question}" for g in questions[-10:])]
+
+    def _rating_lines(self, key: str, t: Translator) -> list[str]:
+        return [t.ngettext("{n} rating of an answer", "{n} ratings of answers", len(feedback.for_user(self.db, key)))]
+
+    def _shown_lines(self, key: str, t: Translator) -> list[str]:
+        shown = feedback.answers_shown(self.db, key)
+        return [t.ngettext("{n} answer shown to you (so that you can rate it)",
+                           "{n} answers shown to you (so that you can rate them)", shown)]
+
+    def _area_lines(self, key: str, t: Translator) -> list[str]:
+        followed = subscriptions.of_user(self.db, key)
+        return [t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)),
+                *(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)]
+
+    def _hearing_question_lines(self, key: str, t: Translator) -> list[str]:
+        asked = hearings.questions_of(self.db, key)
+        return [t.ngettext("{n} question for a public hearing (without your name):",
+                           "{n} questions for public hearings (without your name):", len(asked)),
+                *(f"• {q['question']}" for q in asked[-10:])]
+
+    def _attending_lines(self, key: str, t: Translator) -> list[str]:
+        return [t.ngettext("{n} hearing you said you will attend", "{n} hearings you said you will attend",
+                           len(hearings.attends_of(self.db, key)))]
+
+    def _announcement_lines(self, key: str, t: Translator) -> list[str]:
+        return [t.ngettext("{n} announcement sent to you", "{n} announcements sent to you",
+                           len(outbox.received(self.db, key)))]
+
+    def _told_lines(self, key: str, t: Translator) -> list[str]:
+        # Requests still open: no answer yet, or an answer on its way to them.
+        return [t.ngettext("{n} answer you asked to be told about", "{n} answers you asked to be told about",
+                           len(notifications.pending_for(self.db, key)))]
 
     def forget(self, person: Person) -> list[Reply]:
         t = self._t(person)

@@ -24,7 +24,10 @@ GLOSSARY_FILE = "glossary.toml"
 # language: the matcher learns from them to say "I don't know" rather than answer with an entry that
 # shares a word ("how do I pay my car tax" is not "which taxes go to the village budget").
 OUT_OF_SCOPE_FILE = "out_of_scope.toml"
-NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE, OUT_OF_SCOPE_FILE}
+# Changes of the law that entries may rest on (bot/core/curation/review.py): kb check flags an entry that
+# cites a changed act and states the law as of a day before the change.
+LAW_CHANGES_FILE = "law_changes.toml"
+NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE, OUT_OF_SCOPE_FILE, LAW_CHANGES_FILE}
 # Ids travel in callback data and /start deep links, so they stay short and ASCII.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 MAX_ID_LENGTH = 40

@@ -7,6 +7,7 @@ the terminal shows exactly the same thing.
 from __future__ import annotations
 
 from bot.core.knowledge.loader import Entry, KnowledgeBase
+from bot.core.privacy import STORED_MARKER, stored_list
 from bot.i18n import Translator
 
 # Telegram's limit for one message: 4096 characters as Telegram counts them, in UTF-16 code units (an
@@ -20,9 +21,17 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def answer_body(answer: str, t: Translator) -> str:
+    """An answer as the resident reads it: the line privacy.STORED_MARKER becomes the list of what the bot
+    keeps (bot.about), from the same list /mydata shows."""
+    if STORED_MARKER not in answer:
+        return answer
+    return "\n".join(stored_list(t) if line.strip() == STORED_MARKER else line for line in answer.split("\n"))
+
+
 def answer_text(entry: Entry, t: Translator) -> str:
     text = entry.texts[t.lang]
-    lines = [text.title, "", text.answer, "", t.gettext("Sources:")]
+    lines = [text.title, "", answer_body(text.answer, t), "", t.gettext("Sources:")]
     for source in entry.sources:
         lines.append(f"• {source.title_in(t.lang)}" + (f" — {source.url}" if source.url else ""))
     # Month precision: the sources behind an answer are dated by the law's state, not by the hour.
