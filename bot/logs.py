@@ -64,3 +64,15 @@ def configure_service_logging(token: str, *, log_content: bool = False) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # A rejected token: `qogam run` says so in one sentence; PTB's retry loop would add a traceback.
     logging.getLogger("telegram.ext").addFilter(_Without(InvalidToken))
+
+
+def configure_console_logging() -> None:
+    """`qogam web`: our lines at INFO; aiohttp's access log would write every URL, and a sign-in URL holds
+    its one-time token, so it stays off."""
+    root = logging.getLogger()
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    for name in CHATTY:
+        if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
+            logging.getLogger(name).setLevel(logging.INFO)

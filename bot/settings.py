@@ -38,6 +38,8 @@ VARIABLES = {v.name: v for v in (
     Variable("QOGAM_BROADCAST_RATE", "29 (960 paid)", "messages a second, just under Telegram's 30"),
     Variable("QOGAM_BROADCAST_PER_CHAT_SECONDS", "1", "seconds between two messages to one chat"),
     Variable("QOGAM_BROADCAST_IN_FLIGHT", "8 (128 paid)", "messages awaiting Telegram's answer at once"),
+    Variable("QOGAM_WEB_URL", "http://127.0.0.1:8080",
+             "the web console's public address, for the sign-in links /web sends (https behind nginx)"),
     Variable("QOGAM_WATCH_KNOWLEDGE", "", "1: reload when a knowledge file changes (editing on the server)"),
     Variable("TELEGRAM_BOT_TOKEN", "", "from @BotFather; without it `make run` opens the terminal chat"),
     Variable("TELEGRAM_API_BASE_URL", "https://api.telegram.org", "a self-hosted Bot API server, or tests' fake"),
@@ -100,6 +102,16 @@ def broadcast() -> dict[str, str]:
     """The broadcast pacing variables as set (empty strings when not); pacing.Settings checks them."""
     return {name: _read(name) for name in ("QOGAM_PAID_BROADCAST", "QOGAM_BROADCAST_RATE",
                                            "QOGAM_BROADCAST_PER_CHAT_SECONDS", "QOGAM_BROADCAST_IN_FLIGHT")}
+
+
+def web_url() -> str:
+    """The console's address as staff reach it, without a trailing slash; checked to be http(s)."""
+    value = (_read("QOGAM_WEB_URL") or "http://127.0.0.1:8080").rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or any(c.isspace() for c in value):
+        raise SettingsError(f"QOGAM_WEB_URL must be the console's address, like https://console.example.kz, "
+                            f"not {value!r}")
+    return value
 
 
 def watch_knowledge() -> bool:

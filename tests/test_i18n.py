@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from bot.i18n import LANGUAGES, LOCALES_DIR, read_catalog, translator
 
 REPO = LOCALES_DIR.parent
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "_": None}  # _: the console's templates
 
 
 def placeholders(text):
@@ -19,7 +19,11 @@ def placeholders(text):
 
 def code_messages():
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(REPO / "bot"), keywords=KEYWORDS, comment_tags=()):
+    # As babel.cfg: Python modules, and the web console's Jinja2 templates.
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    options = {"**/templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}}
+    for _, _, message, _, _ in extract_from_dir(str(REPO / "bot"), method_map=method_map, options_map=options,
+                                                keywords=KEYWORDS, comment_tags=()):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -19,7 +19,7 @@ LAYERS = (
     ("bot.core", "bot.core.replies", "bot.core.commands", "bot.core.text"),
     ("bot.core.knowledge",),
     ("bot.core.matching",),
-    ("bot.core.roles", "bot.core.flood"),
+    ("bot.core.roles", "bot.core.flood", "bot.core.sessions"),
     ("bot.core.curation", "bot.core.hearings"),
     ("bot.core.delivery",),
     ("bot.core.dialogue",),

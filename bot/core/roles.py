@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from bot.core.knowledge.areas import Areas
 from bot.settings import admin_ids
 from bot.storage import roles as stored
+from bot.storage import web
 
 EDITOR, BROADCASTER = "editor", "broadcaster"
 ROLES = (EDITOR, BROADCASTER)
@@ -69,9 +70,18 @@ def grant(db: Database, areas: Areas, user_key: str, role: str, area_code: str |
 
 
 def revoke(db: Database, user_key: str, role: str, area_code: str | None, by: str) -> bool:
+    """Take a role back; someone left with no role loses their web console sessions at once."""
     if role not in ROLES:
         raise RoleError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
-    return stored.revoke(db, user_key, role, area_code, by)
+    revoked = stored.revoke(db, user_key, role, area_code, by)
+    if revoked and not held(db, user_key) and not is_admin(user_key):
+        web.end_sessions_of(db, user_key)
+    return revoked
+
+
+def held(db: Database, user_key: str) -> list[dict]:
+    """The roles a person holds: [{"role", "area_code", ...}]."""
+    return stored.of_user(db, user_key)
 
 
 def may_edit(db: Database, user_key: str) -> bool:

@@ -245,6 +245,37 @@ def m007_not_our_topic(db: Database) -> None:
     )
     db.execute("create unique index listed_once on learned_out_of_scope (lang, text)")
 
+
+@migrations()
+def m010_web_console(db: Database) -> None:
+    # The web console (bot/web/) signs staff in with a one-time link from /web in Telegram: only a hash of
+    # the link's token is kept, so this table cannot be used to sign in; it is single use (used_at) and
+    # expires (expires_at).
+    db["web_links"].create(
+        {"token_hash": str, "user_key": str, "created_at": str, "expires_at": str, "used_at": str},
+        pk="token_hash", not_null={"user_key", "created_at", "expires_at"},
+    )
+    # Sessions by the hash of the cookie's random id; csrf is the token every state-changing form carries.
+    # last_seen_at gives the idle expiry; revoking a person's role deletes their rows.
+    db["web_sessions"].create(
+        {"id_hash": str, "user_key": str, "csrf": str, "created_at": str, "last_seen_at": str},
+        pk="id_hash", not_null={"user_key", "csrf", "created_at", "last_seen_at"},
+    )
+    db["web_sessions"].create_index(["user_key"])
+    # Every version of a knowledge file an editor saved in the console (and the version it replaced, the
+    # first time), for the entry's history, its diff and one-click revert. content is the whole TOML text.
+    db["knowledge_versions"].create(
+        {"id": int, "path": str, "entry_id": str, "content": str, "content_hash": str, "saved_at": str,
+         "saved_by": str, "action": str},
+        pk="id", not_null={"path", "content", "content_hash", "saved_at", "saved_by", "action"},
+    )
+    db["knowledge_versions"].create_index(["path", "id"])
+    db["knowledge_versions"].create_index(["entry_id", "id"])
+    # The shipped content (the release's knowledge/) each installed file was last taken from: its hash tells
+    # what a new release changed upstream and what editors changed here (bot/core/curation/upstream.py).
+    db["upstream_base"].create({"path": str, "content_hash": str, "taken_at": str}, pk="path",
+                               not_null={"content_hash", "taken_at"})
+
 def data_dir() -> Path:
     return settings.data_dir()
 

@@ -77,13 +77,15 @@ def ignored_forms(db: Database) -> list[tuple[str, str]]:
 
 
 def generation(db: Database) -> tuple:
-    """Changes whenever a phrasing or a not-our-topic question is learned or exported: a running bot
-    compares it to rebuild its matcher when another process (`qogam gaps resolve`) taught it something."""
+    """Changes whenever a phrasing or a not-our-topic question is learned or exported, or an editor saves a
+    knowledge file in the web console: a running bot compares it to rebuild its matcher when another
+    process (`qogam gaps resolve`, `qogam web`) changed what it serves."""
     rows = [db.execute(f"select count(*), max(id), max(exported_at) from {table}").fetchone()
             for table in ("learned_phrasings", "learned_out_of_scope")]
-    return tuple(value for row in rows for value in row)
+    saved = db.execute("select max(id) from knowledge_versions").fetchone()[0]
+    return (*(value for row in rows for value in row), saved)
 
 
 def taught(generation: tuple) -> bool:
     """Whether editors taught anything in this generation (each table gives a count, then two marks)."""
-    return any(generation[0::3])
+    return any(generation[0:6:3])

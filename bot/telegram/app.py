@@ -309,19 +309,49 @@ def _knowledge_files() -> dict[str, float]:
 
 async def reload_knowledge(conversation: Conversation, why: str) -> bool:
     """Rebuild the served knowledge in a thread (the event loop keeps answering meanwhile) and swap it in.
-    On errors the previous knowledge base keeps serving and the problems are logged."""
-    started = asyncio.get_running_loop().time()
+    On errors the previous knowledge base keeps serving and the problems are logged.
+
+    The new files are served at once with the model already trained (an index takes a fraction of a
+    second; the model's features do not depend on the content), so an editor's save or phrasing is live
+    within the watch's 2 s; the model for the new content is trained meanwhile and swapped in when ready,
+    unless the content changed again."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     learned_rows, generation = serving.snapshot(conversation.db)
     try:
-        served = await asyncio.to_thread(serving.build, learned_rows)
+        served = await asyncio.to_thread(serving.build, learned_rows, None, conversation.matcher.model)
     except serving.ReloadRefused as exc:
         log.error("knowledge base not reloaded (%s): %d errors, the previous one keeps serving; first: %s",
                   why, len(exc.problems), exc.problems[0])
         return False
     serving.install(conversation.ctx, served, generation)
     log.info("knowledge base reloaded (%s): %d entries, %d phrasings and not-our-topic questions learned, %.2f s",
-             why, len(served.kb.entries), len(learned_rows), asyncio.get_running_loop().time() - started)
+             why, len(served.kb.entries), len(learned_rows), loop.time() - started)
+
+    _trainer(conversation).request(learned_rows, generation)
     return True
+
+
+def _trainer(conversation: Conversation) -> serving.Trainer:
+    """The conversation's background trainer; its result is installed on the event loop, unless the content
+    changed again meanwhile."""
+    trainer = getattr(conversation, "_qogam_trainer", None)
+    if trainer is None:
+        loop = asyncio.get_running_loop()
+
+        def install(trained: serving.Served, generation: tuple) -> None:
+            if conversation.ctx.generation == generation:
+                serving.install(conversation.ctx, trained, generation)
+                log.info("knowledge base model trained for the reloaded content")
+
+        def done(trained: serving.Served, generation: tuple) -> None:
+            try:
+                loop.call_soon_threadsafe(install, trained, generation)
+            except RuntimeError:  # the bot stopped meanwhile
+                pass
+
+        trainer = conversation._qogam_trainer = serving.Trainer(done)
+    return trainer
 
 
 async def _knowledge_watch(conversation: Conversation, stopping: asyncio.Event, reload_asked: asyncio.Event,

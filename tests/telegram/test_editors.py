@@ -45,7 +45,7 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
     gap_id = await ask_unanswered(bot, 42)
     [listing] = await bot.replies(fakes.command("/gaps", user_id=editor, language_code="en"))
     assert "1 open question" in listing["text"] and QUESTION in listing["text"]
-    [(_label, open_cluster), _] = keyboard(listing)
+    [(_label, open_cluster), *_others] = keyboard(listing)  # then disputed answers, entries to review
     assert open_cluster == f"g:o:{gap_id}"
 
     calls = await bot.send(fakes.button(open_cluster, user_id=editor, language_code="en"))

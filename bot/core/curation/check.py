@@ -14,19 +14,21 @@ Russian title, and entries whose phrasing is only suggested, not answered, by th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.core import commands
 from bot.core.curation.review import check_law_changes, load_law_changes
 from bot.core.knowledge.areas import load_areas
 from bot.core.knowledge.glossary import load_glossary
-from bot.core.knowledge.loader import OUT_OF_SCOPE_FILE, KnowledgeBase, Problem, load
+from bot.core.knowledge.loader import OUT_OF_SCOPE_FILE, Entry, KnowledgeBase, Problem, load
 from bot.core.knowledge.render import TELEGRAM_MESSAGE_LIMIT, answer_text, utf16_length
 from bot.core.matching import policy
 from bot.core.matching.engine import build_matcher
 from bot.core.matching.ranker import Matcher
 from bot.core.text.figures import figures
 from bot.core.text.normalize import clean, has_kazakh_letters, tokens
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 
 MIN_QUESTIONS = 6
 # A plain answer a resident reads on a phone: long enough to be useful, short enough to be read.
@@ -66,61 +68,104 @@ def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
     return kb, problems
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One problem of one entry, worded as a msgid with named placeholders: `kb check` prints it in English
+    with the language in front ("[kk] ..."), the web console shows it in the editor's language beside the
+    field it is about (`field`: "answer", "title", "short", "questions", "sources", "review_note" or None)."""
+
+    msgid: str
+    params: dict = field(default_factory=dict)
+    severity: str = "error"
+    lang: str | None = None
+    field: str | None = None
+
+    def english(self) -> str:
+        return (f"[{self.lang}] " if self.lang else "") + self.msgid.format(**self.params)
+
+    def text(self, t: Translator) -> str:
+        return t.gettext(self.msgid, **self.params)
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; Finding.text translates it."""
+    return message
+
+
+def entry_findings(entry: Entry, owners: Mapping[str, str] | None = None) -> list[Finding]:
+    """Everything `kb check` says about one entry on its own, and about its phrasings against `owners`
+    (normalised phrasing -> the entry that has it: another entry's phrasing may not be this one's)."""
+    owners = owners or {}
+    found: list[Finding] = []
+    kk = entry.texts.get("kk")
+    # A short Kazakh title may have no Kazakh-specific letter ("Петициялар"); an answer always has.
+    checked = ([("answer", kk.answer)] + ([("title", kk.title)] if len(kk.title.split()) >= 4 else [])) if kk else []
+    for name, value in checked:
+        if not has_kazakh_letters(value):
+            found.append(Finding(N_("{field} has no Kazakh letters (ә ғ қ ң ө ұ ү һ і): is it Russian pasted "
+                                    "by mistake?"), {"field": name}, lang="kk", field=name))
+    for source in entry.sources:
+        missing = [lang for lang in ("kk", "ru") if source.title_in(lang) == source.title]
+        if missing:
+            found.append(Finding(N_('source "{title}" has no title_{missing}: readers of those languages see the '
+                                    "English name"), {"title": source.title[:60], "missing": " / title_".join(missing)},
+                                 "warning", field="sources"))
+    found += figure_findings(entry)
+    seen: dict[str, str] = {}
+    for lang, text in entry.texts.items():
+        for marker in EDITOR_MARKERS.finditer(text.answer):
+            found.append(Finding(N_("answer contains an editors' note ({marker}): move it to review_note"),
+                                 {"marker": repr(marker.group())}, lang=lang, field="answer"))
+        marked = REVIEW_MARKS[lang] in text.answer
+        if entry.review_note and not marked:
+            found.append(Finding(N_("the entry has a review_note, but the answer does not mark the point ({mark}) "
+                                    "that residents are told is marked in the text"),
+                                 {"mark": repr(REVIEW_MARKS[lang])}, lang=lang, field="answer"))
+        elif marked and not entry.review_note:
+            found.append(Finding(N_("the answer says {mark} but the entry has no review_note naming the fact"),
+                                 {"mark": repr(REVIEW_MARKS[lang])}, lang=lang, field="review_note"))
+        for command in COMMAND_MENTION.findall(text.answer):
+            if command.lower() not in commands.PUBLIC:
+                found.append(Finding(N_("answer mentions /{command}, which the bot does not have"),
+                                     {"command": command}, lang=lang, field="answer"))
+        length = utf16_length(answer_text(entry, translator(lang)))  # as Telegram counts: an emoji is 2
+        if length > TELEGRAM_MESSAGE_LIMIT:
+            found.append(Finding(N_("answer with sources is {length} characters; one Telegram message holds "
+                                    "{limit}"), {"length": length, "limit": TELEGRAM_MESSAGE_LIMIT}, lang=lang,
+                                 field="answer"))
+        low, high = ANSWER_CHARS
+        if not low <= len(text.answer) <= high:
+            found.append(Finding(N_("answer is {length} characters; aim for {low}-{high}"),
+                                 {"length": len(text.answer), "low": low, "high": high}, "warning", lang, "answer"))
+        if len(text.questions) < MIN_QUESTIONS:
+            found.append(Finding(N_("only {count} phrasings; write at least {least}"),
+                                 {"count": len(text.questions), "least": MIN_QUESTIONS}, "warning", lang, "questions"))
+        for question in text.questions:
+            key = _phrasing_key(question)
+            other = owners.get(key)
+            if other and other != entry.id:
+                found.append(Finding(N_("phrasing {phrasing} is also in {entry}"),
+                                     {"phrasing": repr(question), "entry": other}, lang=lang, field="questions"))
+            elif key in seen:
+                found.append(Finding(N_("phrasing {phrasing} is repeated"), {"phrasing": repr(question)}, "warning",
+                                     lang, "questions"))
+            seen[key] = entry.id
+    return found
+
+
 def check_content(kb: KnowledgeBase) -> list[Problem]:
     problems = []
-    seen: dict[str, str] = {}
+    owners: dict[str, str] = {}
     for entry in kb.entries.values():
-        where = str(entry.path)
-
-        def add(message: str, severity: str = "error") -> None:
-            problems.append(Problem(where, entry.id, message, severity))  # noqa: B023 - called only within this iteration
-
-        kk = entry.texts["kk"]
-        # A short Kazakh title may have no Kazakh-specific letter ("Петициялар"); an answer always has.
-        checked = [("answer", kk.answer)] + ([("title", kk.title)] if len(kk.title.split()) >= 4 else [])
-        for field, value in checked:
-            if not has_kazakh_letters(value):
-                add(f"[kk] {field} has no Kazakh letters (ә ғ қ ң ө ұ ү һ і): is it Russian pasted by mistake?")
-        for source in entry.sources:
-            missing = [lang for lang in ("kk", "ru") if source.title_in(lang) == source.title]
-            if missing:
-                add(f"source \"{source.title[:60]}\" has no title_{' / title_'.join(missing)}: "
-                    "readers of those languages see the English name", "warning")
-        problems += [Problem(where, entry.id, message) for message in check_figures(entry)]
-        for lang, text in entry.texts.items():
-            for marker in EDITOR_MARKERS.finditer(text.answer):
-                add(f"[{lang}] answer contains an editors' note ({marker.group()!r}): move it to review_note")
-            marked = REVIEW_MARKS[lang] in text.answer
-            if entry.review_note and not marked:
-                add(f"[{lang}] the entry has a review_note, but the answer does not mark the point "
-                    f"({REVIEW_MARKS[lang]!r}) that residents are told is marked in the text")
-            elif marked and not entry.review_note:
-                add(f"[{lang}] the answer says {REVIEW_MARKS[lang]!r} but the entry has no review_note naming the fact")
-            for command in COMMAND_MENTION.findall(text.answer):
-                if command.lower() not in commands.PUBLIC:
-                    add(f"[{lang}] answer mentions /{command}, which the bot does not have")
-            rendered = answer_text(entry, translator(lang))
-            length = utf16_length(rendered)  # as Telegram counts: an emoji is 2
-            if length > TELEGRAM_MESSAGE_LIMIT:
-                add(f"[{lang}] answer with sources is {length} characters; one Telegram message holds "
-                    f"{TELEGRAM_MESSAGE_LIMIT}")
-            low, high = ANSWER_CHARS
-            if not low <= len(text.answer) <= high:
-                add(f"[{lang}] answer is {len(text.answer)} characters; aim for {low}-{high}", "warning")
-            if len(text.questions) < MIN_QUESTIONS:
-                add(f"[{lang}] only {len(text.questions)} phrasings; write at least {MIN_QUESTIONS}", "warning")
+        problems += [Problem(str(entry.path), entry.id, f.english(), f.severity)
+                     for f in entry_findings(entry, owners)]
+        for text in entry.texts.values():
             for question in text.questions:
-                key = _phrasing_key(question)
-                other = seen.get(key)
-                if other and other != entry.id:
-                    add(f"[{lang}] phrasing {question!r} is also in {other}")
-                elif other == entry.id:
-                    add(f"[{lang}] phrasing {question!r} is repeated", "warning")
-                seen.setdefault(key, entry.id)
+                owners.setdefault(_phrasing_key(question), entry.id)
     for lang, questions in kb.out_of_scope.items():
         for question in questions:
             # The matcher would learn that this entry's own question has no answer.
-            other = seen.get(_phrasing_key(question))
+            other = owners.get(_phrasing_key(question))
             if other:
                 problems.append(Problem(OUT_OF_SCOPE_FILE, None,
                                         f"[{lang}] {question!r} is listed as out of scope but is a phrasing of "
@@ -141,36 +186,42 @@ def _phrasing_key(question: str) -> str:
     return " ".join(tokens(clean(question)))
 
 
-def check_figures(entry) -> list[str]:
+def figure_findings(entry) -> list[Finding]:
     """A figure stated in one language's answer must be stated in the other two."""
     found = {lang: figures(text.answer) for lang, text in entry.texts.items()}
     every = set().union(*found.values())
-    messages = []
-    for lang, own in found.items():
-        for figure in sorted(every - own):
-            having = "/".join(other for other in found if figure in found[other])
-            messages.append(f"[{lang}] answer lacks the figure {figure} that the [{having}] answer states")
-    return messages
+    return [Finding(N_("answer lacks the figure {figure} that the [{having}] answer states"),
+                    {"figure": figure, "having": "/".join(other for other in found if figure in found[other])},
+                    lang=lang, field="answer")
+            for lang, own in found.items() for figure in sorted(every - own)]
+
+
+def check_figures(entry) -> list[str]:
+    return [f.english() for f in figure_findings(entry)]
+
+
+def retrieval_findings(entry: Entry, matcher: Matcher) -> list[Finding]:
+    """Each of the entry's phrasings must find the entry first, and should be answered outright."""
+    found = []
+    for lang, text in entry.texts.items():
+        for question in text.questions:
+            result = matcher.match(question, lang)
+            candidates = result.candidates
+            top = candidates[0].entry_id if candidates else None
+            if top != entry.id:
+                found.append(Finding(N_("phrasing {phrasing} finds {found} ({score}) instead"),
+                                     {"phrasing": repr(question), "found": top,
+                                      "score": f"{candidates[0].score if candidates else 0.0:.2f}"},
+                                     lang=lang, field="questions"))
+            elif not isinstance(policy.decide(result), policy.Answer):
+                found.append(Finding(N_("phrasing {phrasing} is not answered outright (score {score}); make it "
+                                        "more specific to this entry"),
+                                     {"phrasing": repr(question), "score": f"{candidates[0].score:.2f}"}, "warning",
+                                     lang, "questions"))
+    return found
 
 
 def check_retrieval(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
     """Every phrasing must find its own entry first (self-retrieval through the real matcher)."""
-    problems = []
-    for entry in kb.entries.values():
-        for lang, text in entry.texts.items():
-            for question in text.questions:
-                result = matcher.match(question, lang)
-                candidates = result.candidates
-                top = candidates[0].entry_id if candidates else None
-                if top != entry.id:
-                    score = candidates[0].score if candidates else 0.0
-                    problems.append(Problem(str(entry.path), entry.id,
-                                            f"[{lang}] phrasing {question!r} finds {top} ({score:.2f}) instead"))
-                    continue
-                decision = policy.decide(result)
-                if not isinstance(decision, policy.Answer):
-                    problems.append(Problem(
-                        str(entry.path), entry.id,
-                        f"[{lang}] phrasing {question!r} is not answered outright "
-                        f"(score {candidates[0].score:.2f}); make it more specific to this entry", "warning"))
-    return problems
+    return [Problem(str(entry.path), entry.id, f.english(), f.severity)
+            for entry in kb.entries.values() for f in retrieval_findings(entry, matcher)]

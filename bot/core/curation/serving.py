@@ -5,6 +5,9 @@ thread when either changes (`reload`, `stale`) and swaps it in one step (`instal
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from bot.core.matching.ranker import Matcher
 from bot.core.matching.reading import transliterates
 from bot.core.text.normalize import clean, tokens
 from bot.storage import learning
+
+log = logging.getLogger(__name__)
 
 
 def phrasing_key(text: str, lang: str) -> str:
@@ -76,10 +81,12 @@ class ReloadRefused(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def load_served(learned: list[dict], directory: Path | None = None) -> tuple[KnowledgeBase, Matcher]:
+def load_served(learned: list[dict], directory: Path | None = None, model=None) -> tuple[KnowledgeBase, Matcher]:
     """Read and validate the knowledge files, add the learned phrasings, build the matcher. Errors of the
     loader and of the content checks refuse the whole knowledge base (ReloadRefused). Touches no database:
-    a running bot reads `learned` first and may build this in a thread."""
+    a running bot reads `learned` first and may build this in a thread. `model`: a trained model to apply
+    instead of finding or training the one for this content (an index in a fraction of a second; the
+    model's features do not depend on the content, so the last one still ranks and decides)."""
     kb, problems = load(directory)
     errors = [p for p in problems if p.severity == "error"]
     if not errors:
@@ -87,7 +94,7 @@ def load_served(learned: list[dict], directory: Path | None = None) -> tuple[Kno
     if errors:
         raise ReloadRefused(errors)
     kb = with_learned(kb, learned)
-    return kb, build_matcher(kb)
+    return kb, build_matcher(kb) if model is None else Matcher(kb, model=model)
 
 
 @dataclass(frozen=True)
@@ -105,9 +112,9 @@ def snapshot(db: Database) -> tuple[list[dict], tuple]:
     return learning.served(db), generation
 
 
-def build(learned: list[dict], directory: Path | None = None) -> Served:
+def build(learned: list[dict], directory: Path | None = None, model=None) -> Served:
     """Everything a reload reads from disk and computes; no database, so it may run in a thread."""
-    kb, matcher = load_served(learned, directory)
+    kb, matcher = load_served(learned, directory, model)
     return Served(kb, matcher, load_glossary(directory)[0])
 
 
@@ -133,3 +140,42 @@ def stale(ctx) -> bool:
     return learning.generation(ctx.db) != ctx.generation
 
 
+
+
+class Trainer:
+    """Trains the model for the newest served content in the background, one training at a time: a reload
+    serves new files at once with the model it has, and asks for the trained one here; asked again while
+    busy (an editor saving five times in a minute), only the newest request runs next, so two trainings
+    never compete for the cores residents' questions need. A daemon thread: stopping never waits for it.
+
+    `done(served, generation)` is called from the training thread; the caller hands it to its event loop."""
+
+    def __init__(self, done: Callable[[Served, tuple], None], directory: Path | None = None):
+        self.done = done
+        self.directory = directory
+        self._lock = threading.Lock()
+        self._next: tuple[list[dict], tuple] | None = None
+        self._busy = False
+
+    def request(self, learned: list[dict], generation: tuple) -> None:
+        with self._lock:
+            self._next = (learned, generation)
+            if self._busy:
+                return
+            self._busy = True
+        threading.Thread(target=self._run, name="qogam-training", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if self._next is None:
+                    self._busy = False
+                    return
+                learned, generation = self._next
+                self._next = None
+            try:
+                served = build(learned, self.directory)
+            except Exception:  # the quick rebuild keeps serving; the next change tries again
+                log.exception("training the model for the served content failed")
+                continue
+            self.done(served, generation)

@@ -24,6 +24,7 @@ from bot.core.dialogue.admins import Admins
 from bot.core.dialogue.announcements import Announcements
 from bot.core.dialogue.base import Context, expired, private_only, unknown_command
 from bot.core.dialogue.broadcasters import Broadcasters
+from bot.core.dialogue.console import Console
 from bot.core.dialogue.editors import Editors
 from bot.core.dialogue.residents import MAX_QUESTION_CHARS, Residents
 from bot.core.dialogue.subscriptions import DEEP_LINK_PREFIX, Subscriptions
@@ -55,13 +56,15 @@ class Conversation:
         self.announcements = Announcements(self.ctx)
         self.broadcasters = Broadcasters(self.ctx)
         self.editors = Editors(self.ctx)
+        self.console = Console(self.ctx)
         self.modules = (self.residents, self.subscriptions, self.announcements, self.broadcasters, self.editors,
-                        self.admins)
+                        self.admins, self.console)
         self._by_command = {name: m for m in self.modules for name in m.COMMANDS}
         self._by_prefix = {prefix: m for m in self.modules for prefix in m.PREFIXES}
         # What they show is about one person: the areas they follow (where they live), their RSVPs and
         # questions for hearings, and staff screens that list residents' questions and roles.
-        self._private = (self.subscriptions, self.announcements, self.broadcasters, self.editors, self.admins)
+        self._private = (self.subscriptions, self.announcements, self.broadcasters, self.editors, self.admins,
+                         self.console)
         # /start <command> opens these: the link a group is given to the private chat.
         self._linked = set(commands.PRIVATE) | {name for m in self._private for name in m.COMMANDS}
 

@@ -53,6 +53,8 @@ class LocalText:
     title: str
     answer: str
     questions: tuple[str, ...]
+    # The direct answer and the one step to take, at most 400 characters: what a phone shows first.
+    short: str | None = None
 
 
 @dataclass(frozen=True)
@@ -285,8 +287,12 @@ def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[P
             isinstance(q, str) and q.strip() for q in questions
         ):
             bad(f"[{lang}] questions must be a non-empty list of phrasings")
+        short = block.get("short")
+        if short is not None and not isinstance(short, str):
+            bad(f"[{lang}] short must be text")
         if len(problems) == before:
-            texts[lang] = LocalText(title.strip(), answer.strip(), tuple(q.strip() for q in questions))
+            texts[lang] = LocalText(title.strip(), answer.strip(), tuple(q.strip() for q in questions),
+                                    short.strip() or None if isinstance(short, str) else None)
     if len(problems) != before:
         return None
     return Entry(eid, category, texts, tuple(sources), reviewed, law_as_of, notes["review_note"], path,

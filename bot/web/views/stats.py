@@ -1,0 +1,37 @@
+"""/stats: the editors' figures, the same report as `qogam stats` and /stats, with the chart in the page."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+from aiohttp import web
+
+from bot.core.curation.chart import chart_png
+from bot.core.curation.stats import report
+from bot.web.app import console, render, require, t_of
+from bot.web.views.gaps import clusters_now
+
+CHOICES = (7, 28, 90, 365)
+
+
+async def page(request: web.Request) -> web.Response:
+    require(request, lambda staff: staff.editor)
+    state = console(request)
+    t = t_of(request)
+    try:
+        days = int(request.query.get("days", "28"))
+    except ValueError:
+        days = 28
+    days = days if days in CHOICES else 28
+    clusters = [c.as_dict() for c in (await clusters_now(request))[:5]]
+    figures = report(state.db, days=days, clusters=clusters)
+    # matplotlib takes a second on a cold start: never on the event loop.
+    chart = await asyncio.to_thread(chart_png, figures, t)
+    kb = (await state.knowledge()).kb
+    return render(request, "stats.html", figures=figures, days=days, choices=CHOICES, kb=kb,
+                  chart=base64.b64encode(chart).decode("ascii"))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/stats", page)
