@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from bot.core.curation import serving
 from bot.core.knowledge.areas import Areas, load_areas_or_fail
-from bot.core.knowledge.loader import knowledge_dir
+from bot.core.knowledge.loader import KnowledgeBase, knowledge_dir, load
 from bot.storage import learning
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class Console:
     generation: tuple | None = None
     _checked_at: float = 0.0
     _trainer: serving.Trainer | None = None
+    _kb: tuple[tuple, KnowledgeBase] | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
@@ -93,6 +94,20 @@ class Console:
 
             self._trainer = serving.Trainer(done, self.directory)
         self._trainer.request(rows, generation)
+
+    async def kb(self) -> KnowledgeBase:
+        """The knowledge base alone, for pages that need no matcher (the entries, their editor and history):
+        the files and the learned rows read again when they changed (a fraction of a second), without the
+        index or the checks a full rebuild runs."""
+        rows, generation = serving.snapshot(self.db)
+        if self.served is not None and generation == self.generation:
+            return self.served.kb
+        if self._kb is None or self._kb[0] != generation:
+            kb, problems = await asyncio.to_thread(load, self.directory)
+            if any(p.severity == "error" for p in problems):
+                return (await self.knowledge()).kb  # the served one, which refused these files
+            self._kb = (generation, serving.with_learned(kb, rows))
+        return self._kb[1]
 
     def generation_now(self) -> tuple:
         return learning.generation(self.db)

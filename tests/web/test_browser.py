@@ -127,7 +127,7 @@ def test_an_editor_turns_residents_questions_into_a_phrasing_the_bot_then_answer
     page.goto(f"{world['url']}/gaps?lang=ru")
     shoot(page, "gaps-phone")
     cluster = page.locator("section.cluster").filter(has_text="юрту").first
-    cluster.locator("select[name=entry]").select_option("village.problems")
+    cluster.locator("input[name=other]").fill("village.problems")  # any entry, by its id or title
     cluster.get_by_role("button", name=re.compile("Добавить")).click()
     page.wait_for_load_state()
     assert "закрыт" in page.content() or "Добавлен" in page.content()

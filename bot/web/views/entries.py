@@ -38,8 +38,7 @@ def _matches(entry, query: str) -> bool:
 
 async def listing(request: web.Request) -> web.Response:
     require(request, _editor)
-    served = await console(request).knowledge()
-    kb = served.kb
+    kb = await console(request).kb()
     query = request.query.get("q", "").strip()[:200]
     category = request.query.get("category", "")
     due_only = request.query.get("due") == "1"
@@ -61,7 +60,7 @@ async def _editor_page(request: web.Request, draft: drafts.Draft, *, editing_id:
                        found: list | None = None, conflict: editing.Conflict | None = None, status: int = 200,
                        saved: bool = False) -> web.Response:
     state = console(request)
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     return render(request, "entry_edit.html", status=status, kb=kb, editing=editing_id, base_hash=base_hash or "",
                   findings=found or [], conflict=conflict, saved=saved, languages_order=LANGUAGES,
                   previews=_previews(draft, kb, editing_id, state.directory), **_view_model(draft))
@@ -78,7 +77,7 @@ def _previews(draft: drafts.Draft, kb, editing_id: str | None, directory) -> dic
 async def edit(request: web.Request) -> web.Response:
     require(request, _editor)
     state = console(request)
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     entry = kb.entries.get(request.match_info["entry"])
     if entry is None:
         raise web.HTTPNotFound()
@@ -108,7 +107,7 @@ async def save(request: web.Request) -> web.Response:
     state = console(request)
     form = await form_of(request)
     editing_id = request.match_info.get("entry")
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     if editing_id is not None and editing_id not in kb.entries:
         raise web.HTTPNotFound()
     draft = drafts.from_form(form)
@@ -118,7 +117,6 @@ async def save(request: web.Request) -> web.Response:
     result = editing.save_entry(state.db, state.directory, kb, draft, editing=editing_id, base_hash=base_hash,
                                 by=staff.key, today=today())
     if isinstance(result, editing.Saved):
-        await state.knowledge(force=True)
         raise web.HTTPSeeOther(f"/entries/{result.entry_id}?saved=1")
     if isinstance(result, editing.Conflict):
         mine = drafts.toml_text(draft, result.current, today())
@@ -136,7 +134,7 @@ async def check(request: web.Request) -> web.Response:
     state = console(request)
     t = t_of(request)
     form = await form_of(request)
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     editing_id = str(form.get("editing", "")) or None
     draft = drafts.from_form(form)
     if editing_id is not None:
@@ -204,7 +202,7 @@ async def try_question(request: web.Request) -> web.Response:
 async def history(request: web.Request) -> web.Response:
     require(request, _editor)
     state = console(request)
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     entry = kb.entries.get(request.match_info["entry"])
     if entry is None:
         raise web.HTTPNotFound()
@@ -218,7 +216,7 @@ async def revert(request: web.Request) -> web.Response:
     state = console(request)
     t = t_of(request)
     form = await form_of(request)
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     entry_id = request.match_info["entry"]
     if entry_id not in kb.entries:
         raise web.HTTPNotFound()
@@ -229,7 +227,6 @@ async def revert(request: web.Request) -> web.Response:
     result = editing.revert(state.db, state.directory, kb, entry_id, version_id,
                             base_hash=str(form.get("base_hash", "")) or None, by=staff.key, today=today())
     if isinstance(result, editing.Saved):
-        await state.knowledge(force=True)
         raise web.HTTPSeeOther(f"/entries/{entry_id}?saved=1")
     if isinstance(result, editing.Conflict):
         problems = [t.gettext("The entry was changed since you opened its history. Open the history again.")]
@@ -248,13 +245,12 @@ async def category_add(request: web.Request) -> web.Response:
     staff = require(request, _editor)
     state = console(request)
     form = await form_of(request)
-    kb = (await state.knowledge()).kb
+    kb = await state.kb()
     values = {key: str(form.get(key, "")).strip() for key in ("id", *LANGUAGES)}
     found = editing.add_category(state.db, state.directory, kb, values["id"],
                                  {lang: values[lang] for lang in LANGUAGES}, by=staff.key)
     if found:
         return render(request, "category_new.html", status=422, findings=found, values=values)
-    await state.knowledge(force=True)
     raise web.HTTPSeeOther("/entries")
 
 
@@ -291,7 +287,6 @@ async def upstream_act(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     if request.path.endswith("/take"):
         upstream.take(state.db, state.directory, name, by=staff.key)
-        await state.knowledge(force=True)
     else:
         upstream.keep(state.db, name, by=staff.key)
     raise web.HTTPSeeOther("/upstream")
