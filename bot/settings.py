@@ -31,7 +31,8 @@ VARIABLES = {v.name: v for v in (
     Variable("QOGAM_MODEL_CACHE", "$QOGAM_DATA_DIR/models",
              "trained matcher models, keyed by the knowledge base's content (tests share one for a session)"),
     Variable("QOGAM_RETENTION_DAYS", "365", "how long unanswered questions and ratings are kept (privacy)"),
-    Variable("QOGAM_ADMIN_IDS", "", "Telegram user ids of the admins, comma-separated: they grant every other role"),
+    Variable("QOGAM_ADMIN_IDS", "", "Telegram user ids of the admins, comma-separated (123456789 or tg:123456789, "
+             "spaces allowed): they grant every other role; anything else stops `qogam run` with one line"),
     Variable("QOGAM_QUIET_HOURS", "22:00-08:00", "no broadcast at night (Astana time), except urgent ones; or off"),
     Variable("QOGAM_REMINDERS", "24h,2h", "when residents are reminded before a hearing; or off"),
     Variable("QOGAM_PAID_BROADCAST", "", "1: Telegram's paid broadcasts, up to 1,000 messages a second"),

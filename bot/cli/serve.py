@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -41,13 +42,16 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     from bot.telegram.app import run as run_bot
     from bot.telegram.webhook import webhook_secret
 
-    check_broadcast_settings()
+    admins = check_broadcast_settings()
     api_base_url = settings.api_base_url()
     try:
         check_api_base_url(api_base_url)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
     configure_service_logging(token, log_content=click.get_current_context().obj["log_content"])
+    # How many, never who: an operator sees at once that QOGAM_ADMIN_IDS was read.
+    logging.getLogger("bot.telegram").info("admins configured (QOGAM_ADMIN_IDS): %d%s", admins, "" if admins else
+                                           "; roles can still be granted with `qogam roles grant`")
     # Held until the process ends (the kernel releases it, even after kill -9); a second `qogam run` on the
     # same data directory stops here with one line naming the first (AlreadyRunning is a StorageError).
     instance.hold(data_dir())

@@ -326,8 +326,10 @@ def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
     api = FakeBotAPI()
     resident = 7301234567
     question, _, _ = find_question(matcher, policy.Answer, "ru")
+    admins = "tg:7305550001, 7305550002"
     with FakeBotAPIServer(api) as server:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run"], cwd=REPO, env=bot_env(server, tmp_path),
+        env = bot_env(server, tmp_path) | {"QOGAM_ADMIN_IDS": admins}
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run"], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             api.push(fakes.message(question, user_id=resident))
@@ -340,9 +342,22 @@ def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
             stderr = stop(proc)
     assert proc.returncode == 0, stderr
     assert "DEBUG" in stderr  # -v is on
-    for leak in (str(resident), "Aigerim", "Туркестан", question[:15], "Кто такой аким"):
+    for leak in (str(resident), "Aigerim", "Туркестан", question[:15], "Кто такой аким", "730555000"):
         assert leak not in stderr, leak
     assert "outcome=set_aside stage=parse" in stderr
+    assert "admins configured (QOGAM_ADMIN_IDS): 2" in stderr  # how many, never who
+
+
+@pytest.mark.parametrize("admins", ["Aigerim", "123 456", "0123456789", "@qogam_admin"])
+def test_malformed_admin_ids_stop_run_with_one_line(tmp_path, admins):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fakes.TOKEN, "QOGAM_DATA_DIR": str(tmp_path),
+           "QOGAM_ADMIN_IDS": f"7305550001, {admins}"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    expected = (f"Error: QOGAM_ADMIN_IDS: {admins!r} is not a Telegram user id; write the admins' ids as digits, "
+                "comma-separated (tg:123456789 works too), for example 123456789,987654321")
+    assert done.stderr.strip().splitlines() == [expected]
 
 
 def marker(n: int) -> str:
