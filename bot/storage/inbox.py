@@ -86,9 +86,15 @@ def store(db: Database, updates: list[dict]) -> int:
     return added
 
 
+# SQLite's INTEGER is a signed 64-bit number: a larger update_id cannot be stored (OverflowError).
+MAX_UPDATE_ID = 2**63 - 1
+
+
 def update_id_of(update: object) -> int | None:
+    """The update's id when it is one the inbox can store: a whole number from 0 to MAX_UPDATE_ID."""
     value = update.get("update_id") if isinstance(update, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UPDATE_ID
+    return value if valid else None
 
 
 def due(db: Database, limit: int) -> list[Row]:
