@@ -7,6 +7,7 @@ never edited. sqlite-utils records applied steps in its _sqlite_migrations table
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from bot import settings
 DB_FILE = "qogam.db"
 
 migrations = Migrations("qogam")
+log = logging.getLogger(__name__)
 
 
 @migrations()
@@ -245,6 +247,13 @@ def m007_not_our_topic(db: Database) -> None:
     )
     db.execute("create unique index listed_once on learned_out_of_scope (lang, text)")
 
+
+@migrations()
+def m008_finished_inbox_rows_without_chat(db: Database) -> None:
+    # A finished update keeps only its update_id (to recognise a redelivery): the chat key, which in a
+    # private chat is the resident's Telegram id, goes with the payload. Rows finished before this kept it.
+    db.execute("update inbox set chat_key = null, payload = null where status in ('done', 'failed')")
+
 def data_dir() -> Path:
     return settings.data_dir()
 
@@ -374,9 +383,26 @@ def after_commit(db: Database, action: Callable[[], object]) -> None:
         action()
 
 
-def checkpoint(db: Database) -> None:
-    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file."""
+def checkpoint(db: Database, *, after_forget: bool = False) -> bool:
+    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file.
+    True when the WAL is empty now.
+
+    Another process reading the database (Datasette, a sqlite3 shell with a transaction open) keeps the
+    frames it may still read: then SQLite answers busy, or copies fewer frames than the WAL holds, and
+    text deleted by /forget stays in qogam.db-wal. After a /forget (`after_forget`) that is logged once,
+    as one WARNING without ids; the bot's minute-by-minute checkpoint tries again and logs when it
+    succeeds."""
     try:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.OperationalError:
-        pass  # a reader holds the WAL; the next automatic checkpoint will do it
+        busy, frames, copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        complete = not busy and frames <= copied  # (0, -1, -1) when the database is not in WAL mode
+    except sqlite3.OperationalError:  # locked by another writer
+        busy, frames, copied, complete = 1, -1, -1, False
+    if after_forget and not complete:
+        db._qogam_wal_owed = True
+        log.warning("checkpoint after /forget incomplete (busy=%d, %d of %d WAL frames copied): another process "
+                    "holds the database open, so deleted text stays in %s-wal until a checkpoint succeeds; "
+                    "the bot tries again every minute", busy, max(copied, 0), max(frames, 0), DB_FILE)
+    elif complete and getattr(db, "_qogam_wal_owed", False):
+        db._qogam_wal_owed = False
+        log.info("checkpoint after /forget completed: the WAL is empty")
+    return complete
