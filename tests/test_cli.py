@@ -173,6 +173,56 @@ def test_qr_codes_decode_to_the_deep_link(env, tmp_path, args, link):
     assert [code.text for code in zxingcpp.read_barcodes(Image.open(out))] == [link]
 
 
+def test_qr_never_writes_through_a_symbolic_link(env, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+    link = tmp_path / "poster.png"
+    link.symlink_to(victim)
+    result = qogam("qr", "sub", "akt", "--out", str(link), "--bot-username", "QogamTestBot", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [(f"Error: {link} is a symbolic link: refusing to write through "
+                                                  "it; give the path of a new or regular file")]
+    assert victim.read_text() == "someone else's file" and link.is_symlink()
+    dangling = tmp_path / "dangling.png"
+    dangling.symlink_to(tmp_path / "made-by-the-link.png")
+    result = qogam("qr", "sub", "akt", "--out", str(dangling), "--bot-username", "QogamTestBot", env=env)
+    assert result.returncode == 1 and not (tmp_path / "made-by-the-link.png").exists()
+
+
+def test_qr_into_a_missing_directory_is_one_line(env, tmp_path):
+    out = tmp_path / "no" / "such" / "poster.png"
+    result = qogam("qr", "sub", "akt", "--out", str(out), "--bot-username", "QogamTestBot", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [(f"Error: cannot write {out}: the directory {out.parent} does "
+                                                  "not exist")]
+
+
+@pytest.mark.parametrize("name", ["qogam", "qogam-bot", "1qogam_bot", "_qogam_bot", "bot", "qogam bot",
+                                  "q" * 30 + "bot", "qogam_bot/../x", "qоgam_bot"])
+def test_qr_refuses_a_username_telegram_would_not_give_a_bot(env, tmp_path, name):
+    out = tmp_path / "poster.png"
+    for args, where in ((["--bot-username", name], "--bot-username"), ([], "TELEGRAM_BOT_USERNAME")):
+        result = qogam("qr", "sub", "akt", "--out", str(out), *args, env={**env, "TELEGRAM_BOT_USERNAME": name})
+        assert result.returncode == 1 and "Traceback" not in result.stderr and not out.exists()
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"Error: {where}: {name!r} is not a bot's username")
+
+
+@pytest.mark.parametrize("name", ["@QogamTestBot", "qogam_bot", "abbot", "Q" * 29 + "Bot"])
+def test_qr_takes_every_username_telegram_gives_a_bot(env, tmp_path, name):
+    result = qogam("qr", "sub", "akt", "--out", str(tmp_path / "poster.png"), "--bot-username", name, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_qr_with_a_malformed_base_url_is_one_line_without_credentials(env, tmp_path):
+    env = {**env, "TELEGRAM_BOT_TOKEN": "999000:TEST-token", "TELEGRAM_API_BASE_URL": "http://qogam:pa55word@[::1"}
+    env.pop("TELEGRAM_BOT_USERNAME", None)
+    result = qogam("qr", "sub", "akt", "--out", str(tmp_path / "x.png"), env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "TELEGRAM_API_BASE_URL" in line and "pa55word" not in line and "<credentials>" in line
+
+
 def test_qr_refuses_an_unknown_area(env, tmp_path):
     result = qogam("qr", "sub", "atlantis", "--out", str(tmp_path / "x.png"), "--bot", "b", env=env)
     assert result.returncode != 0 and "unknown area" in result.stderr

@@ -74,6 +74,14 @@ def test_a_poster_deep_link_offers_one_confirm_tap(conversation, resident, paylo
     assert subscriptions.of_user(conversation.db, resident.key) == ["akt.khromtau"]
 
 
+@pytest.mark.parametrize("lang, country", [("kk", "Қазақстан"), ("ru", "Казахстан"), ("en", "Kazakhstan")])
+def test_the_whole_country_deep_link_names_the_country(conversation, lang, country):
+    person = Person(f"test:kz-{lang}", "test", lang)
+    offer = conversation.start(person, "sub-kz")
+    assert country in offer[0].text and "  " not in offer[0].text and " ?" not in offer[0].text
+    assert conversation.areas.path("kz", lang) == country
+
+
 def test_a_deep_link_to_an_unknown_area_is_polite(conversation, resident):
     assert conversation.start(resident, "sub-atlantis")[0].outcome == "stale"
 

@@ -38,7 +38,7 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     from bot.logs import configure_service_logging
     from bot.storage import instance
     from bot.storage.db import SERVICE_BUSY_MS, data_dir
-    from bot.telegram.app import StartupError, check_api_base_url
+    from bot.telegram.app import StartupError, check_api_base_url, url_secrets
     from bot.telegram.app import run as run_bot
     from bot.telegram.webhook import webhook_secret
 
@@ -48,7 +48,8 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         check_api_base_url(api_base_url)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
-    configure_service_logging(token, log_content=click.get_current_context().obj["log_content"])
+    configure_service_logging(token, log_content=click.get_current_context().obj["log_content"],
+                              credentials=url_secrets(api_base_url))
     # How many, never who: an operator sees at once that QOGAM_ADMIN_IDS was read.
     logging.getLogger("bot.telegram").info("admins configured (QOGAM_ADMIN_IDS): %d%s", admins, "" if admins else
                                            "; roles can still be granted with `qogam roles grant`")

@@ -298,20 +298,23 @@ def test_a_token_with_whitespace_is_one_line(tmp_path, token, says):
     assert len(done.stderr.strip().splitlines()) == 1 and "TEST" not in done.stderr
 
 
-@pytest.mark.parametrize("url", ["api.telegram.org", "htps://api.telegram.org", "http://", "http://host:port"])
+@pytest.mark.parametrize("url", ["api.telegram.org", "htps://api.telegram.org", "http://", "http://host:port",
+                                 "http://[::1", "http://[::1:8081/", "http://[fe80::1%eth0", "http://]::1[:8081",
+                                 "https://qogam:pa55word@[::1:8081", "ftp://qogam:pa55word@example.kz"])
 def test_a_malformed_api_url_is_one_line(tmp_path, url):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fakes.TOKEN, "QOGAM_DATA_DIR": str(tmp_path),
            "TELEGRAM_API_BASE_URL": url}
     done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
                           check=False)
     assert done.returncode == 1 and "TELEGRAM_API_BASE_URL" in done.stderr and "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "pa55word" not in done.stderr
 
 
 def test_an_unreachable_api_is_retried_then_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    # Nobody listens there; the user and password (a proxy's) must appear in no line.
     env.update(TELEGRAM_BOT_TOKEN=fakes.TOKEN, QOGAM_DATA_DIR=str(tmp_path),
-               TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}")  # nobody listens there
+               TELEGRAM_API_BASE_URL=f"http://qogam:pa55word@127.0.0.1:{free_port()}")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
@@ -319,7 +322,7 @@ def test_an_unreachable_api_is_retried_then_one_line(tmp_path):
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "cannot reach" in errors[0] and "TELEGRAM_API_BASE_URL" in errors[0]
     assert done.stderr.count("trying again") == 3 and time.monotonic() - started >= 7  # 1 + 2 + 4 s of backoff
-    assert fakes.TOKEN not in done.stderr
+    assert fakes.TOKEN not in done.stderr and "pa55word" not in done.stderr and "<credentials>" in done.stderr
 
 
 def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
