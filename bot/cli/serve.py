@@ -83,4 +83,5 @@ def chat() -> None:
     """Talk to the bot in the terminal (the same conversation as in Telegram). Ctrl-D quits."""
     from bot.console.repl import ConsoleChat
 
+    check_broadcast_settings()  # the quotas apply in the terminal too: a bad value is one line here as well
     ConsoleChat(open_conversation()).run(sys.stdin)

@@ -254,6 +254,14 @@ def m008_finished_inbox_rows_without_chat(db: Database) -> None:
     # private chat is the resident's Telegram id, goes with the payload. Rows finished before this kept it.
     db.execute("update inbox set chat_key = null, payload = null where status in ('done', 'failed')")
 
+
+@migrations()
+def m009_notify_at(db: Database) -> None:
+    # When a resident asked to be told about a gap's answer: a resident's requests are counted per 24 hours
+    # (bot/core/quotas.py). Earlier requests have none and count for no day.
+    db["gaps"].add_column("notify_at", str)
+    db["gaps"].create_index(["user_key", "created_at"])
+
 def data_dir() -> Path:
     return settings.data_dir()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.core import quotas
 from bot.core.dialogue.base import Context, expired
 from bot.core.hearings import hearing as hearing_store
 from bot.core.hearings.calendar import filename, ics
@@ -79,10 +80,22 @@ class Announcements:
                                                "{n} people have said they will attend.", count),
                       (), "attend", lang=t.lang)]
 
+    def _quota_reached(self, person: Person, t) -> list[Reply] | None:
+        if quotas.allows(self.ctx.db, person.key, quotas.Kind.HEARING_QUESTIONS):
+            return None
+        log.info("quota reached: %s", quotas.Kind.HEARING_QUESTIONS.value)
+        n = quotas.limit(quotas.Kind.HEARING_QUESTIONS)
+        return [Reply(t.ngettext("You have sent {n} question for public hearings today, as many as I accept in a "
+                                 "day. Please send more tomorrow.",
+                                 "You have sent {n} questions for public hearings today, as many as I accept in a "
+                                 "day. Please send more tomorrow.", n), (), "quota", lang=t.lang)]
+
     def ask(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
         if closed := self._over(hearing, t):
             return closed
+        if full := self._quota_reached(person, t):
+            return full
         users.set_awaiting(self.ctx.db, person.key, person.channel, f"{AWAITING_QUESTION}:{hearing.id}")
         title = hearing.texts[hearing.language_for(t.lang)].title
         return [Reply(t.gettext("Write your question for the hearing “{title}” in one message. Leave out your "
@@ -99,6 +112,8 @@ class Announcements:
             return expired(t)
         if closed := self._over(hearing, t):
             return closed
+        if full := self._quota_reached(person, t):  # the quota filled while this one was being typed
+            return full
         question = redact(" ".join(text.split()))[:QUESTION_MAX_CHARS]
         stored.add_question(self.ctx.db, hearing.id, person.key, t.lang, question)
         log.info("hearing question stored hearing=%s chars=%d", hearing.id, len(question))
