@@ -88,8 +88,8 @@ def retention_days() -> int:
 
 
 # Per resident and 24 hours, set far above what a person asking in good faith does in a day: 50 questions
-# the bot cannot answer is an hour or more of typing one after another, 20 questions for hearings is more
-# than a resident sends to a year of hearings in their area, and a "tell me" request follows an unanswered
+# the bot cannot answer is an hour or more of typing one after another, 20 questions for hearings are a
+# paragraph each for twenty hearings or twenty topics of one, and a "tell me" request follows an unanswered
 # question the resident cares about. They bound what one account (or a script behind it) can pile onto
 # editors, akimats and the sender; the flood control (bot/core/flood.py) bounds only the pace.
 QUOTAS = {"QOGAM_QUOTA_GAPS": 50, "QOGAM_QUOTA_HEARING_QUESTIONS": 20, "QOGAM_QUOTA_NOTIFY": 20}
