@@ -133,13 +133,19 @@ def test_subscribers_counts_active_and_stopped_with_and_without_the_tree(env):
     from bot.storage.db import open_db
 
     db = open_db()
-    for n, code in enumerate(["akt", "akt.khromtau", "akt.khromtau", "ast"]):
-        subscriptions.subscribe(db, f"tg:{n}", "telegram", code)
+    for n, (code, scope) in enumerate([("akt", "tree"), ("akt.khromtau", "tree"), ("akt.khromtau", "tree"),
+                                       ("ast", "tree"), ("akt", "area"), ("kz", "area"), ("kz", "tree")]):
+        subscriptions.subscribe(db, f"tg:{n}", "telegram", code, scope)
     subscriptions.mark_stopped(db, "tg:2")
     flat = json.loads(qogam("subscribers", "akt", "--json", env=env).stdout)
     tree = json.loads(qogam("subscribers", "akt", "--tree", "--json", env=env).stdout)
-    assert flat == {"area": "akt", "active": 1, "stopped": 0}
-    assert tree == {"area": "akt", "active": 2, "stopped": 1}
+    # akt's followers either way; an announcement for akt also reaches whoever follows all of Kazakhstan.
+    assert flat == {"area": "akt", "active": 2, "stopped": 0, "reach": 3}
+    assert tree == {"area": "akt", "active": 3, "stopped": 1, "reach": 4}
+    district = json.loads(qogam("subscribers", "akt.khromtau", "--json", env=env).stdout)
+    # A district's hearing: its follower, akt's 'tree' follower and the whole country's; not akt's or kz's own.
+    assert district == {"area": "akt.khromtau", "active": 1, "stopped": 1, "reach": 3}
+    assert "reaches 3" in qogam("subscribers", "akt.khromtau", env=env).stdout
     assert qogam("subscribers", "atlantis", env=env).returncode != 0
 
 

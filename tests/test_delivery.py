@@ -150,3 +150,23 @@ async def test_a_row_is_sent_once_even_if_the_hearing_is_cancelled_while_it_wait
     clock.now += 2
     await sender.drain()
     assert [p["chat_id"] for p in api.sent()] == [1000, 1000]
+
+
+def test_a_district_hearing_reaches_the_district_and_who_follows_everything_around_it(db, wall):
+    areas = conversation_areas()
+    follows = {"tg:1": ("akt.khromtau", "tree"), "tg:2": ("akt.khromtau", "area"), "tg:3": ("akt", "tree"),
+               "tg:4": ("akt", "area"), "tg:5": ("kz", "tree"), "tg:6": ("kz", "area"), "tg:7": ("ala", "tree"),
+               "tg:8": ("akt.alga", "tree")}
+    for user, (code, scope) in follows.items():
+        subscriptions.subscribe(db, user, "telegram", code, scope)
+    district = from_mapping({"area": "akt.khromtau", "starts_at": "2026-12-05T15:00", "duration_minutes": 90,
+                             "place": "Хромтау", "kk": {"title": "Бюджет", "agenda": "Талқылау."},
+                             "ru": {"title": "Бюджет", "agenda": "Обсуждение."}}, areas)
+    assert announcing.recipients(db, areas, "akt.khromtau") == 4
+    queued = announcing.announce(db, areas, district, "cli:test")
+    received = {r[1] for r in outbox.pending_batch(db, queued.broadcast, 0, "9999", 100)}
+    assert received == {"tg:1", "tg:2", "tg:3", "tg:5"}  # not akt's or kz's own followers, nor others
+    # A region's own hearing: everyone who follows the region, either way, and the country's 'tree' follower.
+    assert announcing.recipients(db, areas, "akt") == 3
+    assert announcing.in_audience(db, areas, "tg:4", "akt") and not announcing.in_audience(db, areas, "tg:4",
+                                                                                              "akt.khromtau")

@@ -40,20 +40,29 @@ def areas_command(as_json: bool) -> None:
 @click.command()
 @click.argument("code")
 @click.option("--tree", is_flag=True, help="Count the subscribers of the areas under CODE too (each person once).")
-@click.option("--json", "as_json", is_flag=True, help='Print {"area", "active", "stopped"}.')
+@click.option("--json", "as_json", is_flag=True, help='Print {"area", "active", "stopped", "reach"}.')
 def subscribers(code: str, tree: bool, as_json: bool) -> None:
-    """How many residents follow area CODE: active ones, and stopped ones (they blocked the bot)."""
+    """How many residents follow area CODE (active ones, and stopped ones: they blocked the bot), and how many
+    an announcement for CODE reaches: its followers and those who follow an area around it with everything
+    in it (with --tree: for CODE or any area under it)."""
+    from bot.core.hearings.broadcasts import audience
     from bot.storage import subscriptions
     from bot.storage.db import open_db
 
     areas = load_areas()
     code = area_code(areas, code)
-    counts = subscriptions.count(open_db(), areas.descendants(code) if tree else [code])
+    db = open_db()
+    followed = areas.descendants(code) if tree else [code]
+    counts = subscriptions.count(db, followed)
+    # Those who hear about a hearing held there: its followers (either scope), and the 'tree' followers of the
+    # areas around CODE (an area inside CODE's tree is in `followed` already).
+    reach = subscriptions.count(db, followed, tree_codes=audience(areas, code)[1])["active"]
     if as_json:
-        click.echo(json.dumps({"area": code, **counts}))
+        click.echo(json.dumps({"area": code, **counts, "reach": reach}))
     else:
-        click.echo(f"{code}{' and the areas under it' if tree else ''}: {counts['active']} active, "
-                   f"{counts['stopped']} stopped")
+        where = f"{code} and the areas under it" if tree else code
+        click.echo(f"{where}: {counts['active']} active, {counts['stopped']} stopped; an announcement there reaches "
+                   f"{reach} (with those who follow an area around it with everything in it)")
 
 
 @click.group()

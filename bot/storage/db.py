@@ -262,6 +262,17 @@ def m009_notify_at(db: Database) -> None:
     db["gaps"].add_column("notify_at", str)
     db["gaps"].create_index(["user_key", "created_at"])
 
+
+@migrations()
+def m010_subscription_scope(db: Database) -> None:
+    # What following an area means: 'area', the hearings held for that area itself; 'tree', those and the
+    # hearings of every area in it. Until now a subscription meant 'tree', and so it stays for every
+    # region, city and district a resident chose ("All of <region>" said so), except the country: following
+    # it came only from a sub-kz link that did not even name the country, and as 'tree' it would bring every
+    # district hearing in Kazakhstan; it becomes the country's own, national hearings.
+    db["subscriptions"].add_column("scope", str, not_null_default="tree")
+    db.execute("update subscriptions set scope = 'area' where area_code = 'kz'")
+
 def data_dir() -> Path:
     return settings.data_dir()
 

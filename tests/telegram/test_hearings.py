@@ -46,7 +46,7 @@ async def town(bot, conversation, wall):
     elsewhere, and a broadcaster for Aktobe region."""
     for user, lang, area in ((KK, "kk", "akt.khromtau"), (RU, "ru", "akt.khromtau"), (EN, "en", "akt.khromtau"),
                              (ELSEWHERE, "ru", "ala"), (REGION_FAN, "kk", "akt")):
-        await bot.send(fakes.button(f"sb:{area}", user_id=user, language_code=lang))
+        await bot.send(fakes.button(f"sb:{area}:tree", user_id=user, language_code=lang))
     with conversation.db.conn:
         roles.grant(conversation.db, f"tg:{BROADCASTER}", "broadcaster", "akt", "tg:1")
     bot.api.clear()

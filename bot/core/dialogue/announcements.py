@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.core import quotas
 from bot.core.dialogue.base import Context, expired
+from bot.core.hearings import broadcasts as announcing
 from bot.core.hearings import hearing as hearing_store
 from bot.core.hearings.calendar import filename, ics
 from bot.core.hearings.hearing import Hearing, local_now
@@ -123,8 +124,10 @@ class Announcements:
     def unsubscribe(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
         areas = self.ctx.areas
-        around = set(areas.ancestors(hearing.area))
-        stopped = [code for code in subscriptions.of_user(self.ctx.db, person.key) if code in around]
+        # The subscriptions that brought it: its own area, and the areas around it followed with everything in them.
+        own, around = announcing.audience(areas, hearing.area)
+        stopped = [code for code, scope in subscriptions.scopes_of(self.ctx.db, person.key).items()
+                   if code in own or (code in around and scope == subscriptions.TREE)]
         for code in stopped:
             subscriptions.unsubscribe(self.ctx.db, person.key, code)
         if not stopped:

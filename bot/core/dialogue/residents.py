@@ -28,6 +28,7 @@ from bot.core.dialogue.base import (
     client_language,
     deep_link_key,
     expired,
+    followed_line,
     private_only,
     unknown_command,
 )
@@ -157,9 +158,10 @@ class Residents:
         shown = feedback.answers_shown(self.db, person.key)
         lines.append(t.ngettext("{n} answer shown to you (so that you can rate it)",
                                 "{n} answers shown to you (so that you can rate them)", shown))
-        followed = subscriptions.of_user(self.db, person.key)
+        followed = subscriptions.scopes_of(self.db, person.key)
         lines.append(t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)))
-        lines.extend(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)
+        lines.extend(f"• {followed_line(self.ctx.areas, code, scope, t)}" for code, scope in followed.items()
+                     if code in self.ctx.areas)
         asked = hearings.questions_of(self.db, person.key)
         lines.append(t.ngettext("{n} question for a public hearing (without your name):",
                                 "{n} questions for public hearings (without your name):", len(asked)))

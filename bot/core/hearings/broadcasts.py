@@ -3,7 +3,9 @@ the results. Each operation checks, then writes the hearing, the broadcast, its 
 audit entry in one transaction: a broadcast is either queued with every recipient or not at all.
 
 Who hears what:
-- the announcement: every reachable resident subscribed to the hearing's area or an area around it;
+- the announcement: every reachable resident following the hearing's area (either scope), or an area around
+  it with scope 'tree' ("that area and everything in it"; bot/storage/subscriptions.py). Following a region
+  for its own hearings only, or the country for national ones only, brings no district's hearing;
 - reminders and results: those who received the announcement and still follow the area;
 - a correction or a cancellation: everyone who received the announcement, followers or not, since
   they may have put it in their calendar.
@@ -58,13 +60,22 @@ def reminder_offsets(environ: Mapping[str, str] | None = None) -> list[dt.timede
     return sorted(set(offsets), reverse=True)
 
 
-def audience(areas: Areas, area: str) -> list[str]:
-    """The areas whose subscribers hear about a hearing in `area`: it and every area around it."""
-    return areas.ancestors(area)
+def audience(areas: Areas, area: str) -> tuple[list[str], list[str]]:
+    """Whose subscribers hear about a hearing in `area`: (the areas all of whose followers do: `area` itself;
+    the areas whose followers of everything in them do: the areas around it, up to the country)."""
+    return [area], areas.ancestors(area)[1:]
 
 
 def recipients(db: Database, areas: Areas, area: str) -> int:
-    return subscriptions.count(db, audience(areas, area))["active"]
+    """How many reachable residents an announcement of a hearing in `area` goes to (the preview's figure)."""
+    own, around = audience(areas, area)
+    return subscriptions.count(db, own, tree_codes=around)["active"]
+
+
+def in_audience(db: Database, areas: Areas, user_key: str, area: str) -> bool:
+    """Does this resident follow `area` so that its hearings reach them?"""
+    own, around = audience(areas, area)
+    return subscriptions.follows(db, user_key, own, around)
 
 
 def check_scope(db: Database, areas: Areas, actor: str, area: str) -> None:
@@ -91,7 +102,7 @@ def announce(db: Database, areas: Areas, hearing: Hearing, actor: str, *,
             hearing_id = hearing.id
         broadcast = outbox.create(db, hearing_id, ANNOUNCEMENT, actor, urgent=hearing.urgent,
                                   progress_user=progress_user)
-        count = outbox.enqueue_subscribers(db, broadcast, audience(areas, hearing.area))
+        count = outbox.enqueue_subscribers(db, broadcast, *audience(areas, hearing.area))
         _schedule_reminders(db, replace(hearing, id=hearing_id), actor)
         audit.record(db, actor, "broadcast", f"hearing:{hearing_id}", broadcast=broadcast, kind=ANNOUNCEMENT,
                      area=hearing.area, recipients=count, urgent=hearing.urgent)
@@ -184,7 +195,7 @@ def publish_results(db: Database, areas: Areas, hearing_id: int, results: Mappin
         hearing_store.save(db, held)
         outbox.cancel_scheduled(db, hearing_id)
         broadcast = outbox.create(db, hearing_id, RESULTS, actor, progress_user=progress_user)
-        count = outbox.enqueue_receivers(db, broadcast, hearing_id, audience(areas, hearing.area))
+        count = outbox.enqueue_receivers(db, broadcast, hearing_id, *audience(areas, hearing.area))
         audit.record(db, actor, "broadcast", f"hearing:{hearing_id}", broadcast=broadcast, kind=RESULTS,
                      recipients=count)
     return Queued(hearing_id, broadcast, count)
@@ -201,7 +212,7 @@ def queue_due_followups(db: Database, areas: Areas) -> list[int]:
             if hearing is None or hearing.status not in OPEN or hearing.starts_utc <= now:
                 outbox.cancel(db, row["id"])
                 continue
-            count = outbox.enqueue_receivers(db, row["id"], hearing.id, audience(areas, hearing.area))
+            count = outbox.enqueue_receivers(db, row["id"], hearing.id, *audience(areas, hearing.area))
             outbox.queue(db, row["id"])
             audit.record(db, "qogam", "broadcast", f"hearing:{hearing.id}", broadcast=row["id"], kind=row["kind"],
                          recipients=count)
