@@ -207,6 +207,13 @@ def set_progress_ref(db: Database, broadcast_id: int, ref: str) -> None:
         db.execute("update broadcasts set progress_ref = ? where id = ?", [ref, broadcast_id])
 
 
+def was_sent(db: Database, hearing_id: int, user_key: str) -> bool:
+    """Did this resident receive any message about the hearing (its announcement, a reminder, a change)?"""
+    return db.execute("select exists (select 1 from deliveries d join broadcasts b on b.id = d.broadcast_id "
+                      "where b.hearing_id = ? and d.user_key = ? and d.status = 'sent')",
+                      [hearing_id, user_key]).fetchone()[0] == 1
+
+
 def received(db: Database, user_key: str) -> list[dict]:
     """The broadcasts a resident was sent, for /mydata."""
     return list(db.query("select b.hearing_id, b.kind, d.sent_at from deliveries d join broadcasts b "

@@ -350,3 +350,33 @@ async def test_a_broadcaster_cannot_announce_outside_their_area(town, conversati
     assert "outside" in refused["text"]
     (several,) = await bot.replies(fakes.message("Алматы", user_id=BROADCASTER, language_code="en"))
     assert "several" in several["text"]
+
+
+async def test_only_residents_the_hearing_concerns_may_attend_or_ask(town, conversation):
+    bot = town
+    queued = await announce_from_file(bot, conversation)
+    await bot.sender.drain()
+    hid = queued.hearing
+    expired_text = translator("ru").gettext("This button has expired. Please ask your question again or use /topics.")
+    # Elsewhere (Almaty) and a stranger who follows nothing: forged buttons for this hearing are expired.
+    for user in (ELSEWHERE, 999):
+        for data in (f"hr:{hid}", f"hq:{hid}"):
+            (reply,) = await bot.replies(fakes.button(data, user_id=user, language_code="ru"))
+            assert reply["text"] == expired_text
+    # Following the region for its own hearings only: a district's hearing is not theirs either.
+    subscriptions.subscribe(conversation.db, "tg:106", "telegram", "akt", "area")
+    (reply,) = await bot.replies(fakes.button(f"hr:{hid}", user_id=106, language_code="ru"))
+    assert reply["text"] == expired_text
+    assert hearings.attending(conversation.db, hid) == 0 and hearings.questions(conversation.db, hid) == []
+    # The region's 'everything in it' follower was sent it; so was RU, who then stops following and may still
+    # answer it; someone who starts following the district now may too.
+    (reply,) = await bot.replies(fakes.button(f"hr:{hid}", user_id=REGION_FAN, language_code="kk"))
+    assert reply["text"] != translator("kk").gettext(
+        "This button has expired. Please ask your question again or use /topics.")
+    subscriptions.unsubscribe(conversation.db, f"tg:{RU}", "akt.khromtau")
+    await bot.replies(fakes.button(f"hr:{hid}", user_id=RU, language_code="ru"))
+    subscriptions.subscribe(conversation.db, "tg:107", "telegram", "akt.khromtau", "tree")
+    await bot.replies(fakes.button(f"hq:{hid}", user_id=107, language_code="ru"))
+    (thanks,) = await bot.replies(fakes.message("Когда отремонтируют дорогу?", user_id=107, language_code="ru"))
+    assert "/mydata" in thanks["text"]
+    assert hearings.attending(conversation.db, hid) == 2 and len(hearings.questions(conversation.db, hid)) == 1

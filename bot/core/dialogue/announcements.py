@@ -5,6 +5,9 @@ Buttons it owns (bot/core/hearings/messages.py puts them under each message):
     hr:<hearing>   "I'll attend", counted once per resident
     hq:<hearing>   ask a question for the hearing: the next text is the question
     hu:<hearing>   stop following the areas that brought this announcement
+"I'll attend" and a question are taken only from residents the hearing concerns: those who were sent a
+message about it, or who follow its area (so that its announcement reaches them). Anyone else, pressing a
+button made up with another hearing's id, gets the ordinary "expired" reply.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from bot.core.hearings.hearing import Hearing, local_now
 from bot.core.replies import Document, Person, Reply
 from bot.core.text.redact import redact
 from bot.storage import hearings as stored
-from bot.storage import subscriptions, users
+from bot.storage import outbox, subscriptions, users
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,10 @@ class Announcements:
         hearing = hearing_store.get(self.ctx.db, int(rest)) if rest.isdigit() and len(rest) < 12 else None
         if hearing is None or hearing.status == "draft":
             return expired(t)
+        if kind in ("hr", "hq") and not self._concerns(person, hearing):
+            # A forged hr:<id> or hq:<id> for someone else's hearing: the ordinary "expired" reply.
+            log.info("hearing button %s from a %s user the hearing was not sent to: expired", kind, person.channel)
+            return expired(t)
         if kind == "hc":
             return self.calendar(person, hearing)
         if kind == "hr":
@@ -52,6 +59,12 @@ class Announcements:
         if kind == "hq":
             return self.ask(person, hearing)
         return self.unsubscribe(person, hearing)
+
+    def _concerns(self, person: Person, hearing: Hearing) -> bool:
+        """May this resident say they will attend, or ask a question? Those who were sent a message about the
+        hearing, and those whom its announcement would reach now (its area's followers)."""
+        return (outbox.was_sent(self.ctx.db, hearing.id, person.key)
+                or announcing.in_audience(self.ctx.db, self.ctx.areas, person.key, hearing.area))
 
     def calendar(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
