@@ -170,3 +170,16 @@ def test_a_district_hearing_reaches_the_district_and_who_follows_everything_arou
     assert announcing.recipients(db, areas, "akt") == 3
     assert announcing.in_audience(db, areas, "tg:4", "akt") and not announcing.in_audience(db, areas, "tg:4",
                                                                                               "akt.khromtau")
+
+
+def test_the_quiet_hours_end_at_the_next_morning_and_the_progress_names_what_was_dropped():
+    from bot.core.delivery.sender import progress_text
+    from bot.core.knowledge.areas import KZ_TIME
+
+    quiet = quiet_hours("22:00-08:00")
+    night = dt.datetime(2026, 11, 23, 23, 30, tzinfo=KZ_TIME)
+    assert quiet.end_after(night) == dt.datetime(2026, 11, 24, 8, 0, tzinfo=KZ_TIME)
+    assert quiet.end_after(night.replace(day=24, hour=3)) == dt.datetime(2026, 11, 24, 8, 0, tzinfo=KZ_TIME)
+    counts = {"sent": 0, "pending": 0, "stopped": 0, "failed": 0, "skipped": 4}
+    assert "Not sent, as the hearing had begun or was cancelled: 4" in progress_text(counts, 0, "en", done=True)
+    assert "Not sent" not in progress_text({**counts, "skipped": 0}, 0, "en", done=True)

@@ -101,10 +101,16 @@ def skip_pending(db: Database, hearing_id: int) -> int:
     return skipped
 
 
-def active(db: Database, *, urgent_only: bool = False) -> list[dict]:
+def skip_broadcast(db: Database, broadcast_id: int, reason: str) -> int:
+    """What of this broadcast is not yet sent will not be: its pending rows are skipped, with `reason`."""
+    with transaction(db):
+        return db.execute("update deliveries set status = 'skipped', error = ?, next_at = null "
+                          "where broadcast_id = ? and status = 'pending'", [reason[:200], broadcast_id]).rowcount
+
+
+def active(db: Database) -> list[dict]:
     """Queued broadcasts, urgent first, then oldest first."""
-    only = " and urgent = 1" if urgent_only else ""
-    return list(db.query(f"select * from broadcasts where status = 'queued'{only} order by urgent desc, id"))
+    return list(db.query("select * from broadcasts where status = 'queued' order by urgent desc, id"))
 
 
 def pending_batch(db: Database, broadcast_id: int, after_id: int, now: str, limit: int) -> list[tuple]:

@@ -235,9 +235,8 @@ class Broadcasters:
         count = announcing.recipients(self.ctx.db, self.ctx.areas, hearing.area)
         lines = [t.ngettext("It goes to {n} subscriber of {area}.", "It goes to {n} subscribers of {area}.", count,
                             area=self.ctx.areas.path(hearing.area, t.lang))]
-        if not hearing.urgent:
-            lines.append(t.gettext("Messages wait for the morning during quiet hours (22:00–08:00) unless you mark "
-                                   "the announcement urgent."))
+        lines.append(t.gettext("During quiet hours (22:00–08:00) messages wait for the morning. An urgent "
+                               "announcement goes out at night only for a hearing before 10:00 the next morning."))
         urgent = (t.gettext("⚡ Urgent: on") if hearing.urgent else t.gettext("⚡ Urgent: off"))
         send = t.ngettext("📣 Send to {n} subscriber", "📣 Send to {n} subscribers", count)
         rows = ((Button(send, f"hb:go:{draft}"),),
