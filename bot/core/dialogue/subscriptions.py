@@ -4,7 +4,8 @@
 Buttons it owns:
     a:<area>:<page>   browse: the areas under <area> ("kz" for the regions and cities)
     sb:<area>         subscribe to <area>; for an area with areas under it, first ask what following it means
-    sb:<area>:a|t     subscribe to <area>'s own hearings only (a), or to it and everything in it (t)
+    sb:<area>:area    subscribe to <area>'s own hearings only
+    sb:<area>:tree    subscribe to <area> and everything in it
     us:<area>         unsubscribe from <area>
 
 What following an area means is the resident's choice, asked whenever the area has areas under it: its
