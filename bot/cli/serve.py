@@ -50,9 +50,6 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         raise click.ClickException(str(exc)) from exc
     configure_service_logging(token, log_content=click.get_current_context().obj["log_content"],
                               credentials=url_secrets(api_base_url))
-    # How many, never who: an operator sees at once that QOGAM_ADMIN_IDS was read.
-    logging.getLogger("bot.telegram").info("admins configured (QOGAM_ADMIN_IDS): %d%s", admins, "" if admins else
-                                           "; roles can still be granted with `qogam roles grant`")
     # Held until the process ends (the kernel releases it, even after kill -9); a second `qogam run` on the
     # same data directory stops here with one line naming the first (AlreadyRunning is a StorageError).
     instance.hold(data_dir())
@@ -65,6 +62,9 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         except (ValueError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
 
+    # How many, never who: an operator sees at once that QOGAM_ADMIN_IDS was read.
+    logging.getLogger("bot.telegram").info("admins configured (QOGAM_ADMIN_IDS): %d%s", admins, "" if admins else
+                                           "; roles can still be granted with `qogam roles grant`")
     try:
         run_bot(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url, listen=listen,
                 port=port, secret_token=secret)
