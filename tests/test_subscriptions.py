@@ -32,10 +32,17 @@ def test_subscribe_by_buttons(conversation, lang, region, district, done):
     assert subscriptions.of_user(conversation.db, person.key) == ["akt.khromtau"]
 
 
-def test_the_whole_region_is_one_tap(conversation, resident):
+def test_the_region_itself_or_everything_in_it_is_one_tap_each(conversation, resident):
     region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
-    conversation.press(resident, pressed(region, "Весь регион"))
-    assert subscriptions.of_user(conversation.db, resident.key) == ["akt"]
+    done = conversation.press(resident, pressed(region, "со всеми районами"))
+    assert subscriptions.scopes_of(conversation.db, resident.key) == {"akt": "tree"}
+    assert "включая все входящие районы" in done[0].text
+    region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
+    done = conversation.press(resident, pressed(region, "только общие слушания"))
+    assert subscriptions.scopes_of(conversation.db, resident.key) == {"akt": "area"}  # changed, not doubled
+    assert "Слушания отдельных районов и населённых пунктов приходить не будут" in done[0].text
+    listing = conversation.command(resident, "subscriptions")[0].text
+    assert "Актюбинская область — только общие слушания" in listing
 
 
 @pytest.mark.parametrize("typed", ["aktobe", "актобе", "Ақтөбе", "Актбе"])
@@ -43,8 +50,32 @@ def test_subscribe_by_a_typed_name(conversation, resident, typed):
     conversation.command(resident, "subscribe")
     offer = conversation.ask(resident, typed)
     assert offer[0].outcome == "area_found"
-    conversation.press(resident, offer[0].buttons[0][0].data)
-    assert subscriptions.of_user(conversation.db, resident.key) == ["akt"]
+    # A region has areas under it: which hearings, asked with two buttons, its own first.
+    scope = conversation.press(resident, offer[0].buttons[0][0].data)
+    assert [b.data for row in scope[0].buttons for b in row] == ["sb:akt:area", "sb:akt:tree"]
+    assert subscriptions.of_user(conversation.db, resident.key) == []
+    conversation.press(resident, "sb:akt:tree")
+    assert subscriptions.scopes_of(conversation.db, resident.key) == {"akt": "tree"}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_following_the_country_offers_its_own_hearings_first_and_says_what_each_means(conversation, lang):
+    from bot.i18n import translator
+
+    t = translator(lang)
+    person = Person(f"test:country-{lang}", "test", lang)
+    [offer] = conversation.start(person, "sub-kz")
+    country = conversation.areas.get("kz").name(lang)
+    assert [b.data for row in offer.buttons for b in row] == ["sb:kz:area", "sb:kz:tree"]
+    assert [b.label for row in offer.buttons for b in row] == [
+        t.gettext("📍 Only {area} itself", area=country), t.gettext("🗺 {area} and everything in it", area=country)]
+    assert t.gettext("🗺 Those, and the hearings of every district, town and village in it: many more messages.") \
+        in offer.text
+    [done] = conversation.press(person, "sb:kz:area")
+    assert done.text.startswith(t.gettext("Done: you will get announcements of the public hearings held for {area} "
+                                          "as a whole, not for the areas in it.", area=country))
+    assert subscriptions.scopes_of(conversation.db, person.key) == {"kz": "area"}
+    assert t.gettext("{area} — only its own hearings", area=country) in conversation.command(person, "mydata")[0].text
 
 
 def test_a_name_given_with_the_command(conversation, resident):
@@ -74,21 +105,30 @@ def test_a_poster_deep_link_offers_one_confirm_tap(conversation, resident, paylo
     assert subscriptions.of_user(conversation.db, resident.key) == ["akt.khromtau"]
 
 
+@pytest.mark.parametrize("lang, country", [("kk", "Қазақстан"), ("ru", "Казахстан"), ("en", "Kazakhstan")])
+def test_the_whole_country_deep_link_names_the_country(conversation, lang, country):
+    person = Person(f"test:kz-{lang}", "test", lang)
+    offer = conversation.start(person, "sub-kz")
+    assert country in offer[0].text and "  " not in offer[0].text and " ?" not in offer[0].text
+    assert conversation.areas.path("kz", lang) == country
+
+
 def test_a_deep_link_to_an_unknown_area_is_polite(conversation, resident):
     assert conversation.start(resident, "sub-atlantis")[0].outcome == "stale"
 
 
 def test_several_subscriptions_listed_each_with_a_remove_tap(conversation, resident):
     for code in ("akt", "ast.esil"):
-        conversation.press(resident, f"sb:{code}")
-    conversation.press(resident, "sb:akt")  # twice: still once
+        conversation.press(resident, f"sb:{code}:tree")
+    conversation.press(resident, "sb:akt:tree")  # twice: still once
     listing = conversation.command(resident, "subscriptions")
     assert [b.data for row in listing[0].buttons for b in row] == ["us:akt", "us:ast.esil"]
     after = conversation.press(resident, "us:akt")
     assert after[0].replaces_pressed and subscriptions.of_user(conversation.db, resident.key) == ["ast.esil"]
 
 
-@pytest.mark.parametrize("data", ["sb:nowhere", "a:kz:x", "a:nowhere:0", "us", "sb:", "a:kz:99999999999999999999"])
+@pytest.mark.parametrize("data", ["sb:nowhere", "a:kz:x", "a:nowhere:0", "us", "sb:", "a:kz:99999999999999999999",
+                                  "sb:akt:all", "sb:akt:tree:x", "sb:nowhere:area"])
 def test_forged_subscription_buttons_expire(conversation, resident, data):
     replies = conversation.press(resident, data)
     assert replies[0].outcome in ("stale", "command")  # a page number past the end shows the last page
@@ -103,7 +143,7 @@ def test_mydata_shows_subscriptions_and_forget_deletes_them(conversation, reside
 
 
 def test_blocking_stops_and_start_resumes(conversation, resident):
-    conversation.press(resident, "sb:akt")
+    conversation.press(resident, "sb:akt:tree")
     conversation.stopped(resident)
     assert subscriptions.count(conversation.db, ["akt"]) == {"active": 0, "stopped": 1}
     conversation.start(resident)

@@ -36,3 +36,13 @@ def test_idle_buckets_are_forgotten(monkeypatch):
     clock.now += throttle.IDLE_SECONDS
     t.check("new")
     assert len(t) == 1
+
+
+def test_inline_queries_have_a_bucket_of_their_own_sized_for_typing():
+    clock = Clock()
+    t = Throttle(clock=clock)
+    verdicts = [t.check_inline("a") for _ in range(throttle.INLINE_BURST + 2)]
+    assert verdicts == [Verdict.ALLOW] * throttle.INLINE_BURST + [Verdict.WARN, Verdict.DROP]
+    assert t.check("a") is Verdict.ALLOW  # messages still go through
+    clock.now += 1 / throttle.INLINE_RATE
+    assert t.check_inline("a") is Verdict.ALLOW

@@ -55,16 +55,22 @@ def actor() -> str:
         return "cli"
 
 
-def check_broadcast_settings() -> None:
-    """QOGAM_QUIET_HOURS, QOGAM_REMINDERS and the pacing variables, read once so a typo is one clear line."""
+def check_broadcast_settings() -> int:
+    """Every QOGAM_* setting that needs parsing (QOGAM_QUIET_HOURS, QOGAM_REMINDERS, the pacing variables,
+    QOGAM_RETENTION_DAYS, the QOGAM_QUOTA_* quotas, QOGAM_ADMIN_IDS), read once so that a typo is one clear
+    line. Returns the number of admins configured."""
+    from bot.core import quotas
     from bot.core.delivery.pacing import Settings
     from bot.core.hearings.broadcasts import reminder_offsets
+    from bot.core.roles import check_admin_ids
     from bot.settings import retention_days
 
     try:
         Settings.from_env()
         reminder_offsets()
         retention_days()
+        quotas.check()
+        return check_admin_ids()
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 

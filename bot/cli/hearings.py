@@ -135,6 +135,7 @@ def hearings_questions(hearing_id: int, as_csv: bool) -> None:
     """Residents' questions for a hearing, grouped by similarity, with the number who will attend."""
     from bot.core.hearings import hearing as hearing_store
     from bot.core.hearings.questions import group_questions
+    from bot.core.text.spreadsheet import row
     from bot.storage import hearings as stored
     from bot.storage.db import open_db
 
@@ -147,7 +148,8 @@ def hearings_questions(hearing_id: int, as_csv: bool) -> None:
         writer.writerow(["group", "group_size", "question", "lang", "asked_at"])
         for number, group in enumerate(groups, 1):
             for q in group.questions:
-                writer.writerow([number, group.count, q["question"], q["lang"], q["created_at"]])
+                # Residents' text never runs as a formula in the akimat's spreadsheet.
+                writer.writerow(row([number, group.count, q["question"], q["lang"], q["created_at"]]))
         return
     click.echo(f"hearing {hearing_id}: {sum(g.count for g in groups)} questions in {len(groups)} groups, "
                f"{stored.attending(db, hearing_id)} will attend")

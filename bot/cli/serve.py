@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -37,17 +38,18 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     from bot.logs import configure_service_logging
     from bot.storage import instance
     from bot.storage.db import SERVICE_BUSY_MS, data_dir
-    from bot.telegram.app import StartupError, check_api_base_url
+    from bot.telegram.app import StartupError, check_api_base_url, url_secrets
     from bot.telegram.app import run as run_bot
     from bot.telegram.webhook import webhook_secret
 
-    check_broadcast_settings()
+    admins = check_broadcast_settings()
     api_base_url = settings.api_base_url()
     try:
         check_api_base_url(api_base_url)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
-    configure_service_logging(token, log_content=click.get_current_context().obj["log_content"])
+    configure_service_logging(token, log_content=click.get_current_context().obj["log_content"],
+                              credentials=url_secrets(api_base_url))
     # Held until the process ends (the kernel releases it, even after kill -9); a second `qogam run` on the
     # same data directory stops here with one line naming the first (AlreadyRunning is a StorageError).
     instance.hold(data_dir())
@@ -60,6 +62,9 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
         except (ValueError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
 
+    # How many, never who: an operator sees at once that QOGAM_ADMIN_IDS was read.
+    logging.getLogger("bot.telegram").info("admins configured (QOGAM_ADMIN_IDS): %d%s", admins, "" if admins else
+                                           "; roles can still be granted with `qogam roles grant`")
     try:
         run_bot(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url, listen=listen,
                 port=port, secret_token=secret)
@@ -78,4 +83,5 @@ def chat() -> None:
     """Talk to the bot in the terminal (the same conversation as in Telegram). Ctrl-D quits."""
     from bot.console.repl import ConsoleChat
 
+    check_broadcast_settings()  # the quotas apply in the terminal too: a bad value is one line here as well
     ConsoleChat(open_conversation()).run(sys.stdin)

@@ -1,6 +1,7 @@
 """Who may do what. Every transport asks here, never decides itself.
 
-- Admins are the Telegram user ids in QOGAM_ADMIN_IDS (comma-separated). They grant and revoke roles.
+- Admins are the Telegram user ids in QOGAM_ADMIN_IDS (comma-separated digits, or tg:<digits>). They grant
+  and revoke roles. Anything else there stops `qogam run` at start with one line (check_admin_ids).
 - An editor works on the knowledge base and the gaps; the role may carry an area, or none (all areas).
 - A broadcaster announces hearings; the role always carries an area, and the broadcaster acts on that
   area and the areas under it, nowhere else.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.core.knowledge.areas import Areas
-from bot.settings import admin_ids
+from bot.settings import SettingsError, admin_ids
 from bot.storage import roles as stored
 from bot.storage import web
 
@@ -26,9 +27,38 @@ class RoleError(ValueError):
     """A grant or revoke that cannot be done, with a message for the person who asked."""
 
 
+def _admin_ids(raw: str) -> tuple[set[str], list[str]]:
+    """(the admins' user keys, the parts that are not a Telegram user id). A part is the digits of an id,
+    or tg:<digits>, with spaces around it; empty parts (a trailing comma) are nothing."""
+    keys, bad = set(), []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        digits = part.removeprefix("tg:")
+        # Telegram's ids have no leading zero: "0123" is a typo for some id, and would match nobody.
+        if digits.isascii() and digits.isdigit() and not digits.startswith("0") and len(digits) <= 20:
+            keys.add(f"tg:{digits}")
+        else:
+            bad.append(part)
+    return keys, bad
+
+
 def admin_keys(environ: dict | None = None) -> set[str]:
+    """The admins' user keys (tg:<id>). A part that is not an id is left out here; `qogam run` refuses to
+    start with one (check_admin_ids), so a running bot never has a typo in place of an admin."""
     raw = environ.get(ADMIN_IDS_ENV, "") if environ is not None else admin_ids()
-    return {f"tg:{part.strip()}" for part in raw.split(",") if part.strip().isdigit()}
+    return _admin_ids(raw)[0]
+
+
+def check_admin_ids(environ: dict | None = None) -> int:
+    """The number of admins configured; SettingsError (one line) when a part is not a Telegram user id."""
+    raw = environ.get(ADMIN_IDS_ENV, "") if environ is not None else admin_ids()
+    keys, bad = _admin_ids(raw)
+    if bad:
+        raise SettingsError(f"{ADMIN_IDS_ENV}: {bad[0][:40]!r} is not a Telegram user id; write the admins' ids "
+                            "as digits, comma-separated (tg:123456789 works too), for example 123456789,987654321")
+    return len(keys)
 
 
 def is_admin(user_key: str) -> bool:

@@ -7,6 +7,7 @@ never edited. sqlite-utils records applied steps in its _sqlite_migrations table
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from bot import settings
 DB_FILE = "qogam.db"
 
 migrations = Migrations("qogam")
+log = logging.getLogger(__name__)
 
 
 @migrations()
@@ -247,7 +249,33 @@ def m007_not_our_topic(db: Database) -> None:
 
 
 @migrations()
-def m010_web_console(db: Database) -> None:
+def m008_finished_inbox_rows_without_chat(db: Database) -> None:
+    # A finished update keeps only its update_id (to recognise a redelivery): the chat key, which in a
+    # private chat is the resident's Telegram id, goes with the payload. Rows finished before this kept it.
+    db.execute("update inbox set chat_key = null, payload = null where status in ('done', 'failed')")
+
+
+@migrations()
+def m009_notify_at(db: Database) -> None:
+    # When a resident asked to be told about a gap's answer: a resident's requests are counted per 24 hours
+    # (bot/core/quotas.py). Earlier requests have none and count for no day.
+    db["gaps"].add_column("notify_at", str)
+    db["gaps"].create_index(["user_key", "created_at"])
+
+
+@migrations()
+def m010_subscription_scope(db: Database) -> None:
+    # What following an area means: 'area', the hearings held for that area itself; 'tree', those and the
+    # hearings of every area in it. Until now a subscription meant 'tree', and so it stays for every
+    # region, city and district a resident chose ("All of <region>" said so), except the country: following
+    # it came only from a sub-kz link that did not even name the country, and as 'tree' it would bring every
+    # district hearing in Kazakhstan; it becomes the country's own, national hearings.
+    db["subscriptions"].add_column("scope", str, not_null_default="tree")
+    db.execute("update subscriptions set scope = 'area' where area_code = 'kz'")
+
+
+@migrations()
+def m011_web_console(db: Database) -> None:
     # The web console (bot/web/) signs staff in with a one-time link from /web in Telegram: only a hash of
     # the link's token is kept, so this table cannot be used to sign in; it is single use (used_at) and
     # expires (expires_at).
@@ -275,6 +303,7 @@ def m010_web_console(db: Database) -> None:
     # what a new release changed upstream and what editors changed here (bot/core/curation/upstream.py).
     db["upstream_base"].create({"path": str, "content_hash": str, "taken_at": str}, pk="path",
                                not_null={"content_hash", "taken_at"})
+
 
 def data_dir() -> Path:
     return settings.data_dir()
@@ -405,9 +434,26 @@ def after_commit(db: Database, action: Callable[[], object]) -> None:
         action()
 
 
-def checkpoint(db: Database) -> None:
-    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file."""
+def checkpoint(db: Database, *, after_forget: bool = False) -> bool:
+    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file.
+    True when the WAL is empty now.
+
+    Another process reading the database (Datasette, a sqlite3 shell with a transaction open) keeps the
+    frames it may still read: then SQLite answers busy, or copies fewer frames than the WAL holds, and
+    text deleted by /forget stays in qogam.db-wal. After a /forget (`after_forget`) that is logged once,
+    as one WARNING without ids; the bot's minute-by-minute checkpoint tries again and logs when it
+    succeeds."""
     try:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.OperationalError:
-        pass  # a reader holds the WAL; the next automatic checkpoint will do it
+        busy, frames, copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        complete = not busy and frames <= copied  # (0, -1, -1) when the database is not in WAL mode
+    except sqlite3.OperationalError:  # locked by another writer
+        busy, frames, copied, complete = 1, -1, -1, False
+    if after_forget and not complete:
+        db._qogam_wal_owed = True
+        log.warning("checkpoint after /forget incomplete (busy=%d, %d of %d WAL frames copied): another process "
+                    "holds the database open, so deleted text stays in %s-wal until a checkpoint succeeds; "
+                    "the bot tries again every minute", busy, max(copied, 0), max(frames, 0), DB_FILE)
+    elif complete and getattr(db, "_qogam_wal_owed", False):
+        db._qogam_wal_owed = False
+        log.info("checkpoint after /forget completed: the WAL is empty")
+    return complete

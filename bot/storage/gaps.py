@@ -82,6 +82,12 @@ def for_user(db: Database, user_key: str) -> list[Gap]:
     return [_gap(r) for r in db.query("select * from gaps where user_key = ? order by id", [user_key])]
 
 
+def stored_since(db: Database, user_key: str, since: str) -> int:
+    """How many questions of this resident were stored since `since` (ISO, UTC): their daily quota."""
+    return db.execute("select count(*) from gaps where user_key = ? and created_at >= ?",
+                      [user_key, since]).fetchone()[0]
+
+
 def with_status(db: Database, statuses: tuple[str, ...] = OPEN_STATUSES) -> list[Gap]:
     """Every gap in these statuses, oldest first (the clustering reads them all; no user keys)."""
     marks = ", ".join("?" for _ in statuses)

@@ -101,6 +101,12 @@ def questions_of(db: Database, user_key: str) -> list[dict]:
                          "where user_key = ? order by id", [user_key]))
 
 
+def questions_since(db: Database, user_key: str, since: str) -> int:
+    """How many hearing questions this resident sent since `since` (ISO, UTC), on any hearing."""
+    return db.execute("select count(*) from hearing_questions where user_key = ? and created_at >= ?",
+                      [user_key, since]).fetchone()[0]
+
+
 def question_count(db: Database, hearing_id: int) -> int:
     return db.execute("select count(*) from hearing_questions where hearing_id = ?", [hearing_id]).fetchone()[0]
 

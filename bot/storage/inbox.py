@@ -1,8 +1,9 @@
 """The inbox: updates from Telegram, stored before Telegram is told they arrived, handled once each.
 
 A row is pending until a handler's effects and its "handled" mark commit together; done once its
-replies are sent. The payload (a resident's raw text, names, ids) is deleted as soon as the row is done
-or set aside; the bare row stays a while so that a redelivered update_id is recognised and skipped.
+replies are sent. The payload (a resident's raw text, names, ids) and the chat key (in a private chat,
+the resident's id) are deleted as soon as the row is done or set aside; the bare update_id stays a while
+so that a redelivered update is recognised and skipped.
 """
 
 from __future__ import annotations
@@ -86,9 +87,15 @@ def store(db: Database, updates: list[dict]) -> int:
     return added
 
 
+# SQLite's INTEGER is a signed 64-bit number: a larger update_id cannot be stored (OverflowError).
+MAX_UPDATE_ID = 2**63 - 1
+
+
 def update_id_of(update: object) -> int | None:
+    """The update's id when it is one the inbox can store: a whole number from 0 to MAX_UPDATE_ID."""
     value = update.get("update_id") if isinstance(update, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UPDATE_ID
+    return value if valid else None
 
 
 def due(db: Database, limit: int) -> list[Row]:
@@ -121,9 +128,11 @@ def mark_handled(db: Database, update_id: int) -> None:
 
 
 def mark_done(db: Database, update_id: int) -> None:
+    """The update is done: its payload and its chat key (in a private chat, the resident's Telegram id) go,
+    and only the bare update_id stays, to recognise a redelivery."""
     with transaction(db):
-        db.execute("update inbox set status = ?, payload = null, next_at = null, done_at = ? where update_id = ?",
-                   [DONE, now_iso(), update_id])
+        db.execute("update inbox set status = ?, payload = null, chat_key = null, next_at = null, done_at = ? "
+                   "where update_id = ?", [DONE, now_iso(), update_id])
 
 
 def retry(db: Database, update_id: int, seconds: float, *, counted: bool) -> int:
@@ -142,8 +151,20 @@ def set_aside(db: Database, update_id: int, stage: str, error: str, attempts: in
     with transaction(db):
         db.execute("insert or replace into failed_updates (update_id, failed_at, stage, error, attempts) "
                    "values (?, ?, ?, ?, ?)", [update_id, at, stage, error, attempts])
-        db.execute("update inbox set status = ?, payload = null, next_at = null, done_at = ? where update_id = ?",
-                   [FAILED, at, update_id])
+        db.execute("update inbox set status = ?, payload = null, chat_key = null, next_at = null, done_at = ? "
+                   "where update_id = ?", [FAILED, at, update_id])
+
+
+def forget(db: Database, user_key: str) -> int:
+    """/forget: no finished row keeps this resident's Telegram id (rows finished before chat keys were
+    cleared at the end, or by an older version). Their unfinished updates are messages they sent after
+    pressing /forget and are handled as usual, then cleared like every other."""
+    channel, _, user_id = user_key.partition(":")
+    if channel != "tg" or not user_id:
+        return 0
+    with transaction(db):
+        return db.execute("update inbox set payload = null, chat_key = null where chat_key in (?, ?) and "
+                          "status in (?, ?)", [f"c:{user_id}", f"u:{user_id}", DONE, FAILED]).rowcount
 
 
 def backlog(db: Database) -> int:

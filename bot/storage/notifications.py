@@ -28,14 +28,26 @@ def opt_in(db: Database, gap_id: int, user_key: str, channel: str) -> bool:
     marks = ",".join("?" * len(WAITING))
     now = now_iso()
     with transaction(db):
-        changed = db.execute(f"update gaps set notify = 1 where id = ? and user_key = ? and status in ({marks})",
-                             [gap_id, user_key, *WAITING]).rowcount
+        changed = db.execute(f"update gaps set notify = 1, notify_at = coalesce(notify_at, ?) where id = ? and "
+                             f"user_key = ? and status in ({marks})", [now, gap_id, user_key, *WAITING]).rowcount
         if changed:
             # Only known, reachable users are notified (queue_for_gaps): someone who only ever asked
             # questions has no users row yet.
             db.execute("insert into users (user_key, channel, created_at, updated_at) values (?, ?, ?, ?) "
                        "on conflict(user_key) do nothing", [user_key, channel, now, now])
     return changed == 1
+
+
+def requested(db: Database, gap_id: int) -> bool:
+    """Has the asker of `gap_id` already asked to be told?"""
+    row = db.execute("select notify from gaps where id = ?", [gap_id]).fetchone()
+    return bool(row and row[0])
+
+
+def requests_since(db: Database, user_key: str, since: str) -> int:
+    """How many "tell me" requests this resident made since `since` (ISO, UTC)."""
+    return db.execute("select count(*) from gaps where user_key = ? and notify = 1 and notify_at >= ?",
+                      [user_key, since]).fetchone()[0]
 
 
 def queue_for_gaps(db: Database, gap_ids: Iterable[int], entry_id: str) -> int:

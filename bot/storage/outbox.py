@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from bot.clock import now_iso
 from bot.storage.db import transaction
+from bot.storage.subscriptions import following
 
 PENDING, SENT, STOPPED, FAILED, SKIPPED = "pending", "sent", "stopped", "failed", "skipped"
 SCHEDULED, QUEUED, DONE, CANCELLED = "scheduled", "queued", "done", "cancelled"
@@ -27,27 +28,26 @@ def create(db: Database, hearing_id: int, kind: str, created_by: str, *, status:
     ).lastrowid
 
 
-def enqueue_subscribers(db: Database, broadcast_id: int, area_codes: Iterable[str]) -> int:
-    """Outbox rows for every reachable resident subscribed to any of these areas, each once."""
-    codes = list(dict.fromkeys(area_codes))
-    marks = ",".join("?" * len(codes)) or "''"
+def enqueue_subscribers(db: Database, broadcast_id: int, area_codes: Iterable[str],
+                        tree_codes: Iterable[str] = ()) -> int:
+    """Outbox rows for every reachable resident following any of `area_codes`, or any of `tree_codes` with
+    scope 'tree' (subscriptions.following), each once."""
+    subquery, params = following(area_codes, tree_codes)
     return db.execute(
         "insert into deliveries (broadcast_id, user_key, status) "
-        f"select ?, user_key, 'pending' from users where stopped_at is null and user_key in "
-        f"(select user_key from subscriptions where area_code in ({marks})) order by user_key",
-        [broadcast_id, *codes]).rowcount
+        f"select ?, user_key, 'pending' from users where stopped_at is null and user_key in {subquery} "
+        "order by user_key", [broadcast_id, *params]).rowcount
 
 
 def enqueue_receivers(db: Database, broadcast_id: int, hearing_id: int,
-                      subscribed_to: Iterable[str] | None = None) -> int:
+                      subscribed_to: Iterable[str] | None = None, tree_codes: Iterable[str] = ()) -> int:
     """Outbox rows for every reachable resident who received the hearing's announcement; with
-    `subscribed_to`, only those still subscribed to one of these areas."""
+    `subscribed_to` (and `tree_codes`), only those still in that audience (subscriptions.following)."""
     params: list = [broadcast_id, hearing_id]
     still = ""
     if subscribed_to is not None:
-        codes = list(dict.fromkeys(subscribed_to))
-        still = (f" and d.user_key in (select user_key from subscriptions where area_code in "
-                 f"({','.join('?' * len(codes)) or chr(39) * 2}))")
+        subquery, codes = following(subscribed_to, tree_codes)
+        still = f" and d.user_key in {subquery}"
         params += codes
     return db.execute(
         "insert or ignore into deliveries (broadcast_id, user_key, status) "
@@ -101,10 +101,16 @@ def skip_pending(db: Database, hearing_id: int) -> int:
     return skipped
 
 
-def active(db: Database, *, urgent_only: bool = False) -> list[dict]:
+def skip_broadcast(db: Database, broadcast_id: int, reason: str) -> int:
+    """What of this broadcast is not yet sent will not be: its pending rows are skipped, with `reason`."""
+    with transaction(db):
+        return db.execute("update deliveries set status = 'skipped', error = ?, next_at = null "
+                          "where broadcast_id = ? and status = 'pending'", [reason[:200], broadcast_id]).rowcount
+
+
+def active(db: Database) -> list[dict]:
     """Queued broadcasts, urgent first, then oldest first."""
-    only = " and urgent = 1" if urgent_only else ""
-    return list(db.query(f"select * from broadcasts where status = 'queued'{only} order by urgent desc, id"))
+    return list(db.query("select * from broadcasts where status = 'queued' order by urgent desc, id"))
 
 
 def pending_batch(db: Database, broadcast_id: int, after_id: int, now: str, limit: int) -> list[tuple]:
@@ -205,6 +211,13 @@ def finish(db: Database, broadcast_id: int) -> bool:
 def set_progress_ref(db: Database, broadcast_id: int, ref: str) -> None:
     with transaction(db):
         db.execute("update broadcasts set progress_ref = ? where id = ?", [ref, broadcast_id])
+
+
+def was_sent(db: Database, hearing_id: int, user_key: str) -> bool:
+    """Did this resident receive any message about the hearing (its announcement, a reminder, a change)?"""
+    return db.execute("select exists (select 1 from deliveries d join broadcasts b on b.id = d.broadcast_id "
+                      "where b.hearing_id = ? and d.user_key = ? and d.status = 'sent')",
+                      [hearing_id, user_key]).fetchone()[0] == 1
 
 
 def received(db: Database, user_key: str) -> list[dict]:

@@ -1,4 +1,10 @@
-"""Residents' subscriptions to areas, and whether a resident can still be reached (not stopped)."""
+"""Residents' subscriptions to areas, and whether a resident can still be reached (not stopped).
+
+A subscription has a scope: AREA (the hearings held for that area itself) or TREE (those and the hearings of
+every area in it). "Who hears about something in area X" is everyone following X, whatever the scope, and
+everyone following an area around X with TREE: callers pass the two lists (`area_codes`, `tree_codes`);
+bot/core/hearings/broadcasts.py decides which areas go in which.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,44 @@ from bot.clock import now_iso
 from bot.storage.db import transaction
 
 # SQLite accepts at most 32,766 bound parameters; a region's areas are a few dozen.
-_MAX_AREAS = 30000
+_MAX_AREAS = 15000
+AREA, TREE = "area", "tree"
+SCOPES = (AREA, TREE)
 
 
-def subscribe(db: Database, user_key: str, channel: str, area_code: str) -> bool:
-    """Subscribe; False when the resident already follows this area."""
+def subscribe(db: Database, user_key: str, channel: str, area_code: str, scope: str = TREE) -> bool:
+    """Subscribe with `scope` (or change the scope of a subscription); False when the resident already
+    followed this area so."""
+    if scope not in SCOPES:
+        raise ValueError(f"a subscription's scope is {' or '.join(SCOPES)}, not {scope!r}")
     now = now_iso()
     with transaction(db):
         db.execute("insert into users (user_key, channel, created_at, updated_at) values (?, ?, ?, ?) "
                    "on conflict(user_key) do nothing", [user_key, channel, now, now])
-        cursor = db.execute("insert into subscriptions (user_key, area_code, created_at) values (?, ?, ?) "
-                            "on conflict do nothing", [user_key, area_code, now])
+        cursor = db.execute("insert into subscriptions (user_key, area_code, scope, created_at) values (?, ?, ?, ?) "
+                            "on conflict (user_key, area_code) do update set scope = excluded.scope "
+                            "where scope != excluded.scope",
+                            [user_key, area_code, scope, now])
     return cursor.rowcount == 1
+
+
+def following(area_codes: Iterable[str], tree_codes: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """A subquery of the user keys that follow any of `area_codes` (whatever the scope) or any of
+    `tree_codes` with scope TREE, and its parameters: the audience of something in an area."""
+    codes = list(dict.fromkeys(area_codes))[:_MAX_AREAS]
+    tree = list(dict.fromkeys(tree_codes))[:_MAX_AREAS]
+    parts = []
+    if codes:
+        parts.append(f"area_code in ({','.join('?' * len(codes))})")
+    if tree:
+        parts.append(f"(scope = '{TREE}' and area_code in ({','.join('?' * len(tree))}))")
+    return f"(select user_key from subscriptions where {' or '.join(parts) or '0'})", [*codes, *tree]
+
+
+def follows(db: Database, user_key: str, area_codes: Iterable[str], tree_codes: Iterable[str] = ()) -> bool:
+    """Is this resident in the audience `area_codes` and `tree_codes` describe (see `following`)?"""
+    subquery, params = following(area_codes, tree_codes)
+    return db.execute(f"select ? in {subquery}", [user_key, *params]).fetchone()[0] == 1
 
 
 def unsubscribe(db: Database, user_key: str, area_code: str) -> bool:
@@ -31,35 +63,38 @@ def unsubscribe(db: Database, user_key: str, area_code: str) -> bool:
 
 
 def of_user(db: Database, user_key: str) -> list[str]:
-    return [r["area_code"] for r in db.query(
-        "select area_code from subscriptions where user_key = ? order by created_at, area_code", [user_key])]
+    return list(scopes_of(db, user_key))
 
 
-def subscribers(db: Database, area_codes: Iterable[str], *, active: bool = True) -> list[str]:
-    """Everyone subscribed to any of these areas, once each: reachable residents, or with
-    active=False the stopped ones."""
-    codes = list(dict.fromkeys(area_codes))[:_MAX_AREAS]
-    if not codes:
+def scopes_of(db: Database, user_key: str) -> dict[str, str]:
+    """The areas a resident follows, in the order they chose them, each with its scope."""
+    return {r["area_code"]: r["scope"] for r in db.query(
+        "select area_code, scope from subscriptions where user_key = ? order by created_at, area_code", [user_key])}
+
+
+def subscribers(db: Database, area_codes: Iterable[str], *, tree_codes: Iterable[str] = (),
+                active: bool = True) -> list[str]:
+    """Everyone following any of `area_codes`, or any of `tree_codes` with scope TREE, once each: reachable
+    residents, or with active=False the stopped ones."""
+    subquery, params = following(area_codes, tree_codes)
+    if not params:
         return []
-    marks = ",".join("?" * len(codes))
     stopped = "is null" if active else "is not null"
     # Plain tuples from the connection, not sqlite-utils' dict rows: a region can have 100,000 subscribers,
     # and building a dict per row costs more than the query itself.
-    rows = db.conn.execute(
-        f"select user_key from users where stopped_at {stopped} and user_key in "
-        f"(select user_key from subscriptions where area_code in ({marks}))", codes)
+    rows = db.conn.execute(f"select user_key from users where stopped_at {stopped} and user_key in {subquery}",
+                           params)
     return [key for (key,) in rows]
 
 
-def count(db: Database, area_codes: Iterable[str]) -> dict[str, int]:
-    """{"active": n, "stopped": m}: distinct residents subscribed to any of these areas."""
-    codes = list(dict.fromkeys(area_codes))[:_MAX_AREAS]
-    marks = ",".join("?" * len(codes)) or "''"
-    row = next(db.query(
-        f"select count(distinct case when u.stopped_at is null then s.user_key end) as active, "
-        f"count(distinct case when u.stopped_at is not null then s.user_key end) as stopped "
-        f"from subscriptions s join users u on u.user_key = s.user_key where s.area_code in ({marks})", codes))
-    return {"active": row["active"] or 0, "stopped": row["stopped"] or 0}
+def count(db: Database, area_codes: Iterable[str], *, tree_codes: Iterable[str] = ()) -> dict[str, int]:
+    """{"active": n, "stopped": m}: distinct residents following any of `area_codes`, or any of `tree_codes`
+    with scope TREE."""
+    subquery, params = following(area_codes, tree_codes)
+    row = db.execute(
+        "select count(case when stopped_at is null then 1 end), count(case when stopped_at is not null then 1 end) "
+        f"from users where user_key in {subquery}", params).fetchone()
+    return {"active": row[0] or 0, "stopped": row[1] or 0}
 
 
 def mark_stopped(db: Database, user_key: str) -> bool:

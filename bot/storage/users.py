@@ -8,6 +8,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from bot.clock import now, now_iso
+from bot.storage import inbox
 from bot.storage.db import after_commit, checkpoint, transaction
 
 
@@ -72,7 +73,9 @@ def forget(db: Database, user_key: str) -> int:
         for table in ("gaps", "feedback", "answers", "subscriptions", "rsvps", "hearing_questions", "deliveries",
                       "notifications", "users"):
             removed += db.execute(f"delete from {table} where user_key = ?", [user_key]).rowcount
+        inbox.forget(db, user_key)
         # secure_delete zeroes the rows in the database file; the WAL still holds the pages that had them
-        # until a checkpoint, so empty it as soon as the deletion is committed.
-        after_commit(db, lambda: checkpoint(db))
+        # until a checkpoint, so empty it as soon as the deletion is committed (and say so when another
+        # reader keeps it from emptying; the periodic checkpoint tries again).
+        after_commit(db, lambda: checkpoint(db, after_forget=True))
     return removed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import sqlite3
 from urllib.parse import urlsplit
@@ -152,15 +153,46 @@ class StartupError(Exception):
 STARTUP_TRIES = 4
 
 
+_CREDENTIALS = re.compile(r"(//)[^/?#]*@")
+
+
+def without_credentials(url: str) -> str:
+    """The URL as it may be shown or logged: a user and password in it (https://user:pass@host, a proxy in
+    front of a self-hosted Bot API server) become "<credentials>". Read without parsing, since a malformed
+    URL must be shown too."""
+    return _CREDENTIALS.sub(r"\1<credentials>@", url)
+
+
+# A user name or password shorter than this is not looked for in log lines on its own (replacing every
+# "a" or "qo" would make the log unreadable); the whole "user:password" always is.
+MIN_SECRET_CHARS = 4
+
+
+def url_secrets(api_base_url: str | None) -> list[str]:
+    """What of TELEGRAM_API_BASE_URL must never reach a log line: its user:password part, and each half
+    (percent-encoded as written, and decoded as a library may log it)."""
+    from urllib.parse import unquote
+
+    found = _CREDENTIALS.search(api_base_url or "")
+    if not found:
+        return []
+    userinfo = found.group(0)[2:-1]
+    user, _, password = userinfo.partition(":")
+    parts = {userinfo, unquote(userinfo)} | {p for half in (user, password) for p in (half, unquote(half))
+                                             if len(p) >= MIN_SECRET_CHARS}
+    return sorted(parts - {""}, key=len, reverse=True)
+
+
 def check_api_base_url(api_base_url: str | None) -> str:
     base = (api_base_url or DEFAULT_API_BASE_URL).strip()
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StartupError(f"TELEGRAM_API_BASE_URL must look like https://api.telegram.org, not {base!r}")
+    shown = without_credentials(base)
     try:
+        parts = urlsplit(base)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError as exc:
-        raise StartupError(f"TELEGRAM_API_BASE_URL has a bad port: {base!r}") from exc
+    except ValueError as exc:  # "http://[::1" (a bracket not closed), a port that is not a number
+        raise StartupError(f"TELEGRAM_API_BASE_URL is not a valid URL ({exc}): {shown!r}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StartupError(f"TELEGRAM_API_BASE_URL must look like https://api.telegram.org, not {shown!r}")
     return base
 
 
@@ -177,10 +209,10 @@ async def reach_api(client: BotAPIClient, base: str, tries: int = STARTUP_TRIES)
             raise StartupError("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather")
         description = body.get("description") or f"HTTP {status}"
         if attempt < tries - 1:
-            log.warning("the Bot API at %s did not answer (%s); trying again in %.0f s", base, description,
-                        2.0 ** attempt)
-    raise StartupError(f"cannot reach the Telegram Bot API at {base} after {tries} tries ({description}): "
-                       "check TELEGRAM_API_BASE_URL and the network")
+            log.warning("the Bot API at %s did not answer (%s); trying again in %.0f s", without_credentials(base),
+                        description, 2.0 ** attempt)
+    raise StartupError(f"cannot reach the Telegram Bot API at {without_credentials(base)} after {tries} tries "
+                       f"({description}): check TELEGRAM_API_BASE_URL and the network")
 
 
 def run(conversation: Conversation, token: str, *, api_base_url: str | None = None,

@@ -181,6 +181,16 @@ class Handlers:
         started = time.perf_counter()
         query = update.inline_query
         person = person_of(query.from_user)
+        verdict = self.throttle.check_inline(person.key)
+        if verdict is not Verdict.ALLOW:
+            if verdict is Verdict.WARN:
+                # Once per flood: no results, and a line above them saying why; later queries get no answer
+                # at all (no match, no Bot API call) until the bucket refills.
+                t = translator(self.conversation.language(person))
+                await query.answer([], is_personal=True, cache_time=0, button=InlineQueryResultsButton(
+                    text=t.gettext("Too fast: wait a few seconds"), start_parameter="inline"))
+            _log_update(update, "inline", [], started, outcome="throttled")
+            return
         replies = self.conversation.shareable(person, query.query)
         lang = replies[0].lang if replies else self.conversation.language(person)
         t = translator(lang)

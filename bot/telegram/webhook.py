@@ -3,6 +3,10 @@
 Telegram signs each request with the secret given to setWebhook (header X-Telegram-Bot-Api-Secret-Token);
 anything else is refused with 403, so a stranger who finds the URL cannot make the bot write to anyone.
 Without TELEGRAM_WEBHOOK_SECRET a random secret is made once and kept in the data directory.
+
+A signed request whose body is not an update (not a JSON object, larger than MAX_BODY, nested deeper than
+MAX_DEPTH, an update_id SQLite cannot store) gets a 400 and one log line; a body that does not arrive
+within READ_SECONDS a 408. None of them is a 500 or a traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.storage.inbox import update_id_of
 from bot.telegram.inbox import Inbox
 
 log = logging.getLogger("bot.telegram")
@@ -28,6 +33,12 @@ SECRET_FILE = "webhook-secret"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # An update is a few kilobytes; a larger body is not from Telegram.
 MAX_BODY = 1024 * 1024
+# Telegram sends an update's body at once; one that trickles in (a slow-body attack from someone who has
+# the secret, or a broken proxy) is given up after this long instead of holding a connection open.
+READ_SECONDS = 10.0
+# Telegram's updates nest about ten levels (update, callback query, message, the message it replies to,
+# its entities, a user); deeper JSON is not an update, and walking or storing it would only cost.
+MAX_DEPTH = 32
 
 
 def webhook_secret(configured: str | None, data_dir: Path) -> str:
@@ -49,16 +60,66 @@ def webhook_secret(configured: str | None, data_dir: Path) -> str:
     return made
 
 
+def signed(given: str, secret: str) -> bool:
+    """Does the request carry our secret? A header that is not ASCII (aiohttp hands undecodable bytes on
+    as surrogates) is simply a wrong one: no exception, no log line for a stranger to fill the log with."""
+    return given.isascii() and hmac.compare_digest(given.encode("ascii"), secret.encode("ascii"))
+
+
+def depth(value: object) -> int:
+    """How deep JSON objects and arrays nest in `value` (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def read_update(body: bytes) -> tuple[dict | None, str]:
+    """(the update, "") or (None, why it is not one) for a signed request's body."""
+    try:
+        update = json.loads(body)
+    except RecursionError:  # nested deeper than the parser goes
+        return None, "body nested too deep"
+    except ValueError:  # not UTF-8, or not JSON
+        return None, "body is not JSON"
+    if not isinstance(update, dict):
+        return None, "body is not a JSON object"
+    if depth(update) > MAX_DEPTH:
+        return None, f"body nested deeper than {MAX_DEPTH} levels"
+    if update_id_of(update) is None:
+        return None, "no update_id that is a whole number in SQLite's integer range"
+    return update, ""
+
+
+def _refused(status: int, detail: str) -> web.Response:
+    # One line, no traceback: the request carried the secret, so this is Telegram or someone who holds it.
+    log.warning("update=- outcome=refused status=%d detail=webhook %s", status, detail)
+    return web.Response(status=status)
+
+
 def endpoint(inbox: Inbox, secret: str, stopping: asyncio.Event):
     async def receive(request: web.Request) -> web.Response:
-        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
+        if not signed(request.headers.get(SECRET_HEADER, ""), secret):
             return web.Response(status=403)
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return _refused(400, f"body of {request.content_length} bytes, over {MAX_BODY}")
         try:
-            update = json.loads(await request.read())
-        except ValueError:
-            # Signed but not JSON: nothing to store or retry; a 200 stops Telegram resending it.
-            log.warning("update=- outcome=skipped detail=webhook body is not JSON")
-            return web.Response()
+            body = await asyncio.wait_for(request.read(), READ_SECONDS)
+        except TimeoutError:
+            return _refused(408, f"body not received within {READ_SECONDS:g} s")
+        except web.HTTPRequestEntityTooLarge:  # a chunked body that grew past client_max_size
+            return _refused(400, f"body over {MAX_BODY} bytes")
+        update, problem = read_update(body)
+        if update is None:
+            # Nothing to store or retry: a 400 says the request itself is wrong.
+            return _refused(400, problem)
         if not await inbox.accept([update], stopping):
             return web.Response(status=503)  # stopping while the database was locked: Telegram resends it
         return web.Response()

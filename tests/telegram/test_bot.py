@@ -264,6 +264,31 @@ async def test_inline_query_that_is_empty_or_off_topic_offers_nothing(bot, conve
     assert gaps.latest(conversation.db) == []  # half-typed queries are not logged
 
 
+async def test_a_resident_flooding_inline_queries_is_slowed_and_typing_is_not(bot, conversation, monkeypatch):
+    matched = []
+    shareable = conversation.shareable
+    monkeypatch.setattr(conversation, "shareable", lambda person, text: matched.append(text) or shareable(person, text))
+    answers = []
+    for n in range(30):  # a script, not a person: 30 queries at one instant
+        calls = await bot.send(fakes.inline_query("что такое маслихат"[:n % 18 + 1], user_id=8))
+        answers += [c.params for c in calls if c.method == "answerInlineQuery"]
+    assert len(matched) == 20  # the inline bucket holds 20; the rest cost no match
+    refused = answers[20:]
+    assert len(answers) == 21 and refused[0]["results"] == [] and refused[0]["cache_time"] == 0
+    assert refused[0]["button"]["text"] == translator("ru").gettext("Too fast: wait a few seconds")
+    # A neighbour is unaffected, and the flooder's own messages have their own bucket.
+    calls = await bot.send(fakes.inline_query("что такое маслихат", user_id=9))
+    assert next(c.params["results"] for c in calls if c.method == "answerInlineQuery")
+    assert await bot.replies(fakes.message("что такое маслихат?", user_id=8))
+    # Someone typing a long question, about two queries a second for 20 s, is never slowed.
+    matched.clear()
+    text = "кто утверждает бюджет села и как жители могут участвовать в его обсуждении"
+    for n in range(40):
+        bot.clock.advance(0.5)
+        await bot.send(fakes.inline_query(text[:n + 20], user_id=10))
+    assert len(matched) == 40
+
+
 # ---- flood, errors, logs ----------------------------------------------------------------------
 async def test_a_flooding_resident_is_slowed_and_others_are_not(bot):
     texts = []

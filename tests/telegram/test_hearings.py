@@ -16,6 +16,7 @@ from bot.core.text.redact import PHONE
 from bot.i18n import translator
 from bot.storage import audit, hearings, outbox, roles, subscriptions
 from tests.telegram import fakes
+from tests.telegram.conftest import TEST_SENDING
 
 BROADCASTER = 7
 KK, RU, EN, ELSEWHERE, REGION_FAN = 101, 102, 103, 104, 105
@@ -46,7 +47,7 @@ async def town(bot, conversation, wall):
     elsewhere, and a broadcaster for Aktobe region."""
     for user, lang, area in ((KK, "kk", "akt.khromtau"), (RU, "ru", "akt.khromtau"), (EN, "en", "akt.khromtau"),
                              (ELSEWHERE, "ru", "ala"), (REGION_FAN, "kk", "akt")):
-        await bot.send(fakes.button(f"sb:{area}", user_id=user, language_code=lang))
+        await bot.send(fakes.button(f"sb:{area}:tree", user_id=user, language_code=lang))
     with conversation.db.conn:
         roles.grant(conversation.db, f"tg:{BROADCASTER}", "broadcaster", "akt", "tg:1")
     bot.api.clear()
@@ -251,24 +252,98 @@ async def test_blocked_slow_and_rate_limited_recipients(town, conversation, wall
     assert row[0] == "failed" and "after 5 tries" in row[2]
 
 
-async def test_quiet_hours_hold_messages_until_morning_unless_urgent(town, conversation, wall, monkeypatch):
+def quiet(bot):
     from dataclasses import replace
 
     from bot.core.delivery.pacing import quiet_hours
 
-    bot = town
     bot.sender.settings = replace(bot.sender.settings, quiet=quiet_hours("22:00-08:00"))
+
+
+async def test_quiet_hours_hold_messages_until_morning_unless_truly_urgent(town, conversation, wall):
+    """Urgent means a hearing early the next morning, or a change within a day of it; not any announcement
+    a broadcaster marks urgent."""
+    bot = town
+    quiet(bot)
+    # Announced by day, heard by day; a correction of it is made at night further down.
+    tomorrow = await announce_from_file(bot, conversation, starts_at="2026-11-24T15:00", area="ala")
+    later = await announce_from_file(bot, conversation, starts_at="2026-12-05T15:00", area="ala")
+    await bot.sender.drain()
+    bot.api.clear()
     wall.set_local(dt.datetime(2026, 11, 23, 23, 30))
-    queued = await announce_from_file(bot, conversation)
+    held = await announce_from_file(bot, conversation)
+    urgent_in_ten_days = await announce_from_file(bot, conversation, urgent=True)
+    early = await announce_from_file(bot, conversation, urgent=True, starts_at="2026-11-24T09:30")
+    changed_tomorrow = announcing.correct(conversation.db, conversation.areas, tomorrow.hearing, "cli:test",
+                                          place="Алматы, Дом культуры")
+    changed_later = announcing.correct(conversation.db, conversation.areas, later.hearing, "cli:test",
+                                       place="Алматы, Дом культуры")
     await bot.sender.drain()
-    assert bot.api.sent() == []
-    urgent = await announce_from_file(bot, conversation, urgent=True, area="ala")
-    await bot.sender.drain()
-    assert set(sent_to(bot.api)) == {ELSEWHERE}
+    sent = {b: outbox.counts(conversation.db, b)["sent"] for b in (
+        held.broadcast, urgent_in_ten_days.broadcast, early.broadcast, changed_tomorrow.broadcast,
+        changed_later.broadcast)}
+    # At night: the urgent announcement of a hearing before 10:00 tomorrow, and the change of tomorrow's.
+    assert sent == {held.broadcast: 0, urgent_in_ten_days.broadcast: 0, early.broadcast: 4,
+                    changed_tomorrow.broadcast: 1, changed_later.broadcast: 0}
     wall.set_local(dt.datetime(2026, 11, 24, 8, 0))
     await bot.sender.drain()
-    assert outbox.counts(conversation.db, queued.broadcast)["sent"] == 4
-    assert outbox.counts(conversation.db, urgent.broadcast)["sent"] == 1
+    for queued in (held, urgent_in_ten_days, changed_later):
+        assert outbox.counts(conversation.db, queued.broadcast)["sent"] == (1 if queued is changed_later else 4)
+
+
+async def test_a_cancellation_within_a_day_goes_at_night_and_one_later_waits(town, conversation, wall):
+    bot = town
+    quiet(bot)
+    soon = await announce_from_file(bot, conversation, starts_at="2026-11-24T18:00")
+    later = await announce_from_file(bot, conversation, starts_at="2026-11-25T18:00")
+    await bot.sender.drain()
+    wall.set_local(dt.datetime(2026, 11, 23, 23, 0))
+    urgent = announcing.cancel(conversation.db, conversation.areas, soon.hearing, "cli:test")
+    waits = announcing.cancel(conversation.db, conversation.areas, later.hearing, "cli:test")
+    await bot.sender.drain()
+    assert outbox.counts(conversation.db, urgent.broadcast)["sent"] == 4
+    assert outbox.counts(conversation.db, waits.broadcast)["sent"] == 0
+
+
+async def test_an_announcement_whose_hearing_began_while_it_waited_is_dropped_with_the_reason(town, conversation,
+                                                                                               wall):
+    bot = town
+    quiet(bot)
+    wall.set_local(dt.datetime(2026, 11, 23, 23, 0))
+    queued = await announce_from_file(bot, conversation, starts_at="2026-11-24T07:30")  # held for the morning
+    await bot.sender.drain()
+    wall.set_local(dt.datetime(2026, 11, 24, 8, 0))  # the quiet hours end after the hearing began
+    await bot.sender.drain()
+    assert bot.api.sent() == []
+    counts = outbox.counts(conversation.db, queued.broadcast)
+    assert (counts["sent"], counts["pending"], counts["skipped"]) == (0, 0, 4)
+    reasons = {r[0] for r in conversation.db.execute("select error from deliveries where broadcast_id = ?",
+                                                     [queued.broadcast])}
+    assert reasons == {"the hearing had begun before its turn came"}
+    assert outbox.get(conversation.db, queued.broadcast)["status"] == "done"
+
+
+async def test_a_reminder_held_past_the_start_is_dropped_and_a_bot_down_past_it_sends_nothing(town, conversation,
+                                                                                             wall):
+    bot = town
+    quiet(bot)
+    queued = await announce_from_file(bot, conversation, starts_at="2026-11-24T07:45")
+    await bot.sender.drain()  # the announcement goes by day
+    bot.api.clear()
+    wall.set_local(dt.datetime(2026, 11, 24, 5, 50))  # the 2-hour reminder is due, but it is night
+    await bot.sender.drain()
+    (reminder,) = [b for b in outbox.of_hearing(conversation.db, queued.hearing) if b["kind"] == "reminder"]
+    assert outbox.counts(conversation.db, reminder["id"])["pending"] == 4 and bot.api.sent() == []
+    wall.set_local(dt.datetime(2026, 11, 24, 8, 0))
+    await bot.sender.drain()
+    assert bot.api.sent() == [] and outbox.counts(conversation.db, reminder["id"])["skipped"] == 4
+    # A bot that was down from before an announcement was sent until after its hearing began: nothing goes.
+    bot.sender.settings = TEST_SENDING
+    wall.set_local(dt.datetime(2026, 11, 24, 10, 0))
+    late = await announce_from_file(bot, conversation, starts_at="2026-11-24T11:00")
+    wall.set_local(dt.datetime(2026, 11, 24, 12, 0))
+    await bot.sender.drain()
+    assert bot.api.sent() == [] and outbox.counts(conversation.db, late.broadcast)["skipped"] == 4
 
 
 async def test_progress_is_edited_at_most_every_five_seconds(town, conversation):
@@ -350,3 +425,33 @@ async def test_a_broadcaster_cannot_announce_outside_their_area(town, conversati
     assert "outside" in refused["text"]
     (several,) = await bot.replies(fakes.message("Алматы", user_id=BROADCASTER, language_code="en"))
     assert "several" in several["text"]
+
+
+async def test_only_residents_the_hearing_concerns_may_attend_or_ask(town, conversation):
+    bot = town
+    queued = await announce_from_file(bot, conversation)
+    await bot.sender.drain()
+    hid = queued.hearing
+    expired_text = translator("ru").gettext("This button has expired. Please ask your question again or use /topics.")
+    # Elsewhere (Almaty) and a stranger who follows nothing: forged buttons for this hearing are expired.
+    for user in (ELSEWHERE, 999):
+        for data in (f"hr:{hid}", f"hq:{hid}"):
+            (reply,) = await bot.replies(fakes.button(data, user_id=user, language_code="ru"))
+            assert reply["text"] == expired_text
+    # Following the region for its own hearings only: a district's hearing is not theirs either.
+    subscriptions.subscribe(conversation.db, "tg:106", "telegram", "akt", "area")
+    (reply,) = await bot.replies(fakes.button(f"hr:{hid}", user_id=106, language_code="ru"))
+    assert reply["text"] == expired_text
+    assert hearings.attending(conversation.db, hid) == 0 and hearings.questions(conversation.db, hid) == []
+    # The region's 'everything in it' follower was sent it; so was RU, who then stops following and may still
+    # answer it; someone who starts following the district now may too.
+    (reply,) = await bot.replies(fakes.button(f"hr:{hid}", user_id=REGION_FAN, language_code="kk"))
+    assert reply["text"] != translator("kk").gettext(
+        "This button has expired. Please ask your question again or use /topics.")
+    subscriptions.unsubscribe(conversation.db, f"tg:{RU}", "akt.khromtau")
+    await bot.replies(fakes.button(f"hr:{hid}", user_id=RU, language_code="ru"))
+    subscriptions.subscribe(conversation.db, "tg:107", "telegram", "akt.khromtau", "tree")
+    await bot.replies(fakes.button(f"hq:{hid}", user_id=107, language_code="ru"))
+    (thanks,) = await bot.replies(fakes.message("Когда отремонтируют дорогу?", user_id=107, language_code="ru"))
+    assert "/mydata" in thanks["text"]
+    assert hearings.attending(conversation.db, hid) == 2 and len(hearings.questions(conversation.db, hid)) == 1

@@ -84,6 +84,22 @@ async def test_a_redelivered_update_is_handled_once(bot, conversation):
     assert gap_count(conversation.db) == 1
 
 
+async def test_a_handled_update_leaves_no_telegram_id_in_the_inbox(bot, conversation):
+    await bot.replies(fakes.message(QUESTION, user_id=4343))
+    await bot.send(fakes.button("zz:forged", user_id=4343, with_message=False))
+    await bot.send(fakes.inline_query("маслихат", user_id=4343))
+    rows = [tuple(r) for r in conversation.db.execute("select * from inbox").fetchall()]
+    assert len(rows) == 3 and all(r[2] == inbox.DONE for r in rows)
+    assert not [r for r in rows if "4343" in repr(r)]  # only the bare update ids are kept
+
+
+async def test_an_update_id_sqlite_cannot_hold_is_skipped_not_a_crash(bot, conversation):
+    for huge in (2**63, 10**30):
+        assert await bot.inbox.accept([{"update_id": huge, "message": {}}])  # skipped, nothing stored
+    assert await bot.inbox.accept([{"update_id": 2**63 - 1}])
+    assert [r[0] for r in conversation.db.execute("select update_id from inbox")] == [2**63 - 1]
+
+
 async def test_an_update_handled_but_not_sent_is_replayed_without_storing_twice(bot, conversation):
     update = fakes.message(QUESTION)
     [first] = await bot.replies(update)

@@ -298,20 +298,23 @@ def test_a_token_with_whitespace_is_one_line(tmp_path, token, says):
     assert len(done.stderr.strip().splitlines()) == 1 and "TEST" not in done.stderr
 
 
-@pytest.mark.parametrize("url", ["api.telegram.org", "htps://api.telegram.org", "http://", "http://host:port"])
+@pytest.mark.parametrize("url", ["api.telegram.org", "htps://api.telegram.org", "http://", "http://host:port",
+                                 "http://[::1", "http://[::1:8081/", "http://[fe80::1%eth0", "http://]::1[:8081",
+                                 "https://qogam:pa55word@[::1:8081", "ftp://qogam:pa55word@example.kz"])
 def test_a_malformed_api_url_is_one_line(tmp_path, url):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fakes.TOKEN, "QOGAM_DATA_DIR": str(tmp_path),
            "TELEGRAM_API_BASE_URL": url}
     done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
                           check=False)
     assert done.returncode == 1 and "TELEGRAM_API_BASE_URL" in done.stderr and "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "pa55word" not in done.stderr
 
 
 def test_an_unreachable_api_is_retried_then_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    # Nobody listens there; the user and password (a proxy's) must appear in no line.
     env.update(TELEGRAM_BOT_TOKEN=fakes.TOKEN, QOGAM_DATA_DIR=str(tmp_path),
-               TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}")  # nobody listens there
+               TELEGRAM_API_BASE_URL=f"http://qogam:pa55word@127.0.0.1:{free_port()}")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
@@ -319,15 +322,17 @@ def test_an_unreachable_api_is_retried_then_one_line(tmp_path):
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "cannot reach" in errors[0] and "TELEGRAM_API_BASE_URL" in errors[0]
     assert done.stderr.count("trying again") == 3 and time.monotonic() - started >= 7  # 1 + 2 + 4 s of backoff
-    assert fakes.TOKEN not in done.stderr
+    assert fakes.TOKEN not in done.stderr and "pa55word" not in done.stderr and "<credentials>" in done.stderr
 
 
 def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
     api = FakeBotAPI()
     resident = 7301234567
     question, _, _ = find_question(matcher, policy.Answer, "ru")
+    admins = "tg:7305550001, 7305550002"
     with FakeBotAPIServer(api) as server:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run"], cwd=REPO, env=bot_env(server, tmp_path),
+        env = bot_env(server, tmp_path) | {"QOGAM_ADMIN_IDS": admins}
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run"], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             api.push(fakes.message(question, user_id=resident))
@@ -340,9 +345,22 @@ def test_verbose_logs_carry_no_text_names_or_ids(tmp_path, matcher):
             stderr = stop(proc)
     assert proc.returncode == 0, stderr
     assert "DEBUG" in stderr  # -v is on
-    for leak in (str(resident), "Aigerim", "Туркестан", question[:15], "Кто такой аким"):
+    for leak in (str(resident), "Aigerim", "Туркестан", question[:15], "Кто такой аким", "730555000"):
         assert leak not in stderr, leak
     assert "outcome=set_aside stage=parse" in stderr
+    assert "admins configured (QOGAM_ADMIN_IDS): 2" in stderr  # how many, never who
+
+
+@pytest.mark.parametrize("admins", ["Aigerim", "123 456", "0123456789", "@qogam_admin"])
+def test_malformed_admin_ids_stop_run_with_one_line(tmp_path, admins):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fakes.TOKEN, "QOGAM_DATA_DIR": str(tmp_path),
+           "QOGAM_ADMIN_IDS": f"7305550001, {admins}"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    expected = (f"Error: QOGAM_ADMIN_IDS: {admins!r} is not a Telegram user id; write the admins' ids as digits, "
+                "comma-separated (tg:123456789 works too), for example 123456789,987654321")
+    assert done.stderr.strip().splitlines() == [expected]
 
 
 def marker(n: int) -> str:

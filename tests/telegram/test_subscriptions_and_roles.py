@@ -29,12 +29,15 @@ async def test_a_poster_link_subscribes_with_one_confirm_tap(bot, conversation):
 async def test_subscribe_by_typing_a_name_in_kazakh(bot, conversation):
     await bot.replies(fakes.command("/subscribe", language_code="kk"))
     (offer,) = await bot.replies(fakes.message("aktobe", language_code="kk"))
-    await bot.send(fakes.button(buttons(offer)[0]["callback_data"], language_code="kk"))
+    calls = await bot.send(fakes.button(buttons(offer)[0]["callback_data"], language_code="kk"))
+    (scope,) = [c.params for c in calls if c.method == "editMessageText"]
+    assert [b["callback_data"] for b in buttons(scope)] == ["sb:akt:area", "sb:akt:tree"]
+    await bot.send(fakes.button("sb:akt:tree", language_code="kk"))
     assert subscriptions.of_user(conversation.db, "tg:42") == ["akt"]
 
 
 async def test_blocking_the_bot_stops_a_subscriber_and_start_resumes(bot, conversation):
-    await bot.send(fakes.button("sb:akt"))
+    await bot.send(fakes.button("sb:akt:tree"))
     assert await bot.send(fakes.blocked()) == []
     assert subscriptions.count(conversation.db, ["akt"]) == {"active": 0, "stopped": 1}
     await bot.replies(fakes.command("/start"))
@@ -42,7 +45,7 @@ async def test_blocking_the_bot_stops_a_subscriber_and_start_resumes(bot, conver
 
 
 async def test_a_403_on_send_stops_the_resident(bot, conversation):
-    await bot.send(fakes.button("sb:akt"))
+    await bot.send(fakes.button("sb:akt:tree"))
     bot.expect_errors = True  # the 403 reaches the error handlers, ours marks the resident stopped
     bot.api.failures["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
     await bot.send(fakes.command("/help"))

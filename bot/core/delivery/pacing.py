@@ -55,6 +55,14 @@ class QuietHours:
             return self.start <= local < self.end
         return local >= self.start or local < self.end
 
+    def end_after(self, moment: dt.datetime) -> dt.datetime:
+        """When the quiet hours next end after `moment` (the morning that held messages wait for)."""
+        local = moment.astimezone(KZ_TIME)
+        end = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
+        if end <= local:
+            end += dt.timedelta(days=1)
+        return end
+
 
 def quiet_hours(value: str | None) -> QuietHours | None:
     """"22:00-08:00" (the default) or "off"."""

@@ -48,6 +48,8 @@ BACKOFF_SECONDS = 2.0
 PROGRESS_SECONDS = 5.0
 # Rows read from the outbox at a time: memory stays flat however many recipients a broadcast has.
 BATCH = 500
+# Why an announcement's or a reminder's rows were skipped (deliveries.error, `qogam broadcast show`).
+LATE = "the hearing had begun before its turn came"
 
 
 # ---- what a transport reports ----------------------------------------------------------------------
@@ -117,6 +119,8 @@ def progress_text(counts: Mapping[str, int], seconds_left: float, lang: str, *, 
              t.gettext("Sent: {n}", n=counts["sent"]), t.gettext("Pending: {n}", n=counts["pending"]),
              t.gettext("Stopped (blocked the bot): {n}", n=counts["stopped"]),
              t.gettext("Failed: {n}", n=counts["failed"])]
+    if counts.get("skipped"):
+        lines.append(t.gettext("Not sent, as the hearing had begun or was cancelled: {n}", n=counts["skipped"]))
     if not done:
         minutes = max(1, round(seconds_left / 60))
         lines.append(t.ngettext("About {n} minute left.", "About {n} minutes left.", minutes))
@@ -184,10 +188,20 @@ class Sender:
     def quiet_now(self) -> bool:
         return self.settings.quiet is not None and clock_now() in self.settings.quiet
 
+    def may_send(self, broadcast: dict, hearing) -> bool:
+        """Outside the quiet hours, yes; during them, only what announcing.may_break_quiet allows."""
+        if not self.quiet_now():
+            return True
+        return announcing.may_break_quiet(broadcast, hearing, self.settings.quiet.end_after(clock_now()))
+
     async def step(self, stopping: asyncio.Event | None = None) -> int:
         announcing.queue_due_followups(self.db, self.areas)
         worked = 0
-        for broadcast in outbox.active(self.db, urgent_only=self.quiet_now()):
+        for broadcast in outbox.active(self.db):
+            hearing = hearing_store.get(self.db, broadcast["hearing_id"])
+            # A broadcast too late to send is finished now (its rows skipped), quiet hours or not.
+            if not announcing.too_late(broadcast, hearing) and not self.may_send(broadcast, hearing):
+                continue  # waits for the morning ("urgent" only where announcing.may_break_quiet says so)
             worked += await self._send_broadcast(broadcast, stopping)
             if stopping is not None and stopping.is_set():
                 return worked
@@ -242,9 +256,12 @@ class Sender:
         def go_on() -> bool:
             if stopping is not None and stopping.is_set():
                 return False
-            return bool(broadcast["urgent"]) or not self.quiet_now()
+            # The hearing may begin, or the quiet hours start, while a long broadcast is being sent.
+            return not announcing.too_late(broadcast, hearing) and self.may_send(broadcast, hearing)
 
         await self._pump(lambda after: outbox.pending_batch(self.db, bid, after, _now(), BATCH), handle, go_on)
+        if announcing.too_late(broadcast, hearing):
+            self._drop_late(broadcast)
         if outbox.finish(self.db, bid):
             counts = outbox.counts(self.db, bid)
             with transaction(self.db):
@@ -255,6 +272,14 @@ class Sender:
             if broadcast["progress_user"]:
                 await self._show_progress(broadcast, progress, done=True)
         return attempts
+
+    def _drop_late(self, broadcast: dict) -> None:
+        """The hearing began before this announcement or reminder's turn came (the bot was down, or the quiet
+        hours held it): what is not sent is skipped, with the reason, and the broadcast is finished."""
+        skipped = outbox.skip_broadcast(self.db, broadcast["id"], LATE)
+        if skipped:
+            log.warning("broadcast=%s kind=%s: %d message(s) not sent, the hearing had begun", broadcast["id"],
+                        broadcast["kind"], skipped)
 
     async def _send_notifications(self, stopping: asyncio.Event | None) -> int:
         """Send the due "there is now an answer" notifications; returns the number of send attempts."""

@@ -5,6 +5,9 @@ Buttons it owns (bot/core/hearings/messages.py puts them under each message):
     hr:<hearing>   "I'll attend", counted once per resident
     hq:<hearing>   ask a question for the hearing: the next text is the question
     hu:<hearing>   stop following the areas that brought this announcement
+"I'll attend" and a question are taken only from residents the hearing concerns: those who were sent a
+message about it, or who follow its area (so that its announcement reaches them). Anyone else, pressing a
+button made up with another hearing's id, gets the ordinary "expired" reply.
 """
 
 from __future__ import annotations
@@ -12,14 +15,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.core import quotas
 from bot.core.dialogue.base import Context, expired
+from bot.core.hearings import broadcasts as announcing
 from bot.core.hearings import hearing as hearing_store
 from bot.core.hearings.calendar import filename, ics
 from bot.core.hearings.hearing import Hearing, local_now
 from bot.core.replies import Document, Person, Reply
 from bot.core.text.redact import redact
 from bot.storage import hearings as stored
-from bot.storage import subscriptions, users
+from bot.storage import outbox, subscriptions, users
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,10 @@ class Announcements:
         hearing = hearing_store.get(self.ctx.db, int(rest)) if rest.isdigit() and len(rest) < 12 else None
         if hearing is None or hearing.status == "draft":
             return expired(t)
+        if kind in ("hr", "hq") and not self._concerns(person, hearing):
+            # A forged hr:<id> or hq:<id> for someone else's hearing: the ordinary "expired" reply.
+            log.info("hearing button %s from a %s user the hearing was not sent to: expired", kind, person.channel)
+            return expired(t)
         if kind == "hc":
             return self.calendar(person, hearing)
         if kind == "hr":
@@ -50,6 +59,12 @@ class Announcements:
         if kind == "hq":
             return self.ask(person, hearing)
         return self.unsubscribe(person, hearing)
+
+    def _concerns(self, person: Person, hearing: Hearing) -> bool:
+        """May this resident say they will attend, or ask a question? Those who were sent a message about the
+        hearing, and those whom its announcement would reach now (its area's followers)."""
+        return (outbox.was_sent(self.ctx.db, hearing.id, person.key)
+                or announcing.in_audience(self.ctx.db, self.ctx.areas, person.key, hearing.area))
 
     def calendar(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
@@ -79,10 +94,22 @@ class Announcements:
                                                "{n} people have said they will attend.", count),
                       (), "attend", lang=t.lang)]
 
+    def _quota_reached(self, person: Person, t) -> list[Reply] | None:
+        if quotas.allows(self.ctx.db, person.key, quotas.Kind.HEARING_QUESTIONS):
+            return None
+        log.info("quota reached: %s", quotas.Kind.HEARING_QUESTIONS.value)
+        n = quotas.limit(quotas.Kind.HEARING_QUESTIONS)
+        return [Reply(t.ngettext("You have sent {n} question for public hearings today, as many as I accept in a "
+                                 "day. Please send more tomorrow.",
+                                 "You have sent {n} questions for public hearings today, as many as I accept in a "
+                                 "day. Please send more tomorrow.", n), (), "quota", lang=t.lang)]
+
     def ask(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
         if closed := self._over(hearing, t):
             return closed
+        if full := self._quota_reached(person, t):
+            return full
         users.set_awaiting(self.ctx.db, person.key, person.channel, f"{AWAITING_QUESTION}:{hearing.id}")
         title = hearing.texts[hearing.language_for(t.lang)].title
         return [Reply(t.gettext("Write your question for the hearing “{title}” in one message. Leave out your "
@@ -99,6 +126,8 @@ class Announcements:
             return expired(t)
         if closed := self._over(hearing, t):
             return closed
+        if full := self._quota_reached(person, t):  # the quota filled while this one was being typed
+            return full
         question = redact(" ".join(text.split()))[:QUESTION_MAX_CHARS]
         stored.add_question(self.ctx.db, hearing.id, person.key, t.lang, question)
         log.info("hearing question stored hearing=%s chars=%d", hearing.id, len(question))
@@ -108,8 +137,10 @@ class Announcements:
     def unsubscribe(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
         areas = self.ctx.areas
-        around = set(areas.ancestors(hearing.area))
-        stopped = [code for code in subscriptions.of_user(self.ctx.db, person.key) if code in around]
+        # The subscriptions that brought it: its own area, and the areas around it followed with everything in them.
+        own, around = announcing.audience(areas, hearing.area)
+        stopped = [code for code, scope in subscriptions.scopes_of(self.ctx.db, person.key).items()
+                   if code in own or (code in around and scope == subscriptions.TREE)]
         for code in stopped:
             subscriptions.unsubscribe(self.ctx.db, person.key, code)
         if not stopped:

@@ -17,7 +17,7 @@ from bot.core.knowledge.loader import KnowledgeBase
 from bot.core.matching.ranker import Matcher
 from bot.core.replies import Button, Person, Reply
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.storage import users
+from bot.storage import subscriptions, users
 
 # Rows of buttons per page; Telegram shows up to 100 buttons, but a phone screen about 8.
 PAGE_SIZE = 6
@@ -92,6 +92,17 @@ def page(items, number, make, nav_pattern, t: Translator, size: int = PAGE_SIZE)
     if number < pages - 1:
         nav.append(Button(t.gettext("More ›"), nav_pattern.format(number + 1)))
     return rows, ((tuple(nav),) if nav else ())
+
+
+def followed_line(areas: Areas, code: str, scope: str, t: Translator) -> str:
+    """A followed area as /subscriptions and /mydata show it, with what following it means when it has
+    areas under it."""
+    path = areas.path(code, t.lang)
+    if not areas.children(code):
+        return path
+    if scope == subscriptions.AREA:
+        return t.gettext("{area} — only its own hearings", area=path)
+    return t.gettext("{area} — with everything in it", area=path)
 
 
 def deep_link_payload(entry_id: str) -> str:

@@ -42,7 +42,14 @@ from bot.core.hearings.hearing import (
     check_url,
     parse_point,
 )
-from bot.core.hearings.messages import ANNOUNCEMENT, CORRECTION, RESULTS, when
+from bot.core.hearings.messages import (
+    ANNOUNCEMENT,
+    CORRECTION,
+    RESULTS,
+    check_agenda_fits,
+    check_results_fit,
+    when,
+)
 from bot.core.hearings.messages import text as message_text
 from bot.core.hearings.questions import group_questions
 from bot.core.replies import Button, Person, Reply
@@ -97,6 +104,15 @@ class Broadcasters:
         if name == "hearing":
             return self.listing(person)
         return unknown_command(self.ctx.t(person), name)
+
+    def abandon(self, person: Person, waiting: str) -> None:
+        """The person lost the role: their drafts go, and a correction or results they were typing."""
+        for draft in stored.drafts_of(self.ctx.db, person.key):
+            stored.delete_draft(self.ctx.db, draft)
+        what, _, rest = waiting.partition(":")
+        number = rest.partition(":")[0]
+        if what in ("hm", "hz") and number.isdigit() and len(number) < 12:
+            stored.set_changes(self.ctx.db, int(number), None)
 
     # ---- the list ----------------------------------------------------------------------------------
     def _mine(self, person: Person) -> list[Hearing]:
@@ -187,7 +203,10 @@ class Broadcasters:
             else:
                 lang, part = step.split(".")
                 check = check_title if part == "title" else check_agenda
-                stored.set_draft_text(self.ctx.db, draft, lang, part, check(text, lang))
+                value = check(text, lang)
+                if part == "agenda":
+                    check_agenda_fits(hearing_store.get(self.ctx.db, draft), lang, value, self.ctx.areas)
+                stored.set_draft_text(self.ctx.db, draft, lang, part, value)
         except HearingError as exc:
             return self._prompt(person, draft, step, announcing.error_texts(exc, t))
         return self._next(person, draft, step)
@@ -216,9 +235,8 @@ class Broadcasters:
         count = announcing.recipients(self.ctx.db, self.ctx.areas, hearing.area)
         lines = [t.ngettext("It goes to {n} subscriber of {area}.", "It goes to {n} subscribers of {area}.", count,
                             area=self.ctx.areas.path(hearing.area, t.lang))]
-        if not hearing.urgent:
-            lines.append(t.gettext("Messages wait for the morning during quiet hours (22:00–08:00) unless you mark "
-                                   "the announcement urgent."))
+        lines.append(t.gettext("During quiet hours (22:00–08:00) messages wait for the morning. An urgent "
+                               "announcement goes out at night only for a hearing before 10:00 the next morning."))
         urgent = (t.gettext("⚡ Urgent: on") if hearing.urgent else t.gettext("⚡ Urgent: off"))
         send = t.ngettext("📣 Send to {n} subscriber", "📣 Send to {n} subscribers", count)
         rows = ((Button(send, f"hb:go:{draft}"),),
@@ -389,9 +407,16 @@ class Broadcasters:
         hearing = self._own(person, hearing_id)
         if hearing is None or lang not in ("kk", "ru", "en"):
             return expired(t)
+        value = "\n".join(line.rstrip() for line in text.strip().splitlines())
+        try:
+            check_results_fit(hearing, lang, value, self.ctx.areas)
+        except HearingError as exc:
+            # Said, never cut: the same prompt again, with how long the text may be.
+            return [Reply(announcing.error_texts(exc, t), (), "hearing_invalid", lang=t.lang),
+                    *self.ask_results(person, hearing, lang)]
         if lang == "kk":
             stored.set_changes(self.ctx.db, hearing_id, None)
-        stored.set_changes(self.ctx.db, hearing_id, {**stored.changes(self.ctx.db, hearing_id), lang: text.strip()})
+        stored.set_changes(self.ctx.db, hearing_id, {**stored.changes(self.ctx.db, hearing_id), lang: value})
         following = {"kk": "ru", "ru": "en" if "en" in hearing.texts else None, "en": None}[lang]
         if following:
             return self.ask_results(person, hearing, following)

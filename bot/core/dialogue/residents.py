@@ -22,12 +22,14 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.core import quotas
 from bot.core.dialogue.base import (
     Context,
     after_press,
     client_language,
     deep_link_key,
     expired,
+    followed_line,
     private_only,
     unknown_command,
 )
@@ -180,9 +182,10 @@ class Residents:
                            "{n} answers shown to you (so that you can rate them)", shown)]
 
     def _area_lines(self, key: str, t: Translator) -> list[str]:
-        followed = subscriptions.of_user(self.db, key)
+        followed = subscriptions.scopes_of(self.db, key)
         return [t.ngettext("{n} area you follow:", "{n} areas you follow:", len(followed)),
-                *(f"• {self.ctx.areas.path(code, t.lang)}" for code in followed if code in self.ctx.areas)]
+                *(f"• {followed_line(self.ctx.areas, code, scope, t)}" for code, scope in followed.items()
+                  if code in self.ctx.areas)]
 
     def _hearing_question_lines(self, key: str, t: Translator) -> list[str]:
         asked = hearings.questions_of(self.db, key)
@@ -247,6 +250,17 @@ class Residents:
         top = [(c.entry_id, c.score) for c in candidates[:policy.MAX_SUGGESTIONS]]
         if isinstance(decision, policy.Answer):
             return self._entry_reply(person, decision.entry_id, lang=lang, score=decision.score)
+        if not quotas.allows(self.db, person.key, quotas.Kind.GAPS):
+            # Answered as well as the bot can, and not stored: suggestions open their entries directly.
+            log.info("quota reached: %s", quotas.Kind.GAPS.value)
+            note = t.gettext("You have asked many questions today that I could not answer, so I am not passing "
+                             "more of them to the editors until tomorrow.")
+            if isinstance(decision, policy.Suggest):
+                rows = tuple((Button(self.kb.entries[eid].texts[lang].title, f"e:{eid}"),)
+                             for eid in decision.entry_ids)
+                return [Reply(suggestion_text(decision.entry_ids, self.kb, t) + "\n\n" + note, rows, "suggested",
+                              decision.score, lang)]
+            return [Reply(no_match_text(t, logged=False) + "\n\n" + note, (), "unanswered", decision.score, lang)]
         if isinstance(decision, policy.Suggest):
             gap_id = gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
                                  question=redact(query.text), status=gaps.SUGGESTED, candidates=top)
@@ -369,6 +383,13 @@ class Residents:
         found = gaps.get(self.db, gap_id)
         if not found or found[1] != person.key:
             return expired(t)
+        if not notifications.requested(self.db, gap_id) and not quotas.allows(self.db, person.key, quotas.Kind.NOTIFY):
+            log.info("quota reached: %s", quotas.Kind.NOTIFY.value)
+            n = quotas.limit(quotas.Kind.NOTIFY)
+            return [Reply(t.ngettext("You have asked to be told about {n} answer today, as many as I take in a day. "
+                                     "Please ask again tomorrow.",
+                                     "You have asked to be told about {n} answers today, as many as I take in a day. "
+                                     "Please ask again tomorrow.", n), (), "quota", lang=t.lang)]
         if not notifications.opt_in(self.db, gap_id, person.key, person.channel):
             # The editors already closed the gap (answered or ignored it): asking again is the way now.
             return expired(t)

@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 # A typed text of up to this many words, while /subscribe waits for a name, is a name even when no
 # area matches it ("Акмешит" gets "not found"); a longer one is a question after all.
 AREA_NAME_MAX_WORDS = 4
+# What a prompt may receive at most: four Telegram messages (one holds 4,096 characters), against a paste into
+# the terminal chat; every prompt that takes long text refuses more than a message with its length anyway.
+# Questions are cut further, to MAX_QUESTION_CHARS.
+MAX_TYPED_CHARS = 16384
 
 
 class Conversation:
@@ -132,7 +136,9 @@ class Conversation:
 
     # ---- text -------------------------------------------------------------------------------------
     def ask(self, person: Person, text: str) -> list[Reply]:
-        text = (text or "")[:MAX_QUESTION_CHARS]
+        # Cut only as a question: an agenda or the results typed in /hearing reach their module whole, which
+        # says when one is too long rather than losing its end (a Telegram message holds 4,096 at most).
+        text = (text or "")[:MAX_TYPED_CHARS]
         # A prompt (an area name, a hearing question) was asked in the private chat: a group message,
         # read by others, is a question, never the answer to it.
         waiting = users.awaiting(self.db, person.key) if text.strip() and person.private else None
@@ -141,11 +147,16 @@ class Conversation:
             module = next((m for m in self.modules if what in getattr(m, "AWAITS", ())), None)
             if module is self.subscriptions:
                 # Short texts (nearly every typed name) go straight on; only a long one costs a second search.
-                if len(text.split()) <= AREA_NAME_MAX_WORDS or self.areas.find(text):
-                    return self.subscriptions.typed(person, text)
+                if len(text.split()) <= AREA_NAME_MAX_WORDS or self.areas.find(text[:MAX_QUESTION_CHARS]):
+                    return self.subscriptions.typed(person, text[:MAX_QUESTION_CHARS])
                 users.set_awaiting(self.db, person.key, person.channel, None)
             elif module is not None and self._allowed(module, person):
                 return module.typed(person, text, waiting)
+            elif module is not None:
+                # The role went while its prompt waited: the text was meant for the staff screen, so it is
+                # neither stored as a resident's question nor shown to editors.
+                return self._no_longer_allowed(person, module, waiting)
+        text = text[:MAX_QUESTION_CHARS]
         replies = self.residents.ask(person, text)
         if replies and replies[0].outcome in ("answered", "suggested", "unanswered"):
             # Counts for editors' statistics: day, language, outcome, entry; never who asked.
@@ -178,11 +189,31 @@ class Conversation:
     def apology(self, person: Person) -> list[Reply]:
         return self.residents.apology(person)
 
+    def _no_longer_allowed(self, person: Person, module, waiting: str) -> list[Reply]:
+        """Someone typed into a staff prompt after losing the role: the prompt and what it was filling in (a
+        /hearing draft) go, and they are told that the action is no longer theirs."""
+        t = self.ctx.t(person)
+        users.set_awaiting(self.db, person.key, person.channel, None)
+        abandon = getattr(module, "abandon", None)
+        if abandon is not None:
+            abandon(person, waiting)
+        log.info("prompt %r dropped: its role was revoked while it waited", waiting.partition(":")[0])
+        return [Reply(t.gettext("This action is no longer available to you, so I did not keep your message. "
+                                "To ask the bot a question, send it again."), (), "revoked", lang=t.lang)]
+
     # ---- buttons ----------------------------------------------------------------------------------
     def press(self, person: Person, data: str) -> list[Reply]:
         """Handle pressed button data. Never raises on forged or stale data."""
         data = data or ""
         module = self._by_prefix.get(data.partition(":")[0])
+        if module is not None and not self._allowed(module, person):
+            # A former broadcaster's or admin's old button: its prompt and draft go too (a stranger's forged
+            # one finds nothing to drop). Either way the button has expired, as for anyone without the role.
+            waiting = users.awaiting(self.db, person.key) or ""
+            if waiting.partition(":")[0] in getattr(module, "AWAITS", ()):
+                users.set_awaiting(self.db, person.key, person.channel, None)
+            if hasattr(module, "abandon"):
+                module.abandon(person, waiting)
         if module is None or not self._allowed(module, person):
             # The data is the sender's to forge: log its prefix (ours are short ASCII words) and length only.
             log.info("stale or forged button data from %s: prefix=%r chars=%d", person.channel,

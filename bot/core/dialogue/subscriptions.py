@@ -3,8 +3,16 @@
 
 Buttons it owns:
     a:<area>:<page>   browse: the areas under <area> ("kz" for the regions and cities)
-    sb:<area>         subscribe to <area>
+    sb:<area>         subscribe to <area>; for an area with areas under it, first ask what following it means
+    sb:<area>:area    subscribe to <area>'s own hearings only
+    sb:<area>:tree    subscribe to <area> and everything in it
     us:<area>         unsubscribe from <area>
+
+What following an area means is the resident's choice, asked whenever the area has areas under it: its
+own hearings (a region's, the country's national ones), or those and every hearing of every area in it.
+The first is offered first: following the whole country "with everything in it" would bring every district
+hearing in Kazakhstan. An area with nothing under it is simply followed (with everything in it, so that
+villages added under a district later reach its followers too).
 """
 
 from __future__ import annotations
@@ -12,11 +20,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.core.dialogue.base import Context, after_press, deep_link_key, expired, page, unknown_command
+from bot.core.dialogue.base import (
+    Context,
+    after_press,
+    deep_link_key,
+    expired,
+    followed_line,
+    page,
+    unknown_command,
+)
 from bot.core.knowledge.areas import Area
 from bot.core.replies import Button, Person, Reply
 from bot.i18n import Translator
 from bot.storage import subscriptions, users
+from bot.storage.subscriptions import AREA, SCOPES, TREE
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +86,35 @@ class Subscriptions:
         children = areas.children(code, t.lang)
         rows, nav = page(children, number, lambda a: self._pick_button(a, t), f"a:{code}:{{}}", t, AREA_PAGE_SIZE)
         rows = _two_per_row(rows)
-        whole = (Button(t.gettext("All of {area}", area=area.name(t.lang)), f"sb:{code}"),)
+        name = area.name(t.lang)
+        # The area itself, in either meaning, above the areas in it: the same two choices as `scope`.
+        own = (Button(t.gettext("📍 Only {area} itself", area=name), f"sb:{code}:{AREA}"),)
+        whole = (Button(t.gettext("🗺 {area} and everything in it", area=name), f"sb:{code}:{TREE}"),)
         back = (Button(t.gettext("« All regions"), "a:kz:0"),)
-        text = t.gettext("{area}: choose a district or the whole area, or type a name.", area=area.name(t.lang))
-        return [Reply(text, (whole, *rows, *nav, back), "command", lang=t.lang)]
+        text = t.gettext("{area}: choose a district, or the area as a whole (only its own hearings, or with "
+                         "everything in it), or type a name.", area=name)
+        return [Reply(text, (own, whole, *rows, *nav, back), "command", lang=t.lang)]
+
+    def scope(self, person: Person, code: str) -> list[Reply]:
+        """What following an area with areas under it should mean: two buttons, its own hearings first."""
+        t = self.ctx.t(person)
+        path = self.ctx.areas.path(code, t.lang)
+        name = self.ctx.areas.get(code).name(t.lang)
+        text = "\n".join([
+            t.gettext("Which public hearings in {area} should I tell you about?", area=path),
+            t.gettext("📍 Only those held for {area} as a whole.", area=name),
+            t.gettext("🗺 Those, and the hearings of every district, town and village in it: many more messages."),
+        ])
+        rows = ((Button(t.gettext("📍 Only {area} itself", area=name), f"sb:{code}:{AREA}"),),
+                (Button(t.gettext("🗺 {area} and everything in it", area=name), f"sb:{code}:{TREE}"),))
+        return [Reply(text, rows, "command", lang=t.lang)]
+
+    def _has_children(self, code: str) -> bool:
+        return bool(self.ctx.areas.children(code))
 
     def _pick_button(self, area: Area, t: Translator) -> Button:
         # An area with areas under it opens them; one without is subscribed to with one tap.
-        has_children = bool(self.ctx.areas.children(area.code))
-        return Button(area.name(t.lang), f"a:{area.code}:0" if has_children else f"sb:{area.code}")
+        return Button(area.name(t.lang), f"a:{area.code}:0" if self._has_children(area.code) else f"sb:{area.code}")
 
     def typed(self, person: Person, text: str) -> list[Reply]:
         """A name typed after /subscribe: one match is offered with a confirm button, several as a list."""
@@ -103,6 +140,8 @@ class Subscriptions:
         if code not in self.ctx.areas:
             return [Reply(t.gettext("This link names an area I do not know. Choose yours with /subscribe."),
                           (), "stale", lang=t.lang)]
+        if self._has_children(code):
+            return self.scope(person, code)  # a region's or the country's poster: which hearings, at once
         path = self.ctx.areas.path(code, t.lang)
         text = t.gettext("Get announcements of public hearings in {area}?", area=path)
         return [Reply(text, ((Button(t.gettext("Yes, subscribe"), f"sb:{code}"),),), "command", lang=t.lang)]
@@ -110,14 +149,15 @@ class Subscriptions:
     # ---- /subscriptions ---------------------------------------------------------------------------
     def listing(self, person: Person) -> list[Reply]:
         t = self.ctx.t(person)
-        followed = [c for c in subscriptions.of_user(self.ctx.db, person.key) if c in self.ctx.areas]
+        followed = {c: scope for c, scope in subscriptions.scopes_of(self.ctx.db, person.key).items()
+                    if c in self.ctx.areas}
         if not followed:
             return [Reply(t.gettext("You do not follow any area yet. Choose one with /subscribe."),
                           (), "command", lang=t.lang)]
         rows = tuple((Button(t.gettext("✖ Stop: {area}", area=self.ctx.areas.get(c).name(t.lang)), f"us:{c}"),)
                      for c in followed)
         lines = [t.gettext("You get announcements of public hearings for:")]
-        lines += [f"• {self.ctx.areas.path(c, t.lang)}" for c in followed]
+        lines += [f"• {followed_line(self.ctx.areas, c, scope, t)}" for c, scope in followed.items()]
         lines.append(t.gettext("Tap an area below to stop following it. Add another with /subscribe."))
         return [Reply("\n".join(lines), rows, "command", lang=t.lang)]
 
@@ -130,7 +170,11 @@ class Subscriptions:
             if kind == "a" and len(args) == 2:
                 return after_press(self.browse(person, args[0], int(args[1])), replaces_pressed=True)
             if kind == "sb" and len(args) == 1 and args[0] in self.ctx.areas:
-                return after_press(self._subscribe(person, args[0], t), replaces_pressed=True)
+                if self._has_children(args[0]):
+                    return after_press(self.scope(person, args[0]), replaces_pressed=True)
+                return after_press(self._subscribe(person, args[0], TREE, t), replaces_pressed=True)
+            if kind == "sb" and len(args) == 2 and args[0] in self.ctx.areas and args[1] in SCOPES:
+                return after_press(self._subscribe(person, args[0], args[1], t), replaces_pressed=True)
             if kind == "us" and len(args) == 1:
                 subscriptions.unsubscribe(self.ctx.db, person.key, args[0])
                 return after_press(self.listing(person), replaces_pressed=True)
@@ -138,17 +182,27 @@ class Subscriptions:
             pass
         return expired(t)
 
-    def _subscribe(self, person: Person, code: str, t: Translator) -> list[Reply]:
-        new = subscriptions.subscribe(self.ctx.db, person.key, person.channel, code)
+    def _subscribe(self, person: Person, code: str, scope: str, t: Translator) -> list[Reply]:
+        # Nothing under the area: "everything in it" is the area, and stays right if villages are added later.
+        scope = scope if self._has_children(code) else TREE
+        new = subscriptions.subscribe(self.ctx.db, person.key, person.channel, code, scope)
         if users.get_language(self.ctx.db, person.key) is None:
             # Announcements go out in the resident's language: keep the one we show them now, as inferred.
             users.set_language(self.ctx.db, person.key, person.channel, t.lang, chosen=False)
         subscriptions.resume(self.ctx.db, person.key)
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
-        log.info("subscription %s area=%s", "added" if new else "kept", code)
+        log.info("subscription %s area=%s scope=%s", "added" if new else "kept", code, scope)
         path = self.ctx.areas.path(code, t.lang)
-        text = (t.gettext("Done: you will get announcements of public hearings in {area}.", area=path) if new
-                else t.gettext("You already follow {area}.", area=path))
+        if not new:
+            text = t.gettext("You already follow {area}.", area=path)
+        elif scope == AREA:
+            text = t.gettext("Done: you will get announcements of the public hearings held for {area} as a whole, "
+                             "not for the areas in it.", area=path)
+        elif self._has_children(code):
+            text = t.gettext("Done: you will get announcements of public hearings in {area} and in every area in "
+                             "it.", area=path)
+        else:
+            text = t.gettext("Done: you will get announcements of public hearings in {area}.", area=path)
         return [Reply(text + "\n" + t.gettext("See or stop your subscriptions with /subscriptions."),
                       (), "subscribed", lang=t.lang)]
 

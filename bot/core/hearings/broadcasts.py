@@ -3,7 +3,9 @@ the results. Each operation checks, then writes the hearing, the broadcast, its 
 audit entry in one transaction: a broadcast is either queued with every recipient or not at all.
 
 Who hears what:
-- the announcement: every reachable resident subscribed to the hearing's area or an area around it;
+- the announcement: every reachable resident following the hearing's area (either scope), or an area around
+  it with scope 'tree' ("that area and everything in it"; bot/storage/subscriptions.py). Following a region
+  for its own hearings only, or the country for national ones only, brings no district's hearing;
 - reminders and results: those who received the announcement and still follow the area;
 - a correction or a cancellation: everyone who received the announcement, followers or not, since
   they may have put it in their calendar.
@@ -22,7 +24,7 @@ from sqlite_utils import Database
 from bot.clock import now as clock_now
 from bot.core import roles
 from bot.core.hearings import hearing as hearing_store
-from bot.core.hearings.hearing import N_, Hearing, HearingError, fail, local_now
+from bot.core.hearings.hearing import N_, Hearing, HearingError, fail
 from bot.core.hearings.messages import ANNOUNCEMENT, CANCELLATION, CORRECTION, REMINDER, RESULTS, check_fits
 from bot.core.knowledge.areas import Areas
 from bot.settings import reminders
@@ -58,13 +60,22 @@ def reminder_offsets(environ: Mapping[str, str] | None = None) -> list[dt.timede
     return sorted(set(offsets), reverse=True)
 
 
-def audience(areas: Areas, area: str) -> list[str]:
-    """The areas whose subscribers hear about a hearing in `area`: it and every area around it."""
-    return areas.ancestors(area)
+def audience(areas: Areas, area: str) -> tuple[list[str], list[str]]:
+    """Whose subscribers hear about a hearing in `area`: (the areas all of whose followers do: `area` itself;
+    the areas whose followers of everything in them do: the areas around it, up to the country)."""
+    return [area], areas.ancestors(area)[1:]
 
 
 def recipients(db: Database, areas: Areas, area: str) -> int:
-    return subscriptions.count(db, audience(areas, area))["active"]
+    """How many reachable residents an announcement of a hearing in `area` goes to (the preview's figure)."""
+    own, around = audience(areas, area)
+    return subscriptions.count(db, own, tree_codes=around)["active"]
+
+
+def in_audience(db: Database, areas: Areas, user_key: str, area: str) -> bool:
+    """Does this resident follow `area` so that its hearings reach them?"""
+    own, around = audience(areas, area)
+    return subscriptions.follows(db, user_key, own, around)
 
 
 def check_scope(db: Database, areas: Areas, actor: str, area: str) -> None:
@@ -73,8 +84,39 @@ def check_scope(db: Database, areas: Areas, actor: str, area: str) -> None:
                    area=areas.path(area, "en") if area in areas else area)
 
 
-def on_the_day(hearing: Hearing) -> bool:
-    return hearing.starts_at.date() <= local_now().date()
+# ---- what may go out during the quiet hours ----------------------------------------------------------
+# Quiet hours (QOGAM_QUIET_HOURS, 22:00-08:00) hold every message about a hearing until the morning, except:
+# - a correction or a cancellation of a hearing that starts within URGENT_WITHIN of the moment it is made
+#   (at its old time or its new one): people may set off before the morning;
+# - an announcement the broadcaster marked urgent, for a hearing that starts less than MORNING_NOTICE after
+#   the quiet hours end (before 10:00 with the default hours): waiting for the morning would leave residents
+#   no time to come. Any other "urgent" announcement waits for the morning like the rest.
+# Reminders and results are never urgent. Whether a message may go is decided when its turn comes, so a
+# message held by a stopped bot is judged by the hour it would go out at, not the hour it was made.
+URGENT_WITHIN = dt.timedelta(hours=24)
+MORNING_NOTICE = dt.timedelta(hours=2)
+
+
+def starts_within(hearing: Hearing, span: dt.timedelta = URGENT_WITHIN) -> bool:
+    """Does the hearing start within `span` from now (or has it started)?"""
+    return hearing.starts_utc - clock_now() <= span
+
+
+def may_break_quiet(broadcast: Mapping, hearing: Hearing | None, morning: dt.datetime) -> bool:
+    """May this broadcast go out now, during the quiet hours that end at `morning`?"""
+    if hearing is None or not broadcast["urgent"]:
+        return False
+    if broadcast["kind"] in (CORRECTION, CANCELLATION):
+        return True  # marked urgent only when made within URGENT_WITHIN of the hearing (correct, cancel)
+    if broadcast["kind"] == ANNOUNCEMENT:
+        return hearing.starts_utc < morning + MORNING_NOTICE
+    return False
+
+
+def too_late(broadcast: Mapping, hearing: Hearing | None) -> bool:
+    """An announcement or a reminder whose hearing has begun: sending it now would only mislead."""
+    return broadcast["kind"] in (ANNOUNCEMENT, REMINDER) and hearing is not None and \
+        hearing.starts_utc <= clock_now()
 
 
 # ---- announcing ------------------------------------------------------------------------------------
@@ -91,7 +133,7 @@ def announce(db: Database, areas: Areas, hearing: Hearing, actor: str, *,
             hearing_id = hearing.id
         broadcast = outbox.create(db, hearing_id, ANNOUNCEMENT, actor, urgent=hearing.urgent,
                                   progress_user=progress_user)
-        count = outbox.enqueue_subscribers(db, broadcast, audience(areas, hearing.area))
+        count = outbox.enqueue_subscribers(db, broadcast, *audience(areas, hearing.area))
         _schedule_reminders(db, replace(hearing, id=hearing_id), actor)
         audit.record(db, actor, "broadcast", f"hearing:{hearing_id}", broadcast=broadcast, kind=ANNOUNCEMENT,
                      area=hearing.area, recipients=count, urgent=hearing.urgent)
@@ -137,8 +179,8 @@ def correct(db: Database, areas: Areas, hearing_id: int, actor: str, *, starts_a
     check_fits(changed, areas)
     with transaction(db):
         hearing_store.save(db, changed)
-        broadcast = outbox.create(db, hearing_id, CORRECTION, actor, urgent=on_the_day(changed) or hearing.urgent,
-                                  progress_user=progress_user)
+        broadcast = outbox.create(db, hearing_id, CORRECTION, actor,
+                                  urgent=starts_within(hearing) or starts_within(changed), progress_user=progress_user)
         count = outbox.enqueue_receivers(db, broadcast, hearing_id)
         outbox.cancel_scheduled(db, hearing_id)  # the reminders, scheduled anew for the new time
         _schedule_reminders(db, changed, actor)
@@ -150,7 +192,7 @@ def correct(db: Database, areas: Areas, hearing_id: int, actor: str, *, starts_a
 
 def cancel(db: Database, areas: Areas, hearing_id: int, actor: str, *, progress_user: str | None = None) -> Queued:
     """Cancel the hearing: what is not yet sent about it is dropped, and everyone who received the
-    announcement is told; on the day itself, quiet hours do not hold the news back."""
+    announcement is told; within a day of the hearing, quiet hours do not hold the news back."""
     hearing = _open_hearing(db, areas, hearing_id, actor)
     if hearing.status not in OPEN:
         raise fail(N_("The hearing is {status}; it can no longer be cancelled."), status=hearing.status)
@@ -159,7 +201,7 @@ def cancel(db: Database, areas: Areas, hearing_id: int, actor: str, *, progress_
         hearing_store.save(db, cancelled)
         skipped = outbox.skip_pending(db, hearing_id)
         outbox.cancel_scheduled(db, hearing_id)
-        broadcast = outbox.create(db, hearing_id, CANCELLATION, actor, urgent=on_the_day(hearing) or hearing.urgent,
+        broadcast = outbox.create(db, hearing_id, CANCELLATION, actor, urgent=starts_within(hearing),
                                   progress_user=progress_user)
         count = outbox.enqueue_receivers(db, broadcast, hearing_id)
         audit.record(db, actor, "broadcast", f"hearing:{hearing_id}", broadcast=broadcast, kind=CANCELLATION,
@@ -184,7 +226,7 @@ def publish_results(db: Database, areas: Areas, hearing_id: int, results: Mappin
         hearing_store.save(db, held)
         outbox.cancel_scheduled(db, hearing_id)
         broadcast = outbox.create(db, hearing_id, RESULTS, actor, progress_user=progress_user)
-        count = outbox.enqueue_receivers(db, broadcast, hearing_id, audience(areas, hearing.area))
+        count = outbox.enqueue_receivers(db, broadcast, hearing_id, *audience(areas, hearing.area))
         audit.record(db, actor, "broadcast", f"hearing:{hearing_id}", broadcast=broadcast, kind=RESULTS,
                      recipients=count)
     return Queued(hearing_id, broadcast, count)
@@ -201,7 +243,7 @@ def queue_due_followups(db: Database, areas: Areas) -> list[int]:
             if hearing is None or hearing.status not in OPEN or hearing.starts_utc <= now:
                 outbox.cancel(db, row["id"])
                 continue
-            count = outbox.enqueue_receivers(db, row["id"], hearing.id, audience(areas, hearing.area))
+            count = outbox.enqueue_receivers(db, row["id"], hearing.id, *audience(areas, hearing.area))
             outbox.queue(db, row["id"])
             audit.record(db, "qogam", "broadcast", f"hearing:{hearing.id}", broadcast=row["id"], kind=row["kind"],
                          recipients=count)

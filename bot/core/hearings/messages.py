@@ -13,7 +13,9 @@ Buttons it puts under a message (the announcements dialogue owns them):
 
 from __future__ import annotations
 
-from bot.core.hearings.hearing import N_, Hearing, HearingError, Problem
+from dataclasses import replace
+
+from bot.core.hearings.hearing import N_, Hearing, HearingError, Problem, Texts, fail
 from bot.core.knowledge.areas import Areas
 from bot.core.knowledge.render import TELEGRAM_MESSAGE_LIMIT, utf16_length
 from bot.core.replies import Button, Outgoing
@@ -95,6 +97,36 @@ def message(hearing: Hearing, kind: str, lang: str, areas: Areas) -> Outgoing:
     """What a resident whose language is `lang` receives."""
     t = translator(hearing.language_for(lang))
     return Outgoing(text(hearing, kind, t, areas), buttons(hearing, kind, t), t.lang)
+
+
+def _room(hearing: Hearing, lang: str, areas: Areas, kinds: tuple[str, ...]) -> int | None:
+    """UTF-16 units left in one Telegram message for the agenda (or results) in `lang`, given everything else
+    the messages of `kinds` hold; None when the hearing does not yet have what they need."""
+    if None in (hearing.area, hearing.starts_at, hearing.duration_minutes, hearing.place) or lang not in hearing.texts:
+        return None
+    bare = replace(hearing, texts={**hearing.texts, lang: Texts(hearing.texts[lang].title, "")},
+                   results={**hearing.results, lang: ""})
+    t = translator(lang)
+    return MESSAGE_LIMIT - max(utf16_length(text(bare, kind, t, areas)) for kind in kinds)
+
+
+def check_agenda_fits(hearing: Hearing, lang: str, agenda: str, areas: Areas) -> None:
+    """The agenda typed for `lang` leaves the announcement and a correction within one message; otherwise
+    the broadcaster is told how long it is and how long it may be (nothing is cut)."""
+    room = _room(hearing, lang, areas, (ANNOUNCEMENT, CORRECTION))
+    if room is not None and utf16_length(agenda) > room:
+        raise fail(N_("The agenda in {lang} is {length} characters long; with the rest of the announcement at most "
+                      "{limit} fit in one Telegram message. Shorten it and send it again."),
+                   lang=lang, length=utf16_length(agenda), limit=max(room, 0))
+
+
+def check_results_fit(hearing: Hearing, lang: str, results: str, areas: Areas) -> None:
+    """As check_agenda_fits, for the results typed in `lang`."""
+    room = _room(hearing, lang, areas, (RESULTS,))
+    if room is not None and utf16_length(results) > room:
+        raise fail(N_("The results in {lang} are {length} characters long; with the title and date at most {limit} "
+                      "fit in one Telegram message. Shorten them and send them again."),
+                   lang=lang, length=utf16_length(results), limit=max(room, 0))
 
 
 def check_fits(hearing: Hearing, areas: Areas, kinds: tuple[str, ...] = (ANNOUNCEMENT, CORRECTION)) -> None:

@@ -101,9 +101,11 @@ class Areas:
         return scope in self.ancestors(code)
 
     def path(self, code: str, lang: str) -> str:
-        """"Khromtau District, Aktobe Region": the area with its parents, without the country."""
-        return ", ".join(self.by_code[c].name(lang) for c in self.ancestors(code)
-                         if self.by_code[c].kind != "country")
+        """"Khromtau District, Aktobe Region": the area with its parents, without the country; the country
+        itself is its name ("Kazakhstan"), never an empty string."""
+        chain = [self.by_code[c] for c in self.ancestors(code)]
+        named = [a.name(lang) for a in chain if a.kind != "country"]
+        return ", ".join(named) if named else ", ".join(a.name(lang) for a in chain)
 
     @cached_property
     def _name_index(self) -> dict[str, set[str]]:

@@ -20,7 +20,7 @@ from bot.core.hearings import hearing as hearing_store
 from bot.core.hearings.hearing import HearingError, check_duration, check_place, check_start, check_url, from_mapping
 from bot.core.hearings.messages import ANNOUNCEMENT, buttons, check_fits, message, text
 from bot.core.hearings.questions import group_questions
-from bot.core.text.cells import spreadsheet_safe
+from bot.core.text.spreadsheet import row
 from bot.i18n import LANGUAGES, translator
 from bot.storage import hearings as stored
 from bot.storage import outbox
@@ -223,7 +223,7 @@ async def questions_csv(request: web.Request) -> web.Response:
     writer.writerow(["group", "group_size", "question", "lang", "asked_at"])
     for number, group in enumerate(group_questions(stored.questions(state.db, hearing.id)), start=1):
         for q in group.questions:
-            writer.writerow([number, group.count, spreadsheet_safe(q["question"]), q["lang"], q["created_at"]])
+            writer.writerow(row([number, group.count, q["question"], q["lang"], q["created_at"]]))
     return web.Response(text=out.getvalue(), content_type="text/csv", charset="utf-8", headers={
         "Content-Disposition": f'attachment; filename="hearing-{hearing.id}-questions.csv"'})
 
