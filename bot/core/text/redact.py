@@ -26,6 +26,8 @@ import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
+from bot.core.text.hygiene import scrub
+
 IIN = "[IIN]"
 PHONE = "[PHONE]"
 EMAIL = "[EMAIL]"
@@ -375,12 +377,14 @@ RULES: tuple[Rule, ...] = (
         r"|(?![IVX]\.)[" + _UP + r"]\.[ ]?(?:[" + _UP + r"]\.[ ]?)?" + _CAP + r")(?![\w])")),
 )
 
-# Invisible characters that carry nothing in a question but would split a number in two.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# A soft hyphen carries nothing in a question but would split a number in two (scrub takes the
+# zero-width characters, escape sequences and controls that would).
+_INVISIBLE = re.compile("[\u00ad]")
 
 
 def redact(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
+    """The text without personal data, scrubbed (bot/core/text/hygiene.py) first: what is stored."""
+    text = _INVISIBLE.sub("", scrub(text))
     for rule in RULES:
         spans = list(rule.spans(text))
         if spans:
