@@ -39,6 +39,7 @@ Targets: >= 99% of identifiers, >= 90% of names, addresses and plates, < 1% of l
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -964,16 +965,18 @@ class HandWritten:
 
 
 def _timing_300() -> tuple[float, float]:
-    """Mean ms for a 300-character question with data in it, and the worst of some hostile inputs."""
+    """Median ms for a 300-character question with data in it, and the worst of some hostile inputs."""
     question = ("Здравствуйте! Меня зовут Айгуль Нурлановна, живу по адресу ул. Абая 15, кв. 7. Подавала жалобу "
                 "12.03.2026 по ст. 76 АППК, прошло уже 15 рабочих дней, ответа нет. Мой ИИН 900101300123, "
                 "телефон +7 701 123 45 67, почта aigul at mail dot ru. Почему так долго? Куда обращаться дальше, "
                 "в прокуратуру?")[:300]
-    rounds = 300
-    started = time.perf_counter()
-    for _ in range(rounds):
+    # The median of 300 rounds: on a shared machine a mean mostly measures the other processes.
+    rounds = []
+    for _ in range(300):
+        started = time.perf_counter()
         redact(question)
-    mean = (time.perf_counter() - started) / rounds * 1000
+        rounds.append(time.perf_counter() - started)
+    mean = statistics.median(rounds) * 1000
     hostile = ["маслихат " * 1250, "😀" * 10_000, "1 " * 5000, "a" * 10_000, "1" * 10_000, "@ " * 5000,
                "\u200b".join("87011234567" for _ in range(800)), "Иванов " * 1400, "ул. " * 2500, "at " * 3300,
                ". " * 5000, "1-" * 5000, "\x00\x1b[31m" * 1000]
@@ -1070,7 +1073,8 @@ def main(argv: list[str] | None = None) -> None:
 
     mean, worst = _timing_300()
     print(f"time: {report.ms_per_question:.3f} ms per planted question (p99 {report.ms_p99:.3f} ms), "
-          f"{mean:.3f} ms for a 300-character question with data, {worst:.1f} ms worst 10,000-character hostile input")
+          f"{mean:.3f} ms (median) for a 300-character question with data, {worst:.1f} ms worst 10,000-character "
+          f"hostile input (load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
