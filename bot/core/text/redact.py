@@ -114,6 +114,8 @@ _MAIL_HOSTS = (r"(?i:mail|gmail|yandex|ya|inbox|bk|list|rambler|outlook|hotmail|
 # spell them out ("точка ру", "точка ком").
 _TLDS = "kz|ru|com|net|org|info|biz|edu|gov|io|me|ua|by|uz|kg|tj|az|ge|de|uk|us|su|рф|қаз|co|tr|ру|ком|кз|орг"
 _TLD = rf"(?:{_TLDS}|{_TLDS.upper()})(?![\w])"
+# The dot before the top-level domain may also be glued: "maildotru".
+_DOT_END = rf"(?:{_DOT}|(?<=[^\W\d_])(?:dot|DOT|точка))"
 _UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LO = "a-zа-яёәғқңөұүһі"
 # Capitalised words that begin a sentence or a greeting, not a name: they never start a [NAME].
@@ -347,19 +349,20 @@ RULES: tuple[Rule, ...] = (
     # "name [at] mail [dot] ru", "name собака mail.ru", "name (at) gmail.com", "name эт mail точка ru",
     # "name%mail.ru", "NAME (AT) MAIL.RU". A spelled-out address must end in a known top-level domain.
     Rule("e-mail, marked @", EMAIL, re.compile(
-        _LOCAL + _AT_MARKED + r"[\w\-]+(?:" + _DOT + r"[\w\-]+){0,2}?" + _DOT + _TLD)),
+        _LOCAL + _AT_MARKED + r"[\w\-]+(?:" + _DOT + r"[\w\-]+){0,2}?" + _DOT_END + _TLD)),
     # "name at mail dot kz", "name at gmail.com". A bare " at " is also English for a website
     # ("commented on at legalacts.egov.kz"), so it needs a spelled-out dot or a mail provider's host.
     Rule("e-mail, ' at '", EMAIL, re.compile(
         _LOCAL + r"[ \t]{1,3}(?i:at)[ \t]{1,3}"
-        r"(?:[\w\-]+(?:" + _DOT + r"[\w\-]+){0,2}?" + _DOT_SPELLED + r"|" + _MAIL_HOSTS + _DOT + r")" + _TLD)),
-    # "bekzat_91 at gmail", "aru.k собака mail": a mail provider with no domain after it, when the part
-    # before looks like a login (a digit, a dot or an underscore in it), so "I am at mail" stays.
-    Rule("e-mail, login at a mail provider", EMAIL, re.compile(
-        r"(?<![\w.+\-/])(?=[\w+\-]*[._\d])[\w.+\-]+"
+        r"(?:[\w\-]+(?:" + _DOT + r"[\w\-]+){0,2}?" + _DOT_SPELLED + r"|" + _MAIL_HOSTS + _DOT_END + r")" + _TLD)),
+    # "bekzat_91 at gmail", "aru.k собака mail", "aigul.s at akorda.kz": after something that looks like
+    # a login (a letter, and a digit, a dot or an underscore: not "I am", not "version 2.0"), "at" and
+    # a mail provider with no domain, or any host with one. "commented on at egov.kz" stays.
+    Rule("e-mail, a login 'at' a host", EMAIL, re.compile(
+        r"(?<![\w.+\-/])(?=[\w+\-]*[._\d])(?=[\w.+\-]*[^\W\d_])[\w.+\-]+"
         r"(?:[ \t]{1,3}(?i:at|эт|собака|собачка)[ \t]{1,3}"
         r"|[ \t]{0,3}[\[({<][ \t]{0,2}(?i:at|эт|собака)[ \t]{0,2}[\])}>][ \t]{0,3})"
-        + _MAIL_HOSTS + r"(?![\w.@])")),
+        r"(?:" + _MAIL_HOSTS + r"(?![\w.@])|[\w\-]+(?:\.[\w\-]+){0,2}?\." + _TLD + r")")),
     # KZ86 125K ZT50 0410 0100, KZ86125KZT5004100100, KZ 86 125K ...: a Kazakh IBAN's shape is
     # distinctive enough to go even with a typo in it (the mod-97 check is for foreign IBANs, below).
     Rule("IBAN, Kazakh", IBAN, re.compile(
@@ -596,7 +599,7 @@ NEEDS: dict[str, Callable[[str], bool]] = {
     "e-mail, @ without a domain": _AT_SIGNS,
     "e-mail, marked @": _has_lower("[", "(", "{", "<", "%", "собак", " эт", "\tэт"),
     "e-mail, ' at '": _has_lower(" at", "\tat"),
-    "e-mail, login at a mail provider": _has_lower(" at", "\tat", "эт", "собак", "[at", "(at", "{at", "<at"),
+    "e-mail, a login 'at' a host": _has_lower(" at", "\tat", "эт", "собак", "[at", "(at", "{at", "<at"),
     "card number": _digits_at_least(13),
     "IIN/BIN": _digits_at_least(12),
     "ID card, after a cue": _digits_at_least(9),
