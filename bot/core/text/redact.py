@@ -145,6 +145,10 @@ _NOT_AN_ADVERB = rf"(?![{_UP}][{_LO}]*о(?![\w]))"
 _GREETING_AT_START = r"(?:^|(?<=[.!?\n]))[ \t\u00a0]*"
 # What separates a greeting from what follows: punctuation, a line break.
 _AFTER_GREETING = r"[ \u00a0]*[!,.;:—–\-]*\s{0,3}"
+# Where "мен"/"я" introduces the writer: opening the message, a line or a sentence, after a comma or a
+# colon, or after a greeting ("Сәлем мен Асель" without a comma).
+_INTRODUCTION_START = (r"(?:" + _GREETING_AT_START + _GREETING + r"(?![\w])" + _AFTER_GREETING
+                       + r"|(?:^|(?<=[.!?\n,:;]))[ \t\u00a0]*)")
 # A house or flat number: 15, 15а, 15/2, 183/1-131 (house-flat); never a year ("3 кв. 2026 года"),
 # a time or a decimal.
 _HOUSE = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}[а-яa-z]?(?:[/-]\d{1,4}){0,2}(?!\d)(?![:.,]\d)"
@@ -284,6 +288,35 @@ def _kazakh_name_alone(m: re.Match[str]) -> bool:
     return not any(_KAZAKH_CASE.search(word) for word in m.group("pii").split())
 
 
+# Common first names in Kazakhstan, folded (no Kazakh letters, ё as е), for the one place a name may be
+# typed in lower case without a cue word: right after "мен"/"я"/"I'm" opening a sentence. Names that
+# are also ordinary words in that place ("вера", "надежда", "роза", "любовь") are left out.
+_FIRST_NAMES = """
+абай адилет азамат айбек айбол айгерим айгуль айдана айдар айдос айжан айнур айсулу акбота акерке алибек
+алихан алия алина алмас алтынай амина аружан арман арсен арыстан асель асем асет аскар асхат аяжан балжан
+бауыржан бахыт бекарыс бекзат болат ботагоз галия гаухар гулим гульжан гульмира гульнара гульнур дана
+даурен данияр дарига дархан диас динара думан жадыра жазира жанар жандос жанель жанибек жансая жасулан
+жулдыз ербол ерболат ержан еркебулан ерлан ернар ерасыл зарина индира кайрат камила канат карлыгаш
+куаныш куралай лаура мадина малика марат мейрамбек меруерт мирас молдир мухтар назерке назира нурболат
+нуржан нурлан нурсултан олжас рустем сабина сакен салтанат санжар сания сауле серик султан талгат тимур
+томирис улжан умит шолпан эльмира
+александр алексей алена анастасия андрей анна антон артем валентин валентина валерий виктор виктория
+виталий владимир галина денис дмитрий дарья евгений евгения екатерина елена жанна игорь инна иван ирина
+кирилл константин ксения лариса лидия людмила максим марина мария михаил наталья наталия никита николай
+нина оксана олег ольга павел петр полина раиса роман светлана сергей тамара татьяна юлия юрий яна
+aigerim aigul aidana aidar aidos aizhan ainur akbota alibek aliya almas arman aruzhan asel askar azamat
+bauyrzhan bekzat bolat dana dauren daniyar dias dinara gaukhar yerlan yerbol yerzhan zhanar kamila kanat
+kairat madina marat miras moldir nurlan nurzhan nursultan olzhas rustem sabina saule serik sultan
+timur tomiris zarina
+"""
+FIRST_NAMES = frozenset(_FIRST_NAMES.split())
+_FOLD_NAME = str.maketrans("әғқңөұүһіё", "агкноуухие")
+
+
+def _first_name(m: re.Match[str]) -> bool:
+    return m.group("pii").split()[0].translate(_FOLD_NAME) in FIRST_NAMES
+
+
 _NOT_A_KAZAKH_NAME = re.compile(r"(?:дан|ден|тан|тен|нан|нен|лық|лік|шы|ші)-?(?:мын|мін|пын|пін|бын|бін)$")
 
 
@@ -366,7 +399,7 @@ RULES: tuple[Rule, ...] = (
     # KZ86 125K ZT50 0410 0100, KZ86125KZT5004100100, KZ 86 125K ...: a Kazakh IBAN's shape is
     # distinctive enough to go even with a typo in it (the mod-97 check is for foreign IBANs, below).
     Rule("IBAN, Kazakh", IBAN, re.compile(
-        r"(?<![0-9A-Za-z])[Kk][Zz][ ]?\d\d(?:[ \u00a0\-]?[0-9A-Za-z]){16}(?![0-9A-Za-z])")),
+        rf"(?<![0-9A-Za-z])[Kk][Zz][{_SPACES}]?\d\d(?:[{_SPACES}{_DASHES}]?[0-9A-Za-z]){{16}}(?![0-9A-Za-z])")),
     # DE89 3704 0044 0532 0130 00: any country's IBAN that passes ISO 13616 mod 97.
     Rule("IBAN, other countries", IBAN, re.compile(
         r"(?<![0-9A-Za-z])[A-Z]{2}\d\d(?:[ \u00a0]?[0-9A-Z]){11,30}(?![0-9A-Za-z])"), _iban),
@@ -503,11 +536,18 @@ RULES: tuple[Rule, ...] = (
         r"благодарю|рахмет|алдын[ ]+ала[ ]+рахмет)[ \u00a0]*[,!.:—–\-][ \t\u00a0]*\n?[ \t\u00a0]*"
         r"(?P<pii>" + _NAME_SEQ + r")[ \u00a0]*[.!]?\s*$")),
     # "Сәлем, мен Ақерке.", "Сәлеметсіз бе, мен Дархан Омаров, Ақтөбеден", "Мен — Гүлжан, 5-үйде
-    # тұрамын": "мен" (I) opening a sentence or after a greeting's comma, then a name and a stop. Not
-    # "мен" as "and" ("әкім мен Маслихат"), and not a place in a case ("мен Алматыда, ...").
+    # тұрамын", "Салем мен Бекзат 5 мкр-дан": "мен" (I) opening a sentence or after a greeting, then a
+    # name and a stop or a number. Not "мен" as "and" ("әкім мен Маслихат"), and not a place in a case
+    # ("мен Алматыда, ...").
     Rule("name, Kazakh 'мен <Есім>,'", NAME, re.compile(
-        r"(?:^|(?<=[.!?\n,:;]))[ \t\u00a0]*(?i:мен)[ \u00a0]*(?:[—–\-][ \u00a0]*)?(?P<pii>" + _NAME_SEQ + r")"
-        r"(?=[ \u00a0]*[,.!?;:—–)]|[ \u00a0]*$)", re.MULTILINE), _kazakh_name_alone),
+        _INTRODUCTION_START + r"(?i:мен)[ \u00a0]*(?:[—–\-][ \u00a0]*)?(?P<pii>" + _NAME_SEQ + r")"
+        r"(?=[ \u00a0]*[,.!?;:—–)]|[ \u00a0]*$|[ \u00a0]+\d)", re.MULTILINE), _kazakh_name_alone),
+    # "сәлем, мен айдана", "здравствуйте, я марат хочу спросить", "hi, i'm dana": typed in lower case, an
+    # introduction at a sentence start (or after a greeting's comma) takes a first name from
+    # FIRST_NAMES, and a surname-like word after it.
+    Rule("name, introduction in lower case", NAME, re.compile(
+        _INTRODUCTION_START + r"(?i:мен|я|i'm|i’m|im|i[ ]am)[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
+        r"(?P<pii>[" + _LO + r"]+(?:[ \u00a0]+" + _NAME_TAIL + r")?)(?![\w])", re.MULTILINE), _first_name),
     # "Мені Айбек деп атайды" (they call me Aibek), "меня Айдар зовут".
     Rule("name, 'мені <Есім> деп', 'меня <Имя> зовут'", NAME, re.compile(
         r"(?<![\w])(?i:мені|меня)[ \u00a0]+(?P<pii>" + _CAP + r"(?:[ \u00a0]+" + _CAP + r")?)[ \u00a0]+"
@@ -612,6 +652,7 @@ NEEDS: dict[str, Callable[[str], bool]] = {
     "name, thanks and a name at the end": _has_lower("thank", "cheers", "спасибо", "благодар", "рахмет"),
     "name, Kazakh 'мен <Есім>,'": _has_lower("мен"),
     "name, 'мені <Есім> деп', 'меня <Имя> зовут'": _has_lower("деп", "зовут", "звать"),
+    "name, introduction in lower case": _has_lower("мен", "я", "i'm", "i’m", "im", "i am"),
     "name, greeting and 'я <Имя>'": _GREETINGS,
     "name, greeting and 'это <Имя>'": _GREETINGS,
     "name, greeting and '<Name> here'": _GREETINGS,
