@@ -20,7 +20,9 @@ hand-written lists: DEV_ITEMS_3/DEV_CLEAN_3 below, written before the rules for 
 then developed against (a development score), and HELD_OUT_ITEMS_2/HELD_OUT_CLEAN_2 in
 bench/redaction_held_out.py, written blind to the code and run once when the rules were final: the
 acceptance measurement (`--without-held-out-2` leaves it out while developing). Targets on them:
-identifiers >= 99%, names and addresses >= 95%, no question without personal data changed.
+identifiers >= 99%, names and addresses >= 95%, no question without personal data changed. Its one run
+missed them: 232/279, identifiers 175/190 (92.1%), names and addresses 51/82 (62.2%), 1/92 clean
+questions changed; docs/privacy.md lists what it found missing.
 
 An item is redacted when none of its characteristic parts remain in the output: no four consecutive
 digits of an identifier (through any separator: spaces of every width, every dash, dots, brackets), no
