@@ -15,11 +15,21 @@ redacted 62 of 69 items; three general gaps it showed were fixed (an IBAN writte
 "ФИО заявителя:", "номер документа"), and the lists were then frozen. Their misses are the expected
 kind of leak: a name with no cue, a street written without "ул."/"көшесі".
 
+Issue 32 (a new random draw leaked 14 of 126 identifiers and 5 of 32 names and addresses) added two
+hand-written lists: DEV_ITEMS_3/DEV_CLEAN_3 below, written before the rules for the issue's shapes and
+then developed against (a development score), and HELD_OUT_ITEMS_2/HELD_OUT_CLEAN_2 in
+bench/redaction_held_out.py, written blind to the code and run once when the rules were final: the
+acceptance measurement (`--without-held-out-2` leaves it out while developing). Targets on them:
+identifiers >= 99%, names and addresses >= 95%, no question without personal data changed. Its one run
+missed them: 232/279, identifiers 175/190 (92.1%), names and addresses 51/82 (62.2%), 1/92 clean
+questions changed; docs/privacy.md lists what it found missing.
+
 An item is redacted when none of its characteristic parts remain in the output: no four consecutive
-digits of an identifier (through any separators), no word of a name, neither the street nor the house
-or flat number of an address, neither the digits nor the letter series of a plate, not the local part
-of an e-mail. A question's own words are checked not to contain a part before it is used, so a miss
-is always the item's. A legal reference is damaged when it is not in the output verbatim.
+digits of an identifier (through any separator: spaces of every width, every dash, dots, brackets), no
+word of a name, neither the street nor the house or flat number of an address, neither the digits nor
+the letter series of a plate, not the local part of an e-mail. A question's own words are checked not
+to contain a part before it is used, so a miss is always the item's. A legal reference is damaged when
+it is not in the output verbatim.
 
 Also: the knowledge base's texts and the dev set's questions, which hold no personal data, changed
 by redaction (false positives on real text), and the time per question.
@@ -30,6 +40,8 @@ Targets: >= 99% of identifiers, >= 90% of names, addresses and plates, < 1% of l
 
 from __future__ import annotations
 
+import argparse
+import os
 import random
 import re
 import statistics
@@ -47,6 +59,8 @@ IDENTIFIERS = ("iin", "phone", "email", "card", "iban", "id")
 SOFT = ("plate", "name", "address")
 TARGET = {**{c: 0.99 for c in IDENTIFIERS}, **{c: 0.90 for c in SOFT}}
 LEGAL_DAMAGE_MAX = 0.01
+# On hand-written data (issue 32): pooled over the identifiers, and over names and addresses.
+HAND_TARGET = {"identifiers": 0.99, "names_addresses": 0.95}
 DEV_SET = Path(__file__).resolve().parents[1] / "eval" / "dev_questions.tsv"
 
 
@@ -68,9 +82,15 @@ class Legal:
 # --- Leak checks ------------------------------------------------------------------------------------
 
 
+# Separators people put inside numbers: spaces (no-break, narrow, figure, thin), dashes (hyphen, en, em,
+# figure dash, minus), dots, brackets, a plus and a slash.
+_NUMBER_SEPARATORS = " \\-.()+/\u00a0\u202f\u2007\u2009\u2010\u2011\u2012\u2013\u2014\u2212"
+
+
 def _digit_runs(text: str) -> list[str]:
     """Digits joined through the separators people put inside numbers."""
-    return [re.sub(r"\D", "", piece) for piece in re.split(r"[^\d \-.()+/\u00a0]+", text) if re.search(r"\d", piece)]
+    return [re.sub(r"\D", "", piece) for piece in re.split(rf"[^\d{_NUMBER_SEPARATORS}]+", text)
+            if re.search(r"\d", piece)]
 
 
 def _windows(value: str) -> list[str]:
@@ -584,9 +604,205 @@ HELD_OUT_CLEAN = [
 ]
 
 
-def held_out() -> tuple[list[Planted], list[str]]:
+# --- Development list 3: written by hand for issue 32, before the rules for it ----------------------
+# The shapes a new random draw showed getting through, as classes with varied instances (obfuscated
+# e-mail, national phone formats and dash or space variants, document numbers after №/No/N/номер/
+# нөмірі, names after greetings, self-introductions and signatures, street types other than "ул."),
+# and questions without personal data that look like them (legal references, figures, dashes in
+# ranges, public buildings on a named avenue). The rules were then improved against it, so its final
+# figure is a development figure; HELD_OUT_ITEMS_2 (bench/redaction_held_out.py) is the measurement.
+
+DEV_ITEMS_3 = [
+    ("email", "пишите мне: timur_77 at mail dot ru, отвечу вечером", "timur_77"),
+    ("email", "почта saule.bekova(at)gmail.com — туда и ответьте", "saule.bekova"),
+    ("email", "мой email nurlan.ok эт gmail точка com", "nurlan.ok"),
+    ("email", "жауапты asel_k эт mail точка kz адресіне жіберіңіз", "asel_k"),
+    ("email", "ответ прошу на bolat1990%mail.ru", "bolat1990"),
+    ("email", "напишите на daniyar.s@gmaildotcom пожалуйста", "daniyar.s"),
+    ("email", "почта aliya_m@yandexdotru", "aliya_m"),
+    ("email", "Write to <zhanna.t@inbox.ru>, I check it daily", "zhanna.t"),
+    ("email", "менің поштам ерлан.б@почта.қаз, сонда жазыңыз", "ерлан.б"),
+    ("email", "e-mail: гульнара_м@мвд.рф", "гульнара_м"),
+    ("email", "пишите на dinara [собака] mail [точка] ru", "dinara"),
+    ("email", "email: kamila_99 [at] gmail [dot] com", "kamila_99"),
+    ("email", "AIDANA.S (AT) MAIL.RU — жду ответа", "AIDANA.S"),
+    ("email", "контакт: almas_kz{at}yandex{dot}kz", "almas_kz"),
+    ("email", "ответ жду на ivanova.o@mail,ru", "ivanova.o"),
+    ("email", "напишите на почту bekzat_91 at gmail, спасибо", "bekzat_91"),
+    ("email", "почта zh.alibek@xn--80ao21a.xn--80ao21a", "zh.alibek"),
+    ("email", "Е-mail: ерболат.с@mail.ru, пишите", "ерболат.с"),
+    ("email", "пишите нурик_88 собака мейл точка ру", "нурик_88"),
+    ("email", "my address is marat.k AT gmail DOT com", "marat.k"),
+    ("email", "почтам: sholpan_t эт yandex.kz", "sholpan_t"),
+    ("email", "ответьте на madina-a (собака) bk.ru", "madina-a"),
+    ("email", "пошта: gaukhar.n собака inbox точка kz", "gaukhar.n"),
+    ("email", "e-mail — rustem%gmail.com", "rustem"),
+    ("email", "пишите mukhtar.a@gmail dot com", "mukhtar.a"),
+    ("email", "reply to kuanysh dot s at gmail dot com", "kuanysh"),
+    ("email", "почта: ainur.zh＠mail.ru", "ainur.zh"),
+    ("email", "пишите на тамара.ким@мейл.ру", "тамара.ким"),
+    ("email", "эл. адрес: yerzhan.t[at]mail[.]kz", "yerzhan.t"),
+    ("email", "почта dauren_k собака gmail ком", "dauren_k"),
+    ("phone", "тел. 8 (701) 555–12–34, после обеда", "87015551234"),
+    ("phone", "номер 8—777—123—45—67 звоните", "87771234567"),
+    ("phone", "WhatsApp +7 702 318‒45‒67", "77023184567"),
+    ("phone", "звоните 8 705 642−18−90", "87056421890"),
+    ("phone", "мой номер +7\u202f701\u202f234\u202f56\u202f78", "77012345678"),
+    ("phone", "тел.: 8\u00a0(747)\u00a0321\u00a012\u00a034", "87473211234"),
+    ("phone", "перезвоните на 07012345678", "07012345678"),
+    ("phone", "байланыс: 0 701 987 65 43", "07019876543"),
+    ("phone", "нөмірім 8.776.204.11.09", "87762041109"),
+    ("phone", "телефон 7 (708) 4561230", "77084561230"),
+    ("phone", "call 701-234-56-78 after 6 pm", "7012345678"),
+    ("phone", "номер (771) 234 56 78, звоните вечером", "7712345678"),
+    ("phone", "тел 8 7172 55–66–77 (домашний)", "87172556677"),
+    ("phone", "звонила на 8(7252)12–34–56", "87252123456"),
+    ("phone", "мой телефон 87 01 234 56 78", "87012345678"),
+    ("phone", "тел:+7(701)2345678", "77012345678"),
+    ("phone", "нөмір: 8 747 555 44 33 / 8 702 111 22 33", "87475554433"),
+    ("phone", "нөмір: 8 747 555 44 33 / 8 702 111 22 33", "87021112233"),
+    ("phone", "телефон +7 778 123\u20094567", "77781234567"),
+    ("phone", "тел. 8 ( 701 ) 234 - 56 - 78", "87012345678"),
+    ("phone", "номер 0 (702) 241-78-90, звоните", "07022417890"),
+    ("phone", "call me on +7–705–111–22–33", "77051112233"),
+    ("phone", "моб. 8\u2007701\u2007765\u200743\u200721", "87017654321"),
+    ("phone", "ұялы: 8 (775) 909 – 12 – 34", "87759091234"),
+    ("phone", "позвоните 8(701)7654321.", "87017654321"),
+    ("phone", "тел 0-708-555-44-33", "07085554433"),
+    ("id", "паспорт № N5172043 утерян, как восстановить?", "5172043"),
+    ("id", "паспорт нөмірі N 4410297", "4410297"),
+    ("id", "No. 048123456 — номер моего удостоверения", "048123456"),
+    ("id", "нөмірі 043219876, жеке куәлік", "043219876"),
+    ("id", "құжат нөмірі: 039876543", "039876543"),
+    ("id", "номер удостоверения: 041 234 567", "041234567"),
+    ("id", "passport No N1234567, expires 2027", "1234567"),
+    ("id", "паспорт № K2345678", "2345678"),
+    ("id", "ID № 045 678 912", "045678912"),
+    ("id", "N°045678913 деген куәлік", "045678913"),
+    ("id", "мой номер удостоверения 046 111 222", "046111222"),
+    ("id", "жеке куәлігімнің нөмірі — 047111222", "047111222"),
+    ("id", "ID: 042345678", "042345678"),
+    ("id", "номер 040123456, выдан в 2019 году", "040123456"),
+    ("id", "N1234567 деген төлқұжат", "1234567"),
+    ("id", "Nº 041122334 удостоверение", "041122334"),
+    ("id", "№ 041-234-568 куәлік жоғалды", "041234568"),
+    ("id", "загранпаспорт N 7654321", "7654321"),
+    ("id", "No 049876543 — мое удостоверение", "049876543"),
+    ("iin", "ИИН 900101–300123", "900101300123"),
+    ("iin", "ЖСН 9001\u202f0130\u202f0124", "900101300124"),
+    ("iin", "ИИН — 880405 450 123, ответьте", "880405450123"),
+    ("card", "карта 4400–4301–2345–6789", "4400430123456789"),
+    ("card", "Kaspi Gold 4400\u202f4302\u202f1234\u202f5671", "4400430212345671"),
+    ("iban", "ИИК KZ75 125K ZT20 0130 0335, Халык", "75125KZT2001300335"),
+    ("plate", "машина 777 ABZ 02 стоит на газоне", "777", "ABZ"),
+    ("name", "Сәлем, мен Айдана. Жарық қашан қосылады?", "Айдана"),
+    ("name", "Сәлеметсіз бе, менің атым Ерболат, 3 ауданнан жазып отырмын", "Ерболат"),
+    ("name", "Здравствуйте, я Галина Петровна, пенсионерка", "Галина", "Петровна"),
+    ("name", "Здравствуйте, я Марат хочу узнать про субсидию", "Марат"),
+    ("name", "Добрый день, это Светлана из 12 квартиры", "Светлана"),
+    ("name", "Добрый вечер, это Ирина. Когда дадут воду?", "Ирина"),
+    ("name", "Hi, I'm Dana, a resident of Esil district", "Dana"),
+    ("name", "Hello, this is Arman. When is the hearing?", "Arman"),
+    ("name", "Спасибо за ответ.\nС уважением,\nАйнур Касенова", "Айнур", "Касенова"),
+    ("name", "Құрметпен, Болат Жанұзақов", "Болат", "Жанұзақов"),
+    ("name", "Курметпен, Динара", "Динара"),
+    ("name", "Салем, мен Бекзат, 5 мкр-дан", "Бекзат"),
+    ("name", "Сәлем! Мен Әйгерім Сапарова, Қарағанды қаласынан", "Әйгерім", "Сапарова"),
+    ("name", "Мені Асель деп атайды, сұрағым бар", "Асель"),
+    ("name", "Меня звать Олег, живу в Косшы", "Олег"),
+    ("name", "Вас беспокоит Анна Ким из дома 5", "Анна", "Ким"),
+    ("name", "Пишет вам Ерлан, житель села Бесагаш", "Ерлан"),
+    ("name", "На связи Айгерим, хотела спросить про очередь", "Айгерим"),
+    ("name", "Hi there, Aliya here. Who fixes the lifts?", "Aliya"),
+    ("name", "Good evening, my name's Yerlan Tulegenov", "Yerlan", "Tulegenov"),
+    ("name", "Thanks in advance,\nKamila Omarova", "Kamila", "Omarova"),
+    ("name", "Kind regards, Zhanna", "Zhanna"),
+    ("name", "Сәлеметсіз бе! Мен — Гаухар, Көктем-2 тұрғынымын", "Гаухар"),
+    ("name", "Здравствуйте, я Ахметова Сауле, пишу по поводу пособия", "Ахметова", "Сауле"),
+    ("name", "привет, я Тимур, подскажите", "Тимур"),
+    ("name", "Hello, I am Nursultan and I live in block 4", "Nursultan"),
+    ("name", "Сәлем, мен Нұржан Әлиұлы", "Нұржан", "Әлиұлы"),
+    ("name", "С ув., Марат Абенов", "Марат", "Абенов"),
+    ("name", "Best wishes, Saule", "Saule"),
+    ("name", "Ассалаумағалейкум, мен Жандос. Жол қашан салынады?", "Жандос"),
+    ("name", "Добрый день. Я, Кравченко Ольга, прошу помочь", "Кравченко", "Ольга"),
+    ("name", "Dear akimat, my name is Aruzhan", "Aruzhan"),
+    ("name", "Қайырлы күн, мен Мейрамбек Оспанов", "Мейрамбек", "Оспанов"),
+    ("name", "Доброе утро, я Зарина", "Зарина"),
+    ("name", "Hi! I'm Bauyrzhan from Kosshy", "Bauyrzhan"),
+    ("address", "Тәуелсіздік даңғылы 34/1, 56 пәтер, лифт істемейді", "Тәуелсіздік", "34", "56"),
+    ("address", "Абай даңғылы, 48 үй, 17 пәтер", "Абай", "48", "17"),
+    ("address", "Достық даңғылы 91/2 маңында су жоқ", "Достық", "91"),
+    ("address", "переулок Строителей 5, кв. 3", "Строителей", "5", "3"),
+    ("address", "пер. Тихий 14а", "Тихий", "14"),
+    ("address", "Алтын тұйығы 4", "Алтын", "4"),
+    ("address", "тупик Гоголя 7, дом частный", "Гоголя", "7"),
+    ("address", "бульвар Бухар жырау 33, кв 21", "Бухар", "33", "21"),
+    ("address", "Бұқар жырау бульвары 40, 7 пәтер", "Бұқар", "40", "7"),
+    ("address", "Mangilik El avenue 55, apt 14", "Mangilik", "55", "14"),
+    ("address", "Turan avenue 37", "Turan", "37"),
+    ("address", "шағын аудан Жетісу-2, 27 үй", "Жетісу-2", "27"),
+    ("address", "мкр Аксай-3а, 12-45", "Аксай-3а", "12", "45"),
+    ("address", "микрорайон Коктем-1, дом 8", "Коктем-1", "8"),
+    ("address", "Самал-2 микрорайон 33", "Самал-2", "33"),
+    ("address", "12 мкр, 5 дом, 40 кв", "5", "40"),
+    ("address", "Сарыарқа даңғылы, 6/1", "Сарыарқа", "6"),
+    ("address", "просп. Мангилик Ел, 17, кв. 88", "Мангилик", "17", "88"),
+    ("address", "бул. Нұрлы жол 10", "Нұрлы", "10"),
+    ("address", "Аль-Фараби даңғылы 77/7", "Аль-Фараби", "77"),
+    ("address", "Желтоқсан көшесі, 113-үй, 45-пәтер", "Желтоқсан", "113", "45"),
+    ("address", "Абылай хан даңғылы 12", "Абылай", "12"),
+    ("address", "микрорайон 11, дом 24, квартира 6", "24", "6"),
+    ("address", "Жасыл тұйық көшесі 3", "Жасыл", "3"),
+    ("address", "Абая проспект 10, кв. 5", "Абая", "10", "5"),
+    ("address", "Aksay-4 microdistrict, 17", "Aksay-4", "17"),
+    ("address", "Kunayev street, 12/3", "Kunayev", "12"),
+    ("address", "на проспекте Абая 150 нет освещения", "Абая", "150"),
+    ("address", "Шағын аудан Алмагүл, 9 үй", "Алмагүл", "9"),
+    ("address", "Жамбыл көшесі 5а-12", "Жамбыл", "5", "12"),
+    ("address", "Seifullin avenue 23, flat 8", "Seifullin", "23", "8"),
+    ("address", "Мәңгілік Ел даңғылы, 55/20 үй", "Мәңгілік", "55"),
+]
+
+DEV_CLEAN_3 = [
+    "Закон № 148-II «О местном государственном управлении» кімге қолданылады?",
+    "Что означает ст. 39-3 Закона о МГУ?", "Срок ответа 15 рабочих дней или 30 календарных?",
+    "Прием граждан 12.03.2026 с 10:00 до 13:00", "Штраф 50 МРП — это сколько тенге в 2026 году?",
+    "Горячая линия 1414 и телефон доверия 109 не отвечают", "Где находится акимат на проспекте Абая?",
+    "ЦОН на Тәуелсіздік даңғылы сенбіде жұмыс істей ме?", "Абай даңғылында жол жөндеу қашан бітеді?",
+    "Проспект Назарбаева перекрыт до 18:00?", "Постановление акимата № 45 от 12.01.2024 где найти?",
+    "Почему в 5 микрорайоне нет света третий день?", "Бульвар Нурлы жол закрыт на ремонт?",
+    "Тұйық көшеде жарық жоқ, кімге жүгінуге болады?", "Школа № 15 на проспекте Абылай хана переполнена",
+    "Дом культуры на улице Гоголя будет работать?", "Is Abay avenue closed on 16 December?",
+    "Which street is the akimat on?", "Сәлем! Қалайсыз?", "Сәлеметсіз бе, мен сұрақ қойғым келеді",
+    "Сәлем, мен Астанаданмын, тіркеу туралы сұрақ", "Сәлем, мен Алматыда тұрамын, субсидия бар ма?",
+    "Здравствуйте, я житель Есильского района", "Здравствуйте, я пенсионер, положена ли льгота?",
+    "Hi, I'm new here, how does this work?", "Hello, I'm Kazakh and live abroad, can I vote?",
+    "Hi, this is urgent: no water since 14:00", "С уважением к вашему труду, спасибо",
+    "Мен Президенттің жолдауы туралы сұрағым бар", "Сәлем, мен Ақмола облысынан жазып отырмын",
+    "Бродячая собака во дворе, точка сбора у школы, куда звонить?", "Сайт akimat.gov.kz не открывается",
+    "Бот @qogam_bot не отвечает", "Инфляция 8,5% за год, тарифы вырастут?",
+    "Приём с 9:00–18:00, перерыв 13:00–14:00", "в 2024–2026 годах сколько выделили?", "ст. 35–39 Закона",
+    "от 2 500–3 000 тенге за кубометр", "с 10.01.2026 – 20.01.2026 отключение воды",
+    "Бесплатный номер 8 (800) 080–77–77 работает?", "Указ № 1234 от 2023 г. отменён?",
+    "Закон от 23 января 2001 года № 148-II", "Индекс 010000 это Астана?", "Кабинет 305, 3 этаж, приём в 11:00",
+    "N 148 и No. 148-II это один закон?", "бюджет 1 500 000 000 тенге на 2026 год",
+    "Сколько стоит проезд, 150 или 200 тенге?", "Қазпошта бөлімшесі қайда?",
+    "Номер обращения ЖТ-2024-0123456, какой статус?", "Мкр Самал когда отремонтируют дорогу?",
+    "проспект Абая 2026 жылы жабыла ма?", "Добрый день, это Акимат Алматы?",
+    "Заседание маслихата 25.12.2025 в 15:00", "Кодекс № 350-VI, п. 2 ст. 35",
+    "Программа «Нурлы жер» 2020–2025", "Good morning, Akimat! When is the hearing?",
+    "Здравствуйте, уважаемый аким!", "Приём 09.30–10.30 по вторникам",
+    "Тариф 12,5 тенге за кВт·ч с 01.07.2025", "Сәлем, мен де сұрайын: жол қашан жөнделеді?",
+    "Здравствуйте, я по поводу отопления", "Hi, I am writing about the bus 32",
+    "Спасибо, всё понятно", "С уважением относимся к ветеранам: льготы 2026",
+]
+
+
+def hand_written(rows: list[tuple[str, ...]]) -> list[Planted]:
+    """Items written by hand as (category, question, part, ...), in HELD_OUT_ITEMS' shape."""
     items = []
-    for category, text, *parts in HELD_OUT_ITEMS:
+    for category, text, *parts in rows:
         if category in IDENTIFIERS and category != "email":
             kinds = tuple(("digits", w) for w in _windows(parts[0]))
         elif category == "email":
@@ -596,7 +812,23 @@ def held_out() -> tuple[list[Planted], list[str]]:
         else:
             kinds = tuple(("number", p) if p.isdigit() else ("word", p) for p in parts)
         items.append(Planted(category, "", text, parts[0], kinds))
-    return items, HELD_OUT_CLEAN
+    return items
+
+
+def held_out() -> tuple[list[Planted], list[str]]:
+    return hand_written(HELD_OUT_ITEMS), HELD_OUT_CLEAN
+
+
+def dev_3() -> tuple[list[Planted], list[str]]:
+    return hand_written(DEV_ITEMS_3), DEV_CLEAN_3
+
+
+def held_out_2() -> tuple[list[Planted], list[str]]:
+    """The second held-out set, written blind to the code (bench/redaction_held_out.py): the acceptance
+    measurement for issue 32, not to be tuned against."""
+    from bench.redaction_held_out import HELD_OUT_CLEAN_2, HELD_OUT_ITEMS_2
+
+    return hand_written(HELD_OUT_ITEMS_2), HELD_OUT_CLEAN_2
 
 
 # --- Legal references and figures -------------------------------------------------------------------
@@ -714,17 +946,39 @@ def evaluate(seed: int = SEED) -> Report:
                   statistics.mean(times) * 1000, times[int(len(times) * 0.99)] * 1000)
 
 
+@dataclass
+class HandWritten:
+    by: dict[str, tuple[int, int]]  # category -> (redacted, written)
+    missed: list[tuple[str, str, str]]  # (category, question, output)
+    changed: list[tuple[str, str]]  # questions without personal data that redaction changed, and how
+    clean_total: int
+
+    @property
+    def done(self) -> int:
+        return sum(d for d, _ in self.by.values())
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.by.values())
+
+    def pooled(self, categories: tuple[str, ...]) -> tuple[int, int]:
+        rows = [self.by[c] for c in categories if c in self.by]
+        return sum(d for d, _ in rows), sum(n for _, n in rows)
+
+
 def _timing_300() -> tuple[float, float]:
-    """Mean ms for a 300-character question with data in it, and the worst of some hostile inputs."""
+    """Median ms for a 300-character question with data in it, and the worst of some hostile inputs."""
     question = ("Здравствуйте! Меня зовут Айгуль Нурлановна, живу по адресу ул. Абая 15, кв. 7. Подавала жалобу "
                 "12.03.2026 по ст. 76 АППК, прошло уже 15 рабочих дней, ответа нет. Мой ИИН 900101300123, "
                 "телефон +7 701 123 45 67, почта aigul at mail dot ru. Почему так долго? Куда обращаться дальше, "
                 "в прокуратуру?")[:300]
-    rounds = 300
-    started = time.perf_counter()
-    for _ in range(rounds):
+    # The median of 300 rounds: on a shared machine a mean mostly measures the other processes.
+    rounds = []
+    for _ in range(300):
+        started = time.perf_counter()
         redact(question)
-    mean = (time.perf_counter() - started) / rounds * 1000
+        rounds.append(time.perf_counter() - started)
+    mean = statistics.median(rounds) * 1000
     hostile = ["маслихат " * 1250, "😀" * 10_000, "1 " * 5000, "a" * 10_000, "1" * 10_000, "@ " * 5000,
                "\u200b".join("87011234567" for _ in range(800)), "Иванов " * 1400, "ул. " * 2500, "at " * 3300,
                ". " * 5000, "1-" * 5000, "\x00\x1b[31m" * 1000]
@@ -736,7 +990,43 @@ def _timing_300() -> tuple[float, float]:
     return mean, worst
 
 
-def main() -> None:
+def score_hand_written(items: list[Planted], clean: list[str]) -> HandWritten:
+    by: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    missed = []
+    for item in items:
+        out = redact(item.text)
+        by[item.category][1] += 1
+        if leaked(item, out):
+            missed.append((item.category, item.text, out))
+        else:
+            by[item.category][0] += 1
+    changed = [(q, out) for q in clean if (out := redact(q)) != q]
+    return HandWritten({c: (d, n) for c, (d, n) in by.items()}, missed, changed, len(clean))
+
+
+def _print_hand_written(title: str, items: list[Planted], clean: list[str], targets: bool = False) -> None:
+    score = score_hand_written(items, clean)
+    print(f"{title}: {score.done}/{score.total} items redacted ("
+          + ", ".join(f"{c} {d}/{n}" for c, (d, n) in score.by.items()) + ")")
+    if targets:
+        (ids, n_ids), (soft, n_soft) = score.pooled(IDENTIFIERS), score.pooled(("name", "address"))
+        print(f"  identifiers {ids}/{n_ids} ({ids / max(n_ids, 1):.1%}, target {HAND_TARGET['identifiers']:.0%}), "
+              f"names and addresses {soft}/{n_soft} ({soft / max(n_soft, 1):.1%}, target "
+              f"{HAND_TARGET['names_addresses']:.0%}), questions without personal data changed "
+              f"{len(score.changed)}/{score.clean_total} (target 0)")
+    for category, text, out in score.missed:
+        print(f"    missed {category}: {text!r} -> {out!r}")
+    if not targets:
+        print(f"  questions without personal data changed: {len(score.changed)}/{score.clean_total}")
+    for text, out in score.changed:
+        print(f"    {text!r} -> {out!r}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.redaction", description=__doc__.split("\n")[0])
+    parser.add_argument("--without-held-out-2", action="store_true",
+                        help="leave out the second held-out set (while developing: it is the acceptance measure)")
+    skip_held_out_2 = parser.parse_args(argv).without_held_out_2
     report = evaluate()
     total = sum(n for _, n in report.redacted.values())
     print(f"planted set: {total} items in questions (kk, ru, en), {report.legal_total} sentences with legal "
@@ -758,24 +1048,12 @@ def main() -> None:
         for text, out in missed[:6]:
             print(f"  missed {category}: {text!r} -> {out!r}")
 
-    items, clean = held_out()
-    by = defaultdict(lambda: [0, 0])
-    missed = []
-    for item in items:
-        out = redact(item.text)
-        by[item.category][1] += 1
-        if leaked(item, out):
-            missed.append((item.text, out))
-        else:
-            by[item.category][0] += 1
-    print(f"held-out hand-written questions: {sum(d for d, _ in by.values())}/{len(items)} items redacted ("
-          + ", ".join(f"{c} {d}/{n}" for c, (d, n) in by.items()) + ")")
-    for text, out in missed:
-        print(f"    missed: {text!r} -> {out!r}")
-    clean_changed = [(q, redact(q)) for q in clean if redact(q) != q]
-    print(f"held-out questions without personal data changed: {len(clean_changed)}/{len(clean)}")
-    for text, out in clean_changed:
-        print(f"    {text!r} -> {out!r}")
+    _print_hand_written("held-out hand-written questions (2025, frozen)", *held_out())
+    _print_hand_written("development list 3 (issue 32)", *dev_3(), targets=True)
+    if not skip_held_out_2:
+        # The acceptance measurement: written blind to the code, run once when the rules were final.
+        _print_hand_written("held-out set 2 (written blind, bench/redaction_held_out.py)", *held_out_2(),
+                            targets=True)
 
     other = [evaluate(seed) for seed in range(100, 110)]
     print("other seeds (100-109): " + ", ".join(
@@ -797,7 +1075,8 @@ def main() -> None:
 
     mean, worst = _timing_300()
     print(f"time: {report.ms_per_question:.3f} ms per planted question (p99 {report.ms_p99:.3f} ms), "
-          f"{mean:.3f} ms for a 300-character question with data, {worst:.1f} ms worst 10,000-character hostile input")
+          f"{mean:.3f} ms (median) for a 300-character question with data, {worst:.1f} ms worst 10,000-character "
+          f"hostile input (load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

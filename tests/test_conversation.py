@@ -138,6 +138,14 @@ def test_an_out_of_scope_question_is_logged_redacted(conversation, resident, db)
     assert gap.question == "Какая завтра погода в Алматы? Мой телефон [PHONE]" and gap.channel == "test"
 
 
+def test_a_question_is_logged_without_escape_control_or_bidi_characters(conversation, resident, db):
+    (reply,) = conversation.ask(resident, "\x1b[31mКакая завтра погода\x1b[0m в Алматы?\x00 \u202eМой телефон "
+                                          "+7 701\u200b123 45 67\u202c\x1b]0;title\x07")
+    assert reply.outcome == "unanswered"
+    (gap,) = gaps.latest(db)
+    assert gap.question == "Какая завтра погода в Алматы? Мой телефон [PHONE]"
+
+
 def test_someone_elses_suggestion_button_is_refused(conversation, resident, db, monkeypatch):
     from bot.core.matching import policy
 

@@ -37,6 +37,7 @@ def gaps(ctx: click.Context, clustered: bool, disputed: bool, as_json: bool, lim
 
 
 def _print_gaps(as_json: bool, limit: int, show_all: bool) -> None:
+    from bot.core.text.hygiene import scrub
     from bot.storage import gaps as gap_log
     from bot.storage.db import open_db
 
@@ -46,7 +47,7 @@ def _print_gaps(as_json: bool, limit: int, show_all: bool) -> None:
     if as_json:
         click.echo(json.dumps([
             {"id": g.id, "created_at": g.created_at, "lang": g.lang, "channel": g.channel,
-             "question": g.question, "status": g.status, "best_score": g.best_score,
+             "question": scrub(g.question), "status": g.status, "best_score": g.best_score,
              "candidates": g.candidates, "chosen_entry": g.chosen_entry}
             for g in rows
         ], ensure_ascii=False, indent=2))
@@ -55,7 +56,8 @@ def _print_gaps(as_json: bool, limit: int, show_all: bool) -> None:
         click.echo("No gaps logged.")
     for g in rows:
         best = ", ".join(f"{c['entry']} {c['score']:.2f}" for c in g.candidates) or "-"
-        click.echo(f"{g.created_at}  {g.lang}  {g.channel:<8} {g.status:<10} {g.question}\n    candidates: {best}")
+        click.echo(f"{g.created_at}  {g.lang}  {g.channel:<8} {g.status:<10} {scrub(g.question)}\n"
+                   f"    candidates: {best}")
 
 
 def _print_clusters(as_json: bool) -> None:

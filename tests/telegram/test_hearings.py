@@ -400,6 +400,20 @@ async def test_residents_attend_once_and_ask_a_question_that_is_stored_redacted(
     assert hearings.attending(conversation.db, queued.hearing) == 0
 
 
+async def test_a_hearing_question_is_stored_without_escape_control_or_bidi_characters(town, conversation):
+    bot = town
+    queued = await announce_from_file(bot, conversation)
+    await bot.sender.drain()
+    (announcement,) = sent_to(bot.api)[RU]
+    await bot.replies(fakes.button(button_with(announcement, "hq:"), user_id=RU, language_code="ru"))
+    await bot.replies(fakes.message("\x1b[1;31mКогда\x1b[0m отремонтируют\x00 дорогу?"
+                                    "\u202e\u2066 ?ьсолачс отч\u2069\u202c "
+                                    "\x1b]8;;https://x.example\x07ссылка\x1b]8;;\x07\rконец",
+                                    user_id=RU, language_code="ru"))
+    (stored,) = hearings.questions(conversation.db, queued.hearing)
+    assert stored["question"] == "Когда отремонтируют дорогу? ?ьсолачс отч ссылка конец"
+
+
 async def test_hearing_is_unknown_to_residents_and_its_buttons_expire_for_them(town, conversation):
     bot = town
     (reply,) = await bot.replies(fakes.command("/hearing", user_id=KK, language_code="kk"))

@@ -32,6 +32,7 @@ from bot.clock import now as clock_now
 from bot.core.knowledge.glossary import Glossary, load_glossary
 from bot.core.matching.ranker import Matcher
 from bot.core.matching.reading import STOP_WORDS, transliterates
+from bot.core.text.hygiene import scrub
 from bot.core.text.normalize import LATIN, clean, tokens
 from bot.storage import gaps as gap_log
 from bot.storage import learning
@@ -99,7 +100,8 @@ class Cluster:
             if text and text not in chosen:
                 chosen.append(text)
         chosen += [g.question for g in newest if g.question not in chosen]
-        return list(dict.fromkeys(chosen))[:n]
+        # Scrubbed again for the editors who read them: rows stored before scrubbing existed.
+        return list(dict.fromkeys(scrub(text) for text in chosen))[:n]
 
     def as_dict(self) -> dict:
         """The shape of `qogam gaps --clusters --json` (a contract)."""

@@ -25,6 +25,7 @@ from bot.core.knowledge.loader import KnowledgeBase
 from bot.core.matching.ranker import Matcher
 from bot.core.matching.reading import features as matcher_features
 from bot.core.matching.reading import read_phrasing
+from bot.core.text.hygiene import scrub
 from bot.storage import audit, gaps, learning
 from bot.storage.db import transaction
 
@@ -74,7 +75,7 @@ def _overlap(a, b) -> float:
 
 
 def _phrasing_text(question: str) -> str:
-    text = " ".join(PLACEHOLDER.sub(" ", question).split())
+    text = " ".join(PLACEHOLDER.sub(" ", scrub(question)).split())
     return text if len(text) <= MAX_PHRASING_CHARS else ""
 
 

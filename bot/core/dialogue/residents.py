@@ -39,6 +39,7 @@ from bot.core.matching import policy
 from bot.core.matching.result import Query
 from bot.core.privacy import STORED
 from bot.core.replies import Button, Person, Reply
+from bot.core.text.hygiene import scrub
 from bot.core.text.redact import redact
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, translator
 from bot.storage import feedback, gaps, hearings, notifications, outbox, subscriptions, users
@@ -232,7 +233,9 @@ class Residents:
 
     # ---- questions ------------------------------------------------------------------------------
     def ask(self, person: Person, text: str) -> list[Reply]:
-        text = (text or "")[:MAX_QUESTION_CHARS]
+        # Scrubbed before matching: the matcher's clean-up would leave the tail of an escape sequence
+        # ("[31m") in the question that is stored.
+        text = scrub((text or "")[:MAX_QUESTION_CHARS])
         saved = self.language(person)
         result = self.matcher.match(text, hint=saved)
         query, candidates = result.query, result.candidates

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.text.hygiene import scrub
 from bot.core.text.normalize import clean, fold, tokens
 
 # Two questions at least this similar (0-100) are one theme. At 70 reworded questions about one school
@@ -33,9 +34,11 @@ class Group:
 
 
 def group_questions(questions: list[dict], key: str = "question") -> list[Group]:
-    """Largest groups first; within a group, the first question asked leads."""
+    """Largest groups first; within a group, the first question asked leads. The questions are scrubbed
+    (bot/core/text/hygiene.py) again for the staff who read them: rows stored before scrubbing existed."""
     groups: list[tuple[str, Group]] = []
     for question in questions:
+        question = {**question, key: scrub(question[key])}
         folded = " ".join(tokens(clean(question[key]), latin_kazakh=True)) or fold(question[key])
         for lead, group in groups:
             if similarity(folded, lead) >= SIMILAR:
