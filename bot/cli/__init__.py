@@ -42,5 +42,5 @@ def main(ctx: click.Context, verbose: bool, log_content: bool) -> None:
 
 for command in (serve.run, serve.chat, answers.ask, answers.evaluate, kb.kb, gaps.gaps, stats.stats,
                 areas.areas_command, areas.subscribers, areas.qr, roles.roles, roles.audit, hearings.hearings,
-                hearings.broadcasts, hearings.broadcast, ops.backup, ops.restore):
+                hearings.broadcasts, hearings.broadcast, ops.backup, ops.restore, ops.doctor):
     main.add_command(command)
