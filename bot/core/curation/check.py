@@ -94,7 +94,7 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
             elif marked and not entry.review_note:
                 add(f"[{lang}] the answer says {REVIEW_MARKS[lang]!r} but the entry has no review_note naming the fact")
             for command in COMMAND_MENTION.findall(text.answer):
-                if command.lower() not in commands.PUBLIC:
+                if command.lower() not in commands.PUBLIC + commands.UNLISTED:
                     add(f"[{lang}] answer mentions /{command}, which the bot does not have")
             rendered = answer_text(entry, translator(lang))
             length = utf16_length(rendered)  # as Telegram counts: an emoji is 2
