@@ -112,6 +112,7 @@ def test_backup_while_residents_write_then_restore_brings_everything_back(site):
     (knowledge / "extra.toml").write_text("# made after the backup\n")
     (data / "webhook-secret").write_text("changed\n")
     old_tree = tree(knowledge)
+    inode = knowledge.stat().st_ino
     done = qogam("restore", str(archive), "--json", env=env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -123,6 +124,7 @@ def test_backup_while_residents_write_then_restore_brings_everything_back(site):
     assert (data / "webhook-secret").read_text() == "s3cret-kept\n"
     assert not (knowledge / "extra.toml").exists()
     assert tree(knowledge) == tree(REPO / "knowledge")
+    assert knowledge.stat().st_ino == inode  # emptied and refilled, never moved: it may be a mount point
     aside = Path(report["kept_aside"])
     assert aside.parent == data and aside.name.startswith("pre-restore-")
     assert (aside / "webhook-secret").read_text() == "changed\n"

@@ -7,6 +7,11 @@ with `add_routes`.
 - /readyz: serving. 200 when every readiness check passes (database open, matcher ready, getUpdates or the
   webhook working), else 503; the body lists each check either way.
 - /metrics: Prometheus' text format (bot/ops/metrics.py). No label carries a user, a chat or text.
+
+Another aiohttp app (the web console) mounts them so:
+
+    health = Health(Metrics(db), {"database": database_check(db)})
+    add_routes(app, health)
 """
 
 from __future__ import annotations

@@ -359,19 +359,23 @@ def restore(path: Path, *, data_dir: Path, knowledge_dir: Path) -> dict:
             manifest = check(path, staging)
             aside = _unique(data_dir / f"pre-restore-{_now_stamp()}")
             aside.mkdir(mode=0o700)
-            kept = _move_data_aside(data_dir, aside)
-            restored = []
-            for name in (DB_FILE, SECRET_FILE):
-                source = staging / DATA / name
-                if source.exists():
-                    os.chmod(source, 0o600)
-                    os.replace(source, data_dir / name)
-                    restored.append(str(data_dir / name))
-            knowledge = manifest.get("knowledge") or {}
-            restored_knowledge, kept_knowledge = _restore_knowledge(
-                staging / KNOWLEDGE, knowledge_dir, aside / KNOWLEDGE, knowledge.get("mode", "all"),
-                knowledge.get("deleted") or [])
-            _fsync_dir(data_dir)
+            try:
+                kept = _move_data_aside(data_dir, aside)
+                restored = []
+                for name in (DB_FILE, SECRET_FILE):
+                    source = staging / DATA / name
+                    if source.exists():
+                        os.chmod(source, 0o600)
+                        os.replace(source, data_dir / name)
+                        restored.append(str(data_dir / name))
+                knowledge = manifest.get("knowledge") or {}
+                restored_knowledge, kept_knowledge = _restore_knowledge(
+                    staging / KNOWLEDGE, knowledge_dir, aside / KNOWLEDGE, knowledge.get("mode", "all"),
+                    knowledge.get("deleted") or [])
+                _fsync_dir(data_dir)
+            except OSError as exc:  # the checks passed, but the disk or a permission failed while moving
+                raise BackupError(f"the restore stopped part-way ({exc.strerror or exc}): what was there before "
+                                  f"is in {aside}; fix the cause and run the restore again") from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     finally:
@@ -417,8 +421,11 @@ def _restore_knowledge(source: Path, target: Path, aside: Path, mode: str, delet
     if mode == "all":
         if not files and not source.is_dir():
             return restored, kept  # the backup had no knowledge directory: leave the current one alone
-        if target.exists():
-            shutil.move(str(target), str(aside))
+        # Its contents, not the directory itself: in a container or a systemd unit it is a mount point.
+        if target.is_dir() and any(target.iterdir()):
+            aside.mkdir(parents=True, exist_ok=True)
+            for child in sorted(target.iterdir()):
+                shutil.move(str(child), str(aside / child.name))
             kept.append(str(aside))
         target.mkdir(parents=True, exist_ok=True)
     for path in files:
