@@ -120,3 +120,16 @@ def test_no_admin_is_a_warning_that_points_to_whoami(installed):
     env = {**installed["env"], "QOGAM_ADMIN_IDS": "", "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}"}
     checks = by_name(doctor(env, "--json", "--timeout", "1"))
     assert checks["admins"]["status"] == "WARN" and "/whoami" in checks["admins"]["fix"]
+
+
+def test_a_fresh_server_before_the_first_start(tmp_path):
+    """Nothing made yet: every check still answers under its own name, none fails for lack of files."""
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(QOGAM_DATA_DIR=str(tmp_path / "not" / "yet" / "data"), QOGAM_ADMIN_IDS="1",
+               TELEGRAM_BOT_TOKEN=f"999000:doctor-{uuid4().hex}", TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}")
+    out = doctor(env, "--json", "--timeout", "1")
+    checks = by_name(out)
+    assert set(checks) == set(NETWORK + OTHERS)
+    assert [n for n, c in checks.items() if c["status"] == "FAIL"] == list(NETWORK)
+    assert checks["database"]["status"] == "WARN" and "first start" in checks["database"]["fix"]
+    assert checks["disk"]["status"] == "OK" and not (tmp_path / "not").exists()

@@ -53,20 +53,22 @@ def run_checks(timeout: float = 5.0) -> list[Result]:
     results: list[Result] = []
     results += _telegram(timeout)
     db = _open(data_dir / DB_FILE)
-    for check in (lambda: _integrity(db, data_dir), lambda: _migrations(db), lambda: _disk(data_dir),
-                  lambda: _permissions(data_dir), lambda: _inbox(db), lambda: _outbox(db, data_dir),
-                  lambda: _model_cache(db), _knowledge, _admins, _time_zone, lambda: _instances(data_dir)):
-        results.append(_safely(check))
+    checks = (("database", lambda: _integrity(db, data_dir)), ("migrations", lambda: _migrations(db)),
+              ("disk", lambda: _disk(data_dir)), ("data directory", lambda: _permissions(data_dir)),
+              ("inbox", lambda: _inbox(db)), ("outbox", lambda: _outbox(db, data_dir)),
+              ("model cache", lambda: _model_cache(db)), ("kb check", _knowledge), ("admins", _admins),
+              ("time zone", _time_zone), ("instances", lambda: _instances(data_dir)))
+    for name, check in checks:
+        results.append(_safely(name, check))
     if isinstance(db, Database):
         db.close()
     return results
 
 
-def _safely(check: Callable[[], Result]) -> Result:
+def _safely(name: str, check: Callable[[], Result]) -> Result:
     try:
         return check()
     except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
-        name = getattr(check, "__name__", "check").lstrip("_")
         return Result(name, FAIL, f"the check itself failed: {type(exc).__name__}: {exc}"[:300],
                       "report this with the output of `qogam doctor --json`")
 
@@ -198,7 +200,9 @@ def _migrations(db) -> Result:
 
 
 def _disk(data_dir: Path) -> Result:
-    where = data_dir if data_dir.exists() else data_dir.parent
+    where = data_dir.absolute()
+    while not where.exists() and where != where.parent:  # not made yet: the disk it will be made on
+        where = where.parent
     usage = shutil.disk_usage(where)
     detail = f"{usage.free / 1024**3:.1f} GiB free of {usage.total / 1024**3:.1f} GiB at {where}"
     if usage.free < DISK_FAIL:
