@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from uuid import uuid4
 
 import pytest
 
+from bot.ops.doctor import DISK_WARN
 from bot.storage import instance
 from bot.storage.db import open_db
 from tests.conftest import REPO
@@ -58,12 +60,15 @@ def test_a_healthy_installation_is_all_ok(installed):
             lock.release()
     checks = by_name(out)
     assert set(checks) == set(NETWORK + OTHERS)
-    assert {name: c["status"] for name, c in checks.items() if c["status"] != "OK"} == {}, out.stdout
-    assert out.returncode == 0 and json.loads(out.stdout)["status"] == "OK"
+    # This machine's own disk may be nearly full (seen on shared machines): then, and only then, a warning.
+    low_disk = shutil.disk_usage(installed["data"]).free < DISK_WARN
+    expected = {"disk": "WARN"} if low_disk else {}
+    assert {name: c["status"] for name, c in checks.items() if c["status"] != "OK"} == expected, out.stdout
+    assert out.returncode == 0 and json.loads(out.stdout)["status"] == ("WARN" if low_disk else "OK")
     assert checks["token"]["detail"].startswith("valid: @qogam_test_bot")
     assert "long polling" in checks["webhook"]["detail"]
     assert [c.method for c in api.calls] == ["getMe", "getWebhookInfo"] * 2  # never getUpdates
-    assert text.returncode == 0 and len(text.stdout.splitlines()) == len(checks)  # one line each when OK
+    assert text.returncode == 0 and len(text.stdout.splitlines()) == len(checks) + len(expected)  # +1 per fix line
     assert installed["env"]["TELEGRAM_BOT_TOKEN"] not in out.stdout + text.stdout
 
 
