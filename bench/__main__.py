@@ -1,6 +1,6 @@
 """Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
 
-from bench import broadcast, clustering, cold_start, inbox, matching, redaction, reload, subscriptions, telegram
+from bench import broadcast, clustering, cold_start, disk, inbox, matching, redaction, reload, subscriptions, telegram
 
 if __name__ == "__main__":
     matching.main()
@@ -12,3 +12,4 @@ if __name__ == "__main__":
     subscriptions.main()
     broadcast.main([])
     inbox.main([])
+    disk.main([])

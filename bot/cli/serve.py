@@ -18,7 +18,12 @@ from bot.cli._common import check_broadcast_settings, open_conversation
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address to listen on.")
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535),
               help="Webhook mode: port to listen on.")
-def run(webhook_url: str | None, listen: str, port: int) -> None:
+@click.option("--metrics-port", type=click.IntRange(1, 65535), metavar="N",
+              help="Serve /healthz, /readyz and /metrics on this port (in webhook mode they are also on the "
+                   "webhook's port).")
+@click.option("--metrics-listen", default="127.0.0.1", show_default=True,
+              help="Address for --metrics-port (0.0.0.0 inside a container).")
+def run(webhook_url: str | None, listen: str, port: int, metrics_port: int | None, metrics_listen: str) -> None:
     """Run the Telegram bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL and QOGAM_DATA_DIR
     (and TELEGRAM_WEBHOOK_SECRET in webhook mode). Stops cleanly on Ctrl-C or SIGTERM."""
     from bot import settings
@@ -67,15 +72,16 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
                                            "; roles can still be granted with `qogam roles grant`")
     try:
         run_bot(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url, listen=listen,
-                port=port, secret_token=secret)
+                port=port, secret_token=secret, metrics_port=metrics_port, metrics_listen=metrics_listen)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
     except InvalidToken as exc:
         raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
     except NetworkError as exc:
         raise click.ClickException(f"cannot reach the Telegram Bot API: {type(exc).__name__}") from exc
-    except OSError as exc:  # the webhook's port taken, an address not ours
-        raise click.ClickException(f"cannot listen on {listen}:{port}: {exc.strerror}") from exc
+    except OSError as exc:  # the webhook's or the metrics' port taken, an address not ours
+        where = f"{listen}:{port}" + (f" or {metrics_listen}:{metrics_port}" if metrics_port else "")
+        raise click.ClickException(f"cannot listen on {where}: {exc.strerror or exc}") from exc
 
 
 @click.command()

@@ -345,7 +345,8 @@ def open_db(path: Path | str | None = None, *, memory: bool = False, busy_ms: in
                                "qogam (chmod u+w, and the same for its -wal and -shm files)") from exc
         raise StorageError(f"cannot open the database {path}: {exc}") from exc
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{path} is not a usable SQLite database ({exc}): restore it from a backup") from exc
+        raise StorageError(f"{path} is not a usable SQLite database ({exc}): restore the last backup with "
+                           "`qogam restore FILE` (made by `qogam backup --out FILE`)") from exc
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives a crash or kill -9
     # of the process (only a power cut can lose the last ones), and the outbox's one commit per message
     # costs microseconds instead of an fsync each (~100 a second at best).
@@ -434,9 +435,22 @@ def after_commit(db: Database, action: Callable[[], object]) -> None:
         action()
 
 
+def checkpoint_mode() -> str:
+    """TRUNCATE by default; PASSIVE while Litestream replicates (QOGAM_LITESTREAM=1).
+
+    Litestream reads the WAL to replicate it, holding a read transaction so that frames are not
+    checkpointed away before it copied them, and runs its own checkpoints (PASSIVE every minute and at
+    1,000 pages, TRUNCATE only past ~500 MB). A TRUNCATE or RESTART checkpoint from the application waits on
+    that reader, blocking the bot's own writers for the busy timeout, and then fails anyway. PASSIVE copies
+    what it can and never waits. The price: a resident's deleted text (zeroed in the database file by
+    secure_delete) stays in the -wal file until SQLite writes over those frames, instead of being emptied
+    at once; docs/operations.md says so."""
+    return "PASSIVE" if settings.litestream() else "TRUNCATE"
+
+
 def checkpoint(db: Database, *, after_forget: bool = False) -> bool:
-    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file.
-    True when the WAL is empty now.
+    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file (only
+    copy it while Litestream replicates: see checkpoint_mode). True when the WAL is empty now.
 
     Another process reading the database (Datasette, a sqlite3 shell with a transaction open) keeps the
     frames it may still read: then SQLite answers busy, or copies fewer frames than the WAL holds, and
@@ -444,7 +458,7 @@ def checkpoint(db: Database, *, after_forget: bool = False) -> bool:
     as one WARNING without ids; the bot's minute-by-minute checkpoint tries again and logs when it
     succeeds."""
     try:
-        busy, frames, copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        busy, frames, copied = db.execute(f"PRAGMA wal_checkpoint({checkpoint_mode()})").fetchone()
         complete = not busy and frames <= copied  # (0, -1, -1) when the database is not in WAL mode
     except sqlite3.OperationalError:  # locked by another writer
         busy, frames, copied, complete = 1, -1, -1, False

@@ -25,6 +25,9 @@ from bot.core.delivery.sender import Sender
 from bot.core.dialogue.router import Conversation
 from bot.core.flood import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.ops.health import Health, database_check
+from bot.ops.health import serve as serve_health
+from bot.ops.metrics import Metrics
 from bot.settings import retention_days, watch_knowledge
 from bot.storage import retention
 from bot.storage.db import checkpoint
@@ -217,16 +220,28 @@ async def reach_api(client: BotAPIClient, base: str, tries: int = STARTUP_TRIES)
 
 def run(conversation: Conversation, token: str, *, api_base_url: str | None = None,
         webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-        secret_token: str | None = None) -> None:
+        secret_token: str | None = None, metrics_port: int | None = None, metrics_listen: str = "127.0.0.1") -> None:
     """Long polling by default; with `webhook_url`, a webhook server behind a reverse proxy. Both stop
-    cleanly on SIGINT and SIGTERM: the updates in hand finish, the rest stay in the inbox."""
+    cleanly on SIGINT and SIGTERM: the updates in hand finish, the rest stay in the inbox. /healthz,
+    /readyz and /metrics are on the webhook server, and on `metrics_port` when given (any mode)."""
     asyncio.run(serve(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url,
-                      listen=listen, port=port, secret_token=secret_token))
+                      listen=listen, port=port, secret_token=secret_token, metrics_port=metrics_port,
+                      metrics_listen=metrics_listen))
+
+
+def matcher_check(conversation: Conversation):
+    def check() -> tuple[bool, str]:
+        matcher = conversation.matcher
+        if matcher is None or getattr(matcher, "model", None) is None:
+            return False, "the matcher has no model yet"
+        return True, f"{len(conversation.kb.entries)} entries"
+    return check
 
 
 async def serve(conversation: Conversation, token: str, *, api_base_url: str | None = None,
                 webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-                secret_token: str | None = None) -> None:
+                secret_token: str | None = None, metrics_port: int | None = None,
+                metrics_listen: str = "127.0.0.1") -> None:
     base = check_api_base_url(api_base_url)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -240,6 +255,11 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
                                     rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     inbox = build_inbox(application, conversation)
     client, sender = build_sender(conversation, token, api_base_url=base)
+    # Metrics from the lines the handlers log and the sender's counts; readiness from what is running.
+    metrics = Metrics(conversation.db, sender_outcomes=lambda: sender.outcomes)
+    health = Health(metrics, {"database": database_check(conversation.db), "matcher": matcher_check(conversation)})
+    metrics_log = metrics.log_handler()
+    logging.getLogger().addHandler(metrics_log)
     # Its own client for getUpdates and setWebhook: a long poll holds a connection for POLL_SECONDS.
     updates_client = BotAPIClient(token, api_urls(base)[0], connections=2, timeout=POLL_SECONDS + 10)
     async with updates_client:
@@ -251,12 +271,20 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
                      len(conversation.kb.entries))
             await set_menus(application)
             if webhook_url:
-                source = _webhook(updates_client, inbox, webhook_url, listen, port, secret_token, stopping)
+                hooked = {"set": False}
+                health.checks["updates"] = lambda: ((True, f"webhook set ({webhook_url})") if hooked["set"]
+                                                    else (False, "setWebhook has not succeeded"))
+                source = _webhook(updates_client, inbox, webhook_url, listen, port, secret_token, stopping,
+                                  health=health, hooked=hooked)
             else:
-                source = _polling(updates_client, inbox, stopping)
-            tasks = [asyncio.create_task(work) for work in (
-                source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping),
-                _knowledge_watch(conversation, stopping, reload_asked))]
+                poller = Poller(updates_client, inbox, ALLOWED_UPDATES)
+                health.checks["updates"] = poller.readiness
+                source = _polling(updates_client, poller, stopping)
+            work = [source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping),
+                    _knowledge_watch(conversation, stopping, reload_asked)]
+            if metrics_port:
+                work.append(serve_health(health, listen=metrics_listen, port=metrics_port, stopping=stopping))
+            tasks = [asyncio.create_task(job) for job in work]
             stop = asyncio.create_task(stopping.wait())
             done, _ = await asyncio.wait([*tasks, stop], return_when=asyncio.FIRST_COMPLETED)
             failed = [t for t in done if t is not stop and not t.cancelled() and t.exception() is not None]
@@ -269,23 +297,24 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
             if failed:
                 raise failed[0].exception()
         finally:
+            logging.getLogger().removeHandler(metrics_log)
             await client.close()
             await application.shutdown()
             conversation.db.close()
 
 
-async def _polling(client: BotAPIClient, inbox: Inbox, stopping: asyncio.Event) -> None:
+async def _polling(client: BotAPIClient, poller: Poller, stopping: asyncio.Event) -> None:
     # getUpdates fails with 409 while a webhook is set: a bot moved from webhook to polling removes it.
     # Updates waiting at Telegram are kept (drop_pending_updates is false).
     await client.call("deleteWebhook", {"drop_pending_updates": False})
-    await Poller(client, inbox, ALLOWED_UPDATES).run(stopping)
+    await poller.run(stopping)
 
 
 async def _webhook(client: BotAPIClient, inbox: Inbox, url: str, listen: str, port: int, secret: str,
-                   stopping: asyncio.Event) -> None:
+                   stopping: asyncio.Event, *, health: Health | None = None, hooked: dict | None = None) -> None:
     ready = asyncio.Event()
     server = asyncio.create_task(webhook.serve(inbox, path=urlsplit(url).path, listen=listen, port=port,
-                                               secret=secret, stopping=stopping, ready=ready))
+                                               secret=secret, stopping=stopping, ready=ready, health=health))
     await asyncio.wait([server, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
     if ready.is_set():
         status, body = await client.call("setWebhook", {"url": url, "secret_token": secret,
@@ -293,6 +322,8 @@ async def _webhook(client: BotAPIClient, inbox: Inbox, url: str, listen: str, po
         if status != 200 or not body.get("ok"):
             log.error("setWebhook failed: %s", body.get("description") or f"HTTP {status}")
             stopping.set()
+        elif hooked is not None:
+            hooked["set"] = True
     await server
 
 

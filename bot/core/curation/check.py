@@ -125,7 +125,7 @@ def entry_findings(entry: Entry, owners: Mapping[str, str] | None = None) -> lis
             found.append(Finding(N_("the answer says {mark} but the entry has no review_note naming the fact"),
                                  {"mark": repr(REVIEW_MARKS[lang])}, lang=lang, field="review_note"))
         for command in COMMAND_MENTION.findall(text.answer):
-            if command.lower() not in commands.PUBLIC:
+            if command.lower() not in commands.PUBLIC + commands.UNLISTED:
                 found.append(Finding(N_("answer mentions /{command}, which the bot does not have"),
                                      {"command": command}, lang=lang, field="answer"))
         length = utf16_length(answer_text(entry, translator(lang)))  # as Telegram counts: an emoji is 2

@@ -215,7 +215,11 @@ def save(model: Model, path: Path) -> None:
         arrays.update({f"{name}_mean": part.mean, f"{name}_scale": part.scale, f"{name}_coef": part.coef,
                        f"{name}_intercept": np.array([part.intercept])})
     arrays["info"] = np.array([repr(model.info)])
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # 0700, parents too (mkdir -p would give them the umask's 0755): by default the cache is in the data
+    # directory, which this may be the first to create, and which holds residents' questions.
+    for folder in reversed([path.parent, *path.parent.parents]):
+        if not folder.exists():
+            folder.mkdir(mode=0o700, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
     np.savez(temporary, **arrays)
     os.replace(temporary, path)  # another process never reads half a file
