@@ -22,8 +22,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.storage.inbox import update_id_of
 from bot.ops.health import Health, add_routes
+from bot.storage.inbox import update_id_of
 from bot.telegram.inbox import Inbox
 
 log = logging.getLogger("bot.telegram")
