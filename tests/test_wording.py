@@ -11,7 +11,7 @@ import string
 
 import pytest
 
-from bot.core.areas import load_areas_or_fail
+from bot.core.knowledge.areas import load_areas_or_fail
 from bot.i18n import LANGUAGES, LOCALES_DIR, read_catalog, translator
 
 
