@@ -34,7 +34,7 @@ def test_subscribe_by_buttons(conversation, lang, region, district, done):
 
 def test_the_whole_region_is_one_tap(conversation, resident):
     region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
-    conversation.press(resident, pressed(region, "Весь регион"))
+    conversation.press(resident, pressed(region, "целиком"))
     assert subscriptions.of_user(conversation.db, resident.key) == ["akt"]
 
 
