@@ -150,3 +150,17 @@ async def test_a_row_is_sent_once_even_if_the_hearing_is_cancelled_while_it_wait
     clock.now += 2
     await sender.drain()
     assert [p["chat_id"] for p in api.sent()] == [1000, 1000]
+
+
+@pytest.mark.parametrize("length, ru", [(301, "301 символ,"), (302, "302 символа,"), (305, "305 символов,")])
+def test_a_too_long_place_is_counted_in_the_readers_words(length, ru):
+    from bot.core.hearings.hearing import PLACE_MAX, check_place
+    from bot.i18n import translator
+
+    assert PLACE_MAX == 300
+    with pytest.raises(HearingError) as raised:
+        check_place("д" * length)
+    (problem,) = raised.value.problems
+    assert problem.text(translator("ru")) == f"Адрес слишком длинный: {ru} а допускается не больше 300."
+    assert problem.text(translator("kk")) == f"Мекенжай тым ұзын: {length} таңба, ал ең көбі 300 таңба болуы керек."
+    assert str(raised.value) == f"The place is {length} characters long; at most 300 fit."

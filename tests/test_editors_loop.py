@@ -295,3 +295,13 @@ def test_export_writes_not_our_topic_questions_into_the_out_of_scope_file(knowle
     assert "когда выборы в мажилис в этом году" in load_or_fail(knowledge_copy).out_of_scope["ru"]
     assert all(r["exported_at"] for r in learned.not_our_topic(db))
     assert export.export(db, knowledge_copy).written == {}
+
+
+@pytest.mark.parametrize("days, heading", [(21, "За последний 21 день ни один"), (22, "За последние 22 дня ни один"),
+                                           (30, "За последние 30 дней ни один")])
+def test_the_disputed_answers_count_their_days_in_the_readers_words(conversation, monkeypatch, days, heading):
+    from bot.core.dialogue import editors
+
+    monkeypatch.setattr(editors, "DISPUTED_DAYS", days)  # a constant today, but one a maintainer may change
+    (reply,) = conversation.press(Person("console:local", "console", "ru"), "g:d")
+    assert reply.text.startswith(heading)

@@ -186,9 +186,11 @@ class Editors:
         t = self.ctx.t(person)
         rows = disputed(self.ctx.db, DISPUTED_DAYS)
         if not rows:
-            lines = [t.gettext("No 👎 on any answer in the last {n} days.", n=DISPUTED_DAYS)]
+            lines = [t.ngettext("No 👎 on any answer in the last {n} day.", "No 👎 on any answer in the last {n} days.",
+                                DISPUTED_DAYS)]
         else:
-            lines = [t.gettext("Answers residents disputed in the last {n} days:", n=DISPUTED_DAYS)]
+            lines = [t.ngettext("Answers residents disputed in the last {n} day:",
+                                "Answers residents disputed in the last {n} days:", DISPUTED_DAYS)]
             for r in rows[:DISPUTED_SHOWN]:
                 entry = self.ctx.kb.entries.get(r["entry"])
                 title = entry.texts[t.lang].title if entry else r["entry"]
@@ -209,8 +211,8 @@ class Editors:
         picture = Document("qogam-stats.png", chart_png(figures, t), "image/png")
         titles = {e.id: e.texts[t.lang].title for e in self.ctx.kb.entries.values()}
         return [Reply(summary_text(figures, t, titles), (), "command", lang=t.lang),
-                Reply(t.gettext("Questions per day, last {n} days", n=STATS_DAYS), (), "command", lang=t.lang,
-                      document=picture)]
+                Reply(t.ngettext("Questions per day, last {n} day", "Questions per day, last {n} days", STATS_DAYS),
+                      (), "command", lang=t.lang, document=picture)]
 
     def reload(self, person: Person) -> list[Reply]:
         t = self.ctx.t(person)
@@ -226,8 +228,8 @@ class Editors:
             return [Reply("\n".join(lines), (), "command", lang=t.lang)]
         seconds = time.perf_counter() - started
         log.info("knowledge base reloaded by an editor: %d entries in %.2f s", len(self.ctx.kb.entries), seconds)
-        return [Reply(t.gettext("Reloaded: {n} entries, in {seconds} s.", n=len(self.ctx.kb.entries),
-                                seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
+        return [Reply(t.ngettext("Reloaded: {n} entry, in {seconds} s.", "Reloaded: {n} entries, in {seconds} s.",
+                                 len(self.ctx.kb.entries), seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
 
     # ---- buttons --------------------------------------------------------------------------------
     def press(self, person: Person, data: str) -> list[Reply]:

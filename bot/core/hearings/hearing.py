@@ -9,6 +9,7 @@ it in English, the conversation in the broadcaster's language.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 import re
 from collections.abc import Mapping
@@ -26,6 +27,19 @@ from bot.storage import hearings as stored
 def N_(message: str) -> str:
     """Marks a message for translation (pybabel extracts N_) without translating it here."""
     return message
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message whose words follow a number, {n}: Russian has three forms of the noun after it."""
+
+    singular: str
+    plural: str
+
+
+def Nn_(singular: str, plural: str) -> Plural:
+    """Marks a plural pair for translation (pybabel extracts Nn_:1,2) without translating it here."""
+    return Plural(singular, plural)
 
 
 # A resident reads the hearing in their language, else Kazakh, else Russian: kk and ru are required.
@@ -50,25 +64,36 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Problem:
-    message: str
+    """A message, or a Plural whose number is the parameter n, put into words when the reader's language
+    is known."""
+
+    message: str | Plural
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, t: Translator) -> str:
+        if isinstance(self.message, Plural):
+            params = dict(self.params)
+            n = params.pop("n")
+            return t.ngettext(self.message.singular, self.message.plural, n, **params)
         return t.gettext(self.message, **self.params)
+
+
+# The msgids themselves: what the command line and the logs show.
+SOURCE = Translator("en", gettext.NullTranslations())
 
 
 class HearingError(ValueError):
     """One or more problems with a hearing, each to be shown to the person who gave it."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message.format(**p.params) for p in problems))
+        super().__init__("; ".join(p.text(SOURCE) for p in problems))
         self.problems = problems
 
     def texts(self, t: Translator) -> list[str]:
         return [p.text(t) for p in self.problems]
 
 
-def fail(message: str, **params: object) -> HearingError:
+def fail(message: str | Plural, **params: object) -> HearingError:
     return HearingError([Problem(message, params)])
 
 
@@ -180,8 +205,8 @@ def check_place(value: object) -> str:
     if not place:
         raise fail(N_("Give the place: the address where the hearing is held."))
     if len(place) > PLACE_MAX:
-        raise fail(N_("The place is {length} characters long; at most {limit} fit."), length=len(place),
-                   limit=PLACE_MAX)
+        raise fail(Nn_("The place is {n} character long; at most {limit} fit.",
+                       "The place is {n} characters long; at most {limit} fit."), n=len(place), limit=PLACE_MAX)
     return place
 
 
@@ -222,8 +247,9 @@ def check_title(value: object, lang: str) -> str:
     if not title:
         raise fail(N_("The title in {lang} is missing."), lang=lang)
     if len(title) > TITLE_MAX:
-        raise fail(N_("The title in {lang} is {length} characters long; at most {limit} fit."),
-                   lang=lang, length=len(title), limit=TITLE_MAX)
+        raise fail(Nn_("The title in {lang} is {n} character long; at most {limit} fit.",
+                       "The title in {lang} is {n} characters long; at most {limit} fit."),
+                   lang=lang, n=len(title), limit=TITLE_MAX)
     return title
 
 

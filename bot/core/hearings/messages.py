@@ -13,7 +13,7 @@ Buttons it puts under a message (the announcements dialogue owns them):
 
 from __future__ import annotations
 
-from bot.core.hearings.hearing import N_, Hearing, HearingError, Problem
+from bot.core.hearings.hearing import Hearing, HearingError, Nn_, Problem
 from bot.core.knowledge.areas import Areas
 from bot.core.knowledge.render import TELEGRAM_MESSAGE_LIMIT, utf16_length
 from bot.core.replies import Button, Outgoing
@@ -106,7 +106,9 @@ def check_fits(hearing: Hearing, areas: Areas, kinds: tuple[str, ...] = (ANNOUNC
         longest = max(utf16_length(text(hearing, kind, translator(lang), areas)) for kind in kinds)
         if longest > MESSAGE_LIMIT:
             problems.append(Problem(
-                N_("The announcement in {lang} would be {length} characters long; Telegram allows {limit}. "
-                   "Shorten the agenda."), {"lang": lang, "length": longest, "limit": MESSAGE_LIMIT}))
+                Nn_("The announcement in {lang} would be {n} character long; Telegram allows {limit}. "
+                    "Shorten the agenda.",
+                    "The announcement in {lang} would be {n} characters long; Telegram allows {limit}. "
+                    "Shorten the agenda."), {"lang": lang, "n": longest, "limit": MESSAGE_LIMIT}))
     if problems:
         raise HearingError(problems)
