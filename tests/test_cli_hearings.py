@@ -119,6 +119,6 @@ def test_change_cancel_results_and_questions(env, tmp_path, subscribed):  # noqa
     assert published.returncode == 0, published.stderr
     assert hearing_store.get(subscribed, int(hid)).status == "held"
     refused = qogam("hearings", "cancel", hid, env=env)
-    assert refused.returncode == 1 and "held" in refused.stderr
+    assert refused.returncode == 1 and "already taken place" in refused.stderr
     listed = json.loads(qogam("hearings", "list", "--json", env=env).stdout)
     assert listed[0]["id"] == int(hid) and listed[0]["questions"] == 3 and listed[0]["status"] == "held"

@@ -164,3 +164,56 @@ def test_a_too_long_place_is_counted_in_the_readers_words(length, ru):
     assert problem.text(translator("ru")) == f"Адрес слишком длинный: {ru} а допускается не больше 300."
     assert problem.text(translator("kk")) == f"Мекенжай тым ұзын: {length} таңба, ал ең көбі 300 таңба болуы керек."
     assert str(raised.value) == f"The place is {length} characters long; at most 300 fit."
+
+
+# A closed hearing refuses in one whole sentence per status: the verb agrees with it in Kazakh and Russian.
+REFUSED = {
+    ("held", "correct"): ("Бұл тыңдау өтіп кетті, оны енді өзгерту мүмкін емес.",
+                          "Эти слушания уже прошли, изменить их нельзя.",
+                          "This hearing has already taken place; it can no longer be changed."),
+    ("held", "cancel"): ("Бұл тыңдау өтіп кетті, оны енді болдырмау мүмкін емес.",
+                         "Эти слушания уже прошли, отменить их нельзя.",
+                         "This hearing has already taken place; it can no longer be cancelled."),
+    ("cancelled", "correct"): ("Бұл тыңдау болдырылмады, оны енді өзгерту мүмкін емес.",
+                               "Эти слушания отменены, изменить их нельзя.",
+                               "This hearing has been cancelled; it can no longer be changed."),
+    ("cancelled", "cancel"): ("Бұл тыңдау бұрын-ақ болдырылмаған.", "Эти слушания уже отменены.",
+                              "This hearing has already been cancelled."),
+    ("cancelled", "publish_results"): ("Бұл тыңдау болдырылмады, жариялайтын нәтижесі жоқ.",
+                                       "Эти слушания отменены, публиковать итоги нечего.",
+                                       "This hearing has been cancelled; it has no results to publish."),
+}
+RESULTS = {"kk": "Жоба мақұлданды.", "ru": "Проект одобрен."}
+
+
+@pytest.mark.parametrize("status, operation", REFUSED)
+def test_a_closed_hearing_says_why_in_a_whole_sentence(conversation, wall, status, operation):
+    from bot.i18n import translator
+
+    db, areas = conversation.db, conversation.areas
+    hid = announcing.announce(db, areas, from_mapping(hearing_file(), areas), "cli:test").hearing
+    if status == "held":
+        announcing.publish_results(db, areas, hid, RESULTS, "cli:test")
+    else:
+        announcing.cancel(db, areas, hid, "cli:test")
+    operations = {"correct": lambda: announcing.correct(db, areas, hid, "cli:test", place="Хромтау, Дом культуры"),
+                  "cancel": lambda: announcing.cancel(db, areas, hid, "cli:test"),
+                  "publish_results": lambda: announcing.publish_results(db, areas, hid, RESULTS, "cli:test")}
+    with pytest.raises(HearingError) as raised:
+        operations[operation]()
+    assert tuple(raised.value.texts(translator(lang))[0] for lang in ("kk", "ru", "en")) == REFUSED[status, operation]
+    assert str(raised.value) == REFUSED[status, operation][2]
+
+
+def test_a_status_without_its_own_sentence_is_named_in_the_readers_language(conversation, wall):
+    from dataclasses import replace
+
+    from bot.i18n import translator
+
+    hearing = replace(from_mapping(hearing_file(), conversation.areas), status="announced")
+    refused = announcing.refusal("correct", hearing)
+    assert [refused.texts(translator(lang))[0] for lang in ("kk", "ru", "en")] == [
+        "Тыңдауды қазір өзгерту мүмкін емес (күйі: жарияланды).",
+        "Сейчас изменить слушания нельзя (статус: объявлены).",
+        "The hearing cannot be changed now (status: announced)."]
+    assert "(status: postponed)" in str(announcing.refusal("cancel", replace(hearing, status="postponed")))

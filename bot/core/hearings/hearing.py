@@ -65,17 +65,18 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 @dataclass(frozen=True)
 class Problem:
     """A message, or a Plural whose number is the parameter n, put into words when the reader's language
-    is known."""
+    is known. A parameter that is itself words (an area's path, a status) is a mapping with its value in
+    each language, since the reader is not known when the problem is found."""
 
     message: str | Plural
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, t: Translator) -> str:
+        params = {name: value[t.lang] if isinstance(value, Mapping) else value for name, value in self.params.items()}
         if isinstance(self.message, Plural):
-            params = dict(self.params)
             n = params.pop("n")
             return t.ngettext(self.message.singular, self.message.plural, n, **params)
-        return t.gettext(self.message, **self.params)
+        return t.gettext(self.message, **params)
 
 
 # The msgids themselves: what the command line and the logs show.
