@@ -12,7 +12,7 @@ from bot.core.delivery.pacing import QuietHours, Settings, quiet_hours
 from bot.core.delivery.sender import Delivered, Rejected, Sender, TooMany, Transient, Unreachable
 from bot.core.hearings import broadcasts as announcing
 from bot.core.hearings.hearing import HearingError, check_start, from_mapping, parse_point
-from bot.storage import outbox, subscriptions
+from bot.storage import outbox, roles, subscriptions
 from bot.telegram.sender import TelegramTransport, result_of
 from tests.telegram.fakes import FakeBotAPI
 from tests.telegram.test_hearings import hearing_file
@@ -187,10 +187,10 @@ RESULTS = {"kk": "Жоба мақұлданды.", "ru": "Проект одоб�
 
 
 @pytest.mark.parametrize("status, operation", REFUSED)
-def test_a_closed_hearing_says_why_in_a_whole_sentence(conversation, wall, status, operation):
+def test_a_closed_hearing_says_why_in_a_whole_sentence(db, wall, status, operation):
     from bot.i18n import translator
 
-    db, areas = conversation.db, conversation.areas
+    areas = conversation_areas()
     hid = announcing.announce(db, areas, from_mapping(hearing_file(), areas), "cli:test").hearing
     if status == "held":
         announcing.publish_results(db, areas, hid, RESULTS, "cli:test")
@@ -205,15 +205,29 @@ def test_a_closed_hearing_says_why_in_a_whole_sentence(conversation, wall, statu
     assert str(raised.value) == REFUSED[status, operation][2]
 
 
-def test_a_status_without_its_own_sentence_is_named_in_the_readers_language(conversation, wall):
+def test_a_status_without_its_own_sentence_is_named_in_the_readers_language(wall):
     from dataclasses import replace
 
     from bot.i18n import translator
 
-    hearing = replace(from_mapping(hearing_file(), conversation.areas), status="announced")
+    hearing = replace(from_mapping(hearing_file(), conversation_areas()), status="announced")
     refused = announcing.refusal("correct", hearing)
     assert [refused.texts(translator(lang))[0] for lang in ("kk", "ru", "en")] == [
         "Тыңдауды қазір өзгерту мүмкін емес (күйі: жарияланды).",
         "Сейчас изменить слушания нельзя (статус: объявлены).",
         "The hearing cannot be changed now (status: announced)."]
     assert "(status: postponed)" in str(announcing.refusal("cancel", replace(hearing, status="postponed")))
+
+
+def test_an_area_outside_the_broadcasters_own_is_named_in_their_language(db):
+    from bot.i18n import translator
+
+    areas = conversation_areas()
+    with db.conn:
+        roles.grant(db, "tg:7", "broadcaster", "akt", "tg:1")
+    with pytest.raises(HearingError) as raised:
+        announcing.check_scope(db, areas, "tg:7", "zha.shu")
+    assert "«Шу ауданы, Жамбыл облысы»" in raised.value.texts(translator("kk"))[0]
+    assert "«Шуский район, Жамбылская область»" in raised.value.texts(translator("ru"))[0]
+    assert str(raised.value) == ("You may announce hearings only in your own area; Shu District, Zhambyl Region is "
+                                 "outside it.")

@@ -86,8 +86,9 @@ def recipients(db: Database, areas: Areas, area: str) -> int:
 
 def check_scope(db: Database, areas: Areas, actor: str, area: str) -> None:
     if not roles.may_broadcast(db, areas, actor, area):
+        # The broadcaster reads the area as they read the rest: its path in their language.
         raise fail(N_("You may announce hearings only in your own area; {area} is outside it."),
-                   area=areas.path(area, "en") if area in areas else area)
+                   area={lang: areas.path(area, lang) if area in areas else area for lang in LANGUAGES})
 
 
 def status_name(status: str, t: Translator) -> str:
