@@ -20,27 +20,8 @@ from sqlite_utils import Database
 
 from bot.clock import now as clock_now
 from bot.core.knowledge.areas import KZ_TIME, Areas
-from bot.i18n import Translator
+from bot.i18n import N_, Nn_, Plural, Translator
 from bot.storage import hearings as stored
-
-
-def N_(message: str) -> str:
-    """Marks a message for translation (pybabel extracts N_) without translating it here."""
-    return message
-
-
-@dataclass(frozen=True)
-class Plural:
-    """A message whose words follow a number, {n}: Russian has three forms of the noun after it."""
-
-    singular: str
-    plural: str
-
-
-def Nn_(singular: str, plural: str) -> Plural:
-    """Marks a plural pair for translation (pybabel extracts Nn_:1,2) without translating it here."""
-    return Plural(singular, plural)
-
 
 # A resident reads the hearing in their language, else Kazakh, else Russian: kk and ru are required.
 REQUIRED_LANGUAGES = ("kk", "ru")
