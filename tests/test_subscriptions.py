@@ -34,8 +34,17 @@ def test_subscribe_by_buttons(conversation, lang, region, district, done):
 
 def test_the_whole_region_is_one_tap(conversation, resident):
     region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
-    conversation.press(resident, pressed(region, "целиком"))
+    conversation.press(resident, pressed(region, "Вся область"))
     assert subscriptions.of_user(conversation.db, resident.key) == ["akt"]
+
+
+@pytest.mark.parametrize("lang, code, label", [("ru", "ast", "Весь город"), ("kk", "akt", "Бүкіл облыс"),
+                                               ("en", "ala", "The whole city")])
+def test_the_whole_area_button_names_its_kind_not_the_area(conversation, lang, code, label):
+    person = Person(f"test:{lang}", "test", lang)
+    (screen,) = conversation.press(person, f"a:{code}:0")
+    assert screen.text.startswith(conversation.areas.get(code).name(lang))  # the name is said once, above
+    assert screen.buttons[0][0].label == label and screen.buttons[0][0].data == f"sb:{code}"
 
 
 @pytest.mark.parametrize("typed", ["aktobe", "актобе", "Ақтөбе", "Актбе"])
@@ -50,6 +59,24 @@ def test_subscribe_by_a_typed_name(conversation, resident, typed):
 def test_a_name_given_with_the_command(conversation, resident):
     offer = conversation.command(resident, "subscribe", "Хромтау")
     assert offer[0].buttons[0][0].data == "sb:akt.khromtau"
+
+
+def test_one_typed_match_is_offered_as_a_posters_link_offers_it(conversation, resident):
+    (typed,) = conversation.command(resident, "subscribe", "Хромтау")
+    (linked,) = conversation.start(resident, "sub-akt.khromtau")
+    assert (typed.text, typed.buttons) == (linked.text, linked.buttons) and typed.outcome == "area_found"
+    assert "Хромтауский район, Актюбинская область" in typed.text
+
+
+def test_several_typed_matches_are_numbered_with_their_paths_and_the_buttons_carry_the_names(conversation):
+    person = Person("test:ru", "test", "ru")
+    (reply,) = conversation.command(person, "subscribe", "Абай")
+    lines = reply.text.split("\n")[1:]
+    labels = [row[0].label for row in reply.buttons]
+    assert "2. Абайский район, область Абай" in lines and "3. Абайский район, Карагандинская область" in lines
+    assert labels[1:3] == ["2. Абайский район", "3. Абайский район"]
+    assert len(labels) == len(lines) and all(len(label) < 30 for label in labels)
+    assert [row[0].data for row in reply.buttons][1:3] == ["sb:aba.abai", "sb:kar.abai"]
 
 
 def test_an_unknown_name_is_said_so_and_a_question_is_still_a_question(conversation, resident):
@@ -84,6 +111,7 @@ def test_several_subscriptions_listed_each_with_a_remove_tap(conversation, resid
     conversation.press(resident, "sb:akt")  # twice: still once
     listing = conversation.command(resident, "subscriptions")
     assert [b.data for row in listing[0].buttons for b in row] == ["us:akt", "us:ast.esil"]
+    assert [b.label for row in listing[0].buttons for b in row] == ["✖ Актюбинская область", "✖ район Есиль"]
     after = conversation.press(resident, "us:akt")
     assert after[0].replaces_pressed and subscriptions.of_user(conversation.db, resident.key) == ["ast.esil"]
 

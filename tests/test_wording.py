@@ -116,8 +116,11 @@ def test_russian_never_calls_a_generic_area_a_district():
 
 
 def test_russian_area_lines_in_announcements_and_the_whole_area_button():
-    # Astana, Almaty and Shymkent are not regions: the button says "целиком", not "весь регион".
+    # Astana, Almaty and Shymkent are not regions: the button says "целиком", not "весь регион", or names
+    # the kind of area.
     assert msgstrs("ru", "All of {area}") == ["{area} целиком"]
+    assert [msgstrs("ru", f"The whole {kind}") for kind in ("region", "city", "district")] == [
+        ["Вся область"], ["Весь город"], ["Весь район"]]
     assert msgstrs("ru", "🏘 Area: {area}") == ["🏘 Территория: {area}"]
     assert msgstrs("ru", "Broadcaster") == ["Ответственный за объявления"]
 
@@ -229,7 +232,7 @@ BUTTONS = (
     # residents
     "None of these", "Wrong topic", "Outdated", "Unclear", "Yes, delete", "« All topics",
     "🔔 Tell me when there is an answer", "Yes, subscribe", "« All regions", "Open a private chat", "Ask Qogam",
-    "‹ Back", "More ›",
+    "‹ Back", "More ›", "The whole region", "The whole city", "The whole district",
     # under an announcement
     "📅 Add to calendar", "✋ I'll attend", "❓ Ask a question", "🔕 Unsubscribe", "📅 Update the calendar",
     "📅 Remove from the calendar",
@@ -245,10 +248,11 @@ BUTTONS = (
     "➕ Grant a role", "Editor", "Broadcaster",
 )
 # Buttons that carry a name: an area (up to 30 characters on its own, "Восточно-Казахстанская
-# область"; a path up to 58), an entry title (cut to 40) or a user id and role. The name alone can
-# fill the width, so the label's own words stay short, and with a short name the whole fits.
-NAMED_BUTTONS = ("All of {area}", "Subscribe: {area}", "✖ Stop: {area}", "➕ Phrasing of: {title}",
-                 "✖ Revoke: {user} {role}")
+# область"; only a kind of area without a button of its own, WHOLE_AREA in subscriptions.py), an entry
+# title (cut to 40) or a user id and role. The name alone can fill the width, so the label's own words
+# stay short, and with a short name the whole fits. The areas a resident follows or typed are buttons
+# with the name alone ("✖ {name}", "2. {name}"): the sentence above them says what a tap does.
+NAMED_BUTTONS = ("All of {area}", "➕ Phrasing of: {title}", "✖ Revoke: {user} {role}")
 MAX_LABEL_WORDS = 15
 # Longest realistic numbers: subscribers of a city of a million (five digits), the longest duration
 # offered as a button.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.core.dialogue.base import Context, after_press, deep_link_key, expired, page, unknown_command
 from bot.core.knowledge.areas import Area
 from bot.core.replies import Button, Person, Reply
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.storage import subscriptions, users
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,12 @@ MAX_MATCHES = 6
 # Areas come two to a row, 14 to a page (7 rows and the navigation fit a phone screen): most regions'
 # districts fit on one page, and the 20 regions and cities on two.
 AREA_PAGE_SIZE = 14
+# The button that takes an area with all the areas under it. The screen starts with the area's name, so
+# the button names only its kind: with the name ("Восточно-Казахстанская область целиком") it would not
+# fit a phone's width. A kind not listed (no such area has areas under it yet) keeps the name.
+WHOLE_AREA = {"region": N_("The whole region"), "city_republican": N_("The whole city"),
+              "city_regional": N_("The whole city"), "district": N_("The whole district"),
+              "city_district": N_("The whole district")}
 
 
 @dataclass
@@ -69,7 +75,7 @@ class Subscriptions:
         children = areas.children(code, t.lang)
         rows, nav = page(children, number, lambda a: self._pick_button(a, t), f"a:{code}:{{}}", t, AREA_PAGE_SIZE)
         rows = _two_per_row(rows)
-        whole = (Button(t.gettext("All of {area}", area=area.name(t.lang)), f"sb:{code}"),)
+        whole = (Button(_whole_area(area, t), f"sb:{code}"),)
         back = (Button(t.gettext("« All regions"), "a:kz:0"),)
         text = t.gettext("{area}: choose a district or the whole area, or type a name.", area=area.name(t.lang))
         return [Reply(text, (whole, *rows, *nav, back), "command", lang=t.lang)]
@@ -80,7 +86,9 @@ class Subscriptions:
         return Button(area.name(t.lang), f"a:{area.code}:0" if has_children else f"sb:{area.code}")
 
     def typed(self, person: Person, text: str) -> list[Reply]:
-        """A name typed after /subscribe: one match is offered with a confirm button, several as a list."""
+        """A name typed after /subscribe: one match is offered as a poster's link offers it, several as a
+        numbered list of their full paths with a numbered button each (two districts may share a name,
+        and a path is too long for a button)."""
         t = self.ctx.t(person)
         found = self.ctx.areas.find(text, limit=MAX_MATCHES)
         if not found:
@@ -89,11 +97,13 @@ class Subscriptions:
                                     "from the list with /subscribe.", name=text.strip()[:60]),
                           (), "area_unknown", lang=t.lang)]
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
-        rows = tuple((Button(t.gettext("Subscribe: {area}", area=self.ctx.areas.path(a.code, t.lang)),
-                             f"sb:{a.code}"),) for a in found)
-        text = (t.gettext("Is this the area?") if len(found) == 1
-                else t.gettext("Several areas have this name. Which one?"))
-        return [Reply(text, rows, "area_found", lang=t.lang)]
+        if len(found) == 1:
+            return self._confirm(found[0].code, t, "area_found")
+        lines = [t.gettext("Several areas have this name. Which one?")]
+        numbered = list(enumerate(found, start=1))
+        lines += [f"{number}. {self.ctx.areas.path(a.code, t.lang)}" for number, a in numbered]
+        rows = tuple((Button(f"{number}. {a.name(t.lang)}", f"sb:{a.code}"),) for number, a in numbered)
+        return [Reply("\n".join(lines), rows, "area_found", lang=t.lang)]
 
     def offer(self, person: Person, payload: str) -> list[Reply]:
         """/start sub-<code> from a poster: the area and one confirm button."""
@@ -103,9 +113,11 @@ class Subscriptions:
         if code not in self.ctx.areas:
             return [Reply(t.gettext("This link names an area I do not know. Choose yours with /subscribe."),
                           (), "stale", lang=t.lang)]
-        path = self.ctx.areas.path(code, t.lang)
-        text = t.gettext("Get announcements of public hearings in {area}?", area=path)
-        return [Reply(text, ((Button(t.gettext("Yes, subscribe"), f"sb:{code}"),),), "command", lang=t.lang)]
+        return self._confirm(code, t, "command")
+
+    def _confirm(self, code: str, t: Translator, outcome: str) -> list[Reply]:
+        text = t.gettext("Get announcements of public hearings in {area}?", area=self.ctx.areas.path(code, t.lang))
+        return [Reply(text, ((Button(t.gettext("Yes, subscribe"), f"sb:{code}"),),), outcome, lang=t.lang)]
 
     # ---- /subscriptions ---------------------------------------------------------------------------
     def listing(self, person: Person) -> list[Reply]:
@@ -114,8 +126,9 @@ class Subscriptions:
         if not followed:
             return [Reply(t.gettext("You do not follow any area yet. Choose one with /subscribe."),
                           (), "command", lang=t.lang)]
-        rows = tuple((Button(t.gettext("✖ Stop: {area}", area=self.ctx.areas.get(c).name(t.lang)), f"us:{c}"),)
-                     for c in followed)
+        # The sentence below says what a tap does, so the button carries the area's name alone: with
+        # "✖ Stop:" before it, the longest names did not fit a phone's width.
+        rows = tuple((Button(f"✖ {self.ctx.areas.get(c).name(t.lang)}", f"us:{c}"),) for c in followed)
         lines = [t.gettext("You get announcements of public hearings for:")]
         lines += [f"• {self.ctx.areas.path(c, t.lang)}" for c in followed]
         lines.append(t.gettext("Tap an area below to stop following it. Add another with /subscribe."))
@@ -151,6 +164,12 @@ class Subscriptions:
                 else t.gettext("You already follow {area}.", area=path))
         return [Reply(text + "\n" + t.gettext("See or stop your subscriptions with /subscriptions."),
                       (), "subscribed", lang=t.lang)]
+
+
+def _whole_area(area: Area, t: Translator) -> str:
+    if area.kind in WHOLE_AREA:
+        return t.gettext(WHOLE_AREA[area.kind])
+    return t.gettext("All of {area}", area=area.name(t.lang))
 
 
 def _two_per_row(rows: tuple[tuple[Button, ...], ...]) -> tuple[tuple[Button, ...], ...]:
