@@ -249,7 +249,7 @@ BUTTONS = (
 )
 # Buttons that carry a name: an area (up to 30 characters on its own, "Восточно-Казахстанская
 # область"; only a kind of area without a button of its own, WHOLE_AREA in subscriptions.py) or an entry
-# title (cut to 40). The name alone can fill the width, so the label's own words stay short, and with a
+# title (cut to 20). The name alone can fill the width, so the label's own words stay short, and with a
 # short name the whole fits. The areas a resident follows or typed are buttons with the name alone
 # ("✖ {name}", "2. {name}"): the sentence above them says what a tap does; a role to revoke is a number.
 NAMED_BUTTONS = ("All of {area}", "➕ Phrasing of: {title}")

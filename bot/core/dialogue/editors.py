@@ -35,6 +35,9 @@ DISPUTED_SHOWN = 10
 # Clusters per page of /gaps, each as a line and a button.
 CLUSTERS_PER_PAGE = 5
 SAMPLE_CHARS = 80
+# An entry's title on the "add as its phrasing" button: the message above lists the titles in full, and
+# the button's own words ("➕ Жазбаға қосу:") take half a phone's width.
+BUTTON_TITLE_CHARS = 20
 
 
 @dataclass
@@ -94,7 +97,8 @@ class Editors:
                 if entry is None:
                     continue
                 lines.append(f"• {entry.texts[t.lang].title} ({entry_id}) — {score:.2f}")
-                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=_short(entry.texts[t.lang].title, 40)),
+                short_title = _short(entry.texts[t.lang].title, BUTTON_TITLE_CHARS)
+                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=short_title),
                                     f"g:p:{cluster.id}:{entry_id}"),))
         rows += [(Button(t.gettext("🔎 Another entry…"), f"g:c:{cluster.id}"),),
                  (Button(t.gettext("📝 Needs a new entry"), f"g:n:{cluster.id}"),),
