@@ -217,6 +217,21 @@ def test_every_count_in_the_code_is_a_plural_pair():
     assert not problems, "\n".join(problems)
 
 
+# ---- English: the msgids are the English text -----------------------------------------------------------
+# An English msgstr that differs means the msgid is not what English readers see: rename the msgid in the
+# code instead ("🔔 Notify me when answered" was "🔔 Tell me when there is an answer" with a shorter msgstr).
+def test_the_english_catalog_repeats_its_msgids():
+    differ = []
+    for message in read_catalog("en"):
+        if not message.id:
+            continue
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (message.string,) if isinstance(message.string, str) else tuple(message.string)
+        if strings != ids:
+            differ.append(f"{ids[0]!r}: {strings[0]!r}")
+    assert not differ, "\n".join(differ)
+
+
 # ---- (c) one spelling of "thank you" in Kazakh ---------------------------------------------------------
 def test_kazakh_thanks_are_spelled_one_way():
     thanks = [text for _, strings, _ in messages("kk") for text in strings
@@ -231,13 +246,13 @@ MAX_BUTTON = 30
 BUTTONS = (
     # residents
     "None of these", "Wrong topic", "Outdated", "Unclear", "Yes, delete", "« All topics",
-    "🔔 Tell me when there is an answer", "Yes, subscribe", "« All regions", "Open a private chat", "Ask Qogam",
+    "🔔 Notify me when answered", "Yes, subscribe", "« All regions", "Open a private chat", "Ask Qogam",
     "‹ Back", "More ›", "The whole region", "The whole city", "The whole district",
     # under an announcement
     "📅 Add to calendar", "✋ I'll attend", "❓ Ask a question", "🔕 Unsubscribe", "📅 Update the calendar",
     "📅 Remove from the calendar",
     # broadcasters
-    "➕ New hearing", "✎ Continue the unfinished draft", "{n} min", "Skip ›", "✖ Discard the draft",
+    "➕ New hearing", "✎ Continue the draft", "{n} min", "Skip ›", "✖ Discard the draft",
     "📣 Send to {n} subscriber", "⚡ Urgent: on", "⚡ Urgent: off", "❓ Questions", "✏️ Change time or place",
     "❌ Cancel the hearing", "📝 Publish the results", "« All hearings", "Keep it ›", "📣 Send the correction",
     "Yes, cancel the hearing", "📣 Send the results",

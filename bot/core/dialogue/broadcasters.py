@@ -111,7 +111,7 @@ class Broadcasters:
         hearings = self._mine(person)
         rows = [(Button(t.gettext("➕ New hearing"), "hb:new"),)]
         for draft in stored.drafts_of(self.ctx.db, person.key)[-1:]:
-            rows.append((Button(t.gettext("✎ Continue the unfinished draft"), f"hb:h:{draft}"),))
+            rows.append((Button(t.gettext("✎ Continue the draft"), f"hb:h:{draft}"),))
         for hearing in hearings:
             title = hearing.texts[hearing.language_for(t.lang)].title
             rows.append((Button(f"{hearing.starts_at:%d.%m %H:%M} · {status_name(hearing.status, t)} · {title}"[:60],
