@@ -78,7 +78,7 @@ def test_add_queues_the_announcement_and_broadcast_show_counts_it(env, tmp_path,
 
 
 @pytest.mark.parametrize("toml, expected", [
-    (hearing_toml(starts_at="2020-01-01T10:00"), "The start 2020-01-01 10:00 is in the past"),
+    (hearing_toml(starts_at="2020-01-01T10:00"), "The start Jan 1, 2020, 10:00 is in the past"),
     (hearing_toml(area="nowhere"), "Unknown area “nowhere”"),
     (hearing_toml(ru=False), "The hearing has no text in ru"),
     (hearing_toml(agenda="Ұзақ күн тәртібі. " * 300), "Telegram allows 4096"),

@@ -231,3 +231,14 @@ def test_an_area_outside_the_broadcasters_own_is_named_in_their_language(db):
     assert "«Шуский район, Жамбылская область»" in raised.value.texts(translator("ru"))[0]
     assert str(raised.value) == ("You may announce hearings only in your own area; Shu District, Zhambyl Region is "
                                  "outside it.")
+
+
+def test_a_start_in_the_past_is_written_as_the_readers_language_writes_dates():
+    from bot.i18n import translator
+
+    with pytest.raises(HearingError) as raised:
+        check_start("01.01.2020 10:00", dt.datetime(2026, 11, 23, 10, 0))
+    kk, ru, en = (raised.value.texts(translator(lang))[0] for lang in ("kk", "ru", "en"))
+    assert kk.startswith("Басталу уақыты (2020\u202fж. 01 қаң., 10:00) өтіп кеткен.")
+    assert ru.startswith("Начало (1 янв. 2020\u202fг., 10:00) уже прошло.")
+    assert en == str(raised.value) == "The start Jan 1, 2020, 10:00 is in the past. Give a future date and time."

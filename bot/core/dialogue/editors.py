@@ -14,10 +14,12 @@ Buttons it owns (<c> is a cluster's id: the id of its first question):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
 
+from bot.clock import KZ_TIME
 from bot.core import roles
 from bot.core.curation import clustering, resolve, serving
 from bot.core.dialogue.base import Context, after_press, expired, page, unknown_command
@@ -86,7 +88,8 @@ class Editors:
     def cluster(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
         lines = [t.gettext("Cluster #{id}", id=cluster.id) + ": " + _headline(cluster, t),
-                 t.gettext("First asked {first}, last {last}.", first=cluster.first[:10], last=cluster.last[:10]),
+                 t.gettext("First asked {first}, last {last}.", first=_day(cluster.first, t),
+                           last=_day(cluster.last, t)),
                  "", t.gettext("Questions (redacted):")]
         lines += [f"• {_short(s, 200)}" for s in cluster.samples()]
         rows = []
@@ -272,7 +275,13 @@ class Editors:
 def _headline(cluster: clustering.Cluster, t: Translator) -> str:
     langs = " · ".join(f"{lang} {n}" for lang, n in cluster.langs.items() if n)
     return t.ngettext("{n} question", "{n} questions", cluster.size) + f" ({langs}), " + \
-        t.gettext("last {day}", day=cluster.last[:10])
+        t.gettext("last {day}", day=_day(cluster.last, t))
+
+
+def _day(moment: str, t: Translator) -> str:
+    """A stored UTC time as the day it was in Kazakhstan, written as the rest of the bot writes dates."""
+    when = dt.datetime.fromisoformat(moment)
+    return t.date((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(KZ_TIME).date(), "medium")
 
 
 def _short(text: str, limit: int = SAMPLE_CHARS) -> str:

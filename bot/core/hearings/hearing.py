@@ -46,18 +46,28 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 @dataclass(frozen=True)
 class Problem:
     """A message, or a Plural whose number is the parameter n, put into words when the reader's language
-    is known. A parameter that is itself words (an area's path, a status) is a mapping with its value in
-    each language, since the reader is not known when the problem is found."""
+    is known. So are its parameters: one that is itself words (an area's path, a status) is a mapping with
+    its value in each language, since the reader is not known when the problem is found, and a date and
+    time is written as the reader's language writes dates."""
 
     message: str | Plural
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, t: Translator) -> str:
-        params = {name: value[t.lang] if isinstance(value, Mapping) else value for name, value in self.params.items()}
+        params = {name: _in_words(value, t) for name, value in self.params.items()}
         if isinstance(self.message, Plural):
             n = params.pop("n")
             return t.ngettext(self.message.singular, self.message.plural, n, **params)
         return t.gettext(self.message, **params)
+
+
+def _in_words(value: object, t: Translator) -> object:
+    if isinstance(value, Mapping):
+        return value[t.lang]
+    if isinstance(value, dt.datetime):
+        # As an announcement gives the time: the language's own date, the 24-hour clock in every language.
+        return f"{t.date(value.date(), 'medium')}, {value:%H:%M}"
+    return value
 
 
 # The msgids themselves: what the command line and the logs show.
@@ -164,11 +174,9 @@ def check_start(value: object, now: dt.datetime | None = None) -> dt.datetime:
         raise fail(N_("Give the start as local time without a UTC offset, for example 2026-12-05T15:00."))
     start = start.replace(second=0, microsecond=0)
     if start <= now:
-        raise fail(N_("The start {start} is in the past. Give a future date and time."),
-                   start=start.strftime("%Y-%m-%d %H:%M"))
+        raise fail(N_("The start {start} is in the past. Give a future date and time."), start=start)
     if start > now + dt.timedelta(days=HORIZON_DAYS):
-        raise fail(N_("The start {start} is more than a year away. Check the year."),
-                   start=start.strftime("%Y-%m-%d %H:%M"))
+        raise fail(N_("The start {start} is more than a year away. Check the year."), start=start)
     return start
 
 
