@@ -72,6 +72,8 @@ FORBIDDEN = {
         (r"рассыльщ", "an errand boy: the broadcaster is «ответственный за объявления»"),
         (r"тихие час|тихих час", "a calque of quiet hours: say messages are not sent at night"),
         (r"справочник о ", "«справочник по местной власти»"),
+        (r"регион", "Astana, Almaty and Shymkent are not regions: «область», «город», «территория» for any area"),
+        (r"на языке \{lang\}", "{lang} is a code, not a language's name: «Нет названия ({lang}).»"),
     ],
     "kk": [
         (r"бақыла", "«бақылау» is monitoring: following an area is «жазылу»"),
@@ -81,6 +83,8 @@ FORBIDDEN = {
         (r"тыныштық сағат", "a calque of quiet hours"),
         (r"келіспеген жауап", "«answers that disagreed»: disputed answers are «даулы жауаптар»"),
         (r"хабарлама таратушы", "the broadcaster is «хабарландыруларға жауапты»"),
+        (r"\{lang\} тіл", "{lang} is a code, not a language's name: «Атауы жоқ ({lang}).»"),
+        (r"статус", "a hearing's status is its «күйі»"),
     ],
 }
 
