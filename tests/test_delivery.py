@@ -242,3 +242,14 @@ def test_a_start_in_the_past_is_written_as_the_readers_language_writes_dates():
     assert kk.startswith("Басталу уақыты (2020\u202fж. 01 қаң., 10:00) өтіп кеткен.")
     assert ru.startswith("Начало (1 янв. 2020\u202fг., 10:00) уже прошло.")
     assert en == str(raised.value) == "The start Jan 1, 2020, 10:00 is in the past. Give a future date and time."
+
+
+def test_the_links_length_limit_follows_its_number(monkeypatch):
+    from bot.core.hearings import hearing
+    from bot.i18n import translator
+
+    for limit, words in ((500, "не длиннее 500 символов."), (21, "не длиннее 21 символа.")):
+        monkeypatch.setattr(hearing, "URL_MAX", limit)  # a constant today: the sentence must not rely on it
+        with pytest.raises(HearingError) as raised:
+            hearing.check_url("ftp://x")
+        assert raised.value.texts(translator("ru"))[0].endswith(words)

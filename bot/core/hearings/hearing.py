@@ -205,8 +205,9 @@ def check_url(value: object) -> str | None:
     if not url:
         return None
     if len(url) > URL_MAX or not _URL.fullmatch(url):
-        raise fail(N_("The online link must be a web address starting with https:// (at most {limit} "
-                      "characters)."), limit=URL_MAX)
+        raise fail(Nn_("The online link must be a web address starting with https:// (at most {n} character).",
+                       "The online link must be a web address starting with https:// (at most {n} characters)."),
+                   n=URL_MAX)
     return url
 
 
