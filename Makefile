@@ -34,8 +34,10 @@ check: $(STAMP)
 
 # After changing user-facing strings: refresh locales/messages.pot and the .po files, then translate
 # the new entries in locales/{kk,ru,en}/LC_MESSAGES/messages.po (tests fail until every one is done).
+# N_ and Nn_ mark a message and a plural pair translated later (bot/i18n.py); keep the
+# keywords in step with KEYWORDS in tests/test_i18n.py.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k gettext -k ngettext:1,2 -k N_ --no-location --sort-output --omit-header -o locales/messages.pot bot
+	$(BIN)/pybabel extract -F babel.cfg -k gettext -k ngettext:1,2 -k N_ -k Nn_:1,2 --no-location --sort-output --omit-header -o locales/messages.pot bot
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 
 # Builds the Containerfile with buildah (chroot isolation) on a Debian 12 base made with debootstrap, and runs

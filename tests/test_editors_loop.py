@@ -3,6 +3,7 @@ export to the entry files, reload. Real SQLite, the real knowledge base and glos
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 
@@ -295,3 +296,24 @@ def test_export_writes_not_our_topic_questions_into_the_out_of_scope_file(knowle
     assert "когда выборы в мажилис в этом году" in load_or_fail(knowledge_copy).out_of_scope["ru"]
     assert all(r["exported_at"] for r in learned.not_our_topic(db))
     assert export.export(db, knowledge_copy).written == {}
+
+
+@pytest.mark.parametrize("days, heading", [(21, "За последний 21 день ни один"), (22, "За последние 22 дня ни один"),
+                                           (30, "За последние 30 дней ни один")])
+def test_the_disputed_answers_count_their_days_in_the_readers_words(conversation, monkeypatch, days, heading):
+    from bot.core.dialogue import editors
+
+    monkeypatch.setattr(editors, "DISPUTED_DAYS", days)  # a constant today, but one a maintainer may change
+    (reply,) = conversation.press(Person("console:local", "console", "ru"), "g:d")
+    assert reply.text.startswith(heading)
+
+
+def test_a_clusters_days_are_kazakhstan_days_written_as_dates_are(conversation, wall):
+    wall.set_local(dt.datetime(2026, 11, 20, 4, 30))  # 19 November in UTC
+    ask_all(conversation, DOLLAR[:1])
+    wall.set_local(dt.datetime(2026, 11, 23, 10, 0))
+    ask_all(conversation, DOLLAR[1:], key="tg:8")
+    (cluster,) = [c for c in open_gap_clusters(conversation) if c.size == len(DOLLAR)]
+    (screen,) = conversation.press(Person("console:local", "console", "ru"), f"g:o:{cluster.id}")
+    assert "Впервые спросили 20 нояб. 2026\u202fг., последний раз — 23 нояб. 2026\u202fг." in screen.text
+    assert "последний 23 нояб. 2026\u202fг." in screen.text.split("\n")[0]

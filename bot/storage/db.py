@@ -176,7 +176,7 @@ def m005_inbox_and_answers(db: Database) -> None:
 
 @migrations()
 def m006_editors_loop(db: Database) -> None:
-    # A resident who pressed "Tell me when there is an answer" under an unanswered question (notify = 1);
+    # A resident who pressed "Notify me when answered" under an unanswered question (notify = 1);
     # when and by which editor's action the gap was closed. New gap statuses: learned (added as a phrasing
     # of chosen_entry), new_entry (waits in `qogam kb todo`), ignored.
     db["gaps"].add_column("notify", int)

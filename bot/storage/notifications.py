@@ -1,4 +1,4 @@
-""""Tell me when there is an answer": a resident's request under a question the bot could not answer
+""""Notify me when answered": a resident's request under a question the bot could not answer
 (gaps.notify), and the one message per request that the sender (bot/core/delivery/sender.py) delivers once the
 editors add an answer. The sender-side functions have the outbox's names and signatures, so the same
 delivery path drives both.

@@ -79,6 +79,11 @@ class Console:
                     self._train(rows, generation, asyncio.get_running_loop())
             return self.served
 
+    def changed(self) -> None:
+        """This console changed what is served (a save, a revert, an editor's action on questions): the next
+        request rebuilds at once, without waiting out FRESH_SECONDS, so the editor sees their own change."""
+        self._checked_at = 0.0
+
     def _train(self, rows: list[dict], generation: tuple, loop: asyncio.AbstractEventLoop) -> None:
         """Ask for the model trained on what is served now; swapped in unless the content changed again."""
         if self._trainer is None:

@@ -130,15 +130,15 @@ def entry_findings(entry: Entry, owners: Mapping[str, str] | None = None) -> lis
                                      {"command": command}, lang=lang, field="answer"))
         length = utf16_length(answer_text(entry, translator(lang)))  # as Telegram counts: an emoji is 2
         if length > TELEGRAM_MESSAGE_LIMIT:
-            found.append(Finding(N_("answer with sources is {length} characters; one Telegram message holds "
-                                    "{limit}"), {"length": length, "limit": TELEGRAM_MESSAGE_LIMIT}, lang=lang,
-                                 field="answer"))
+            found.append(Finding(N_("answer with sources is too long for one Telegram message (length: "
+                                    "{length}, at most {limit})"),
+                                 {"length": length, "limit": TELEGRAM_MESSAGE_LIMIT}, lang=lang, field="answer"))
         low, high = ANSWER_CHARS
         if not low <= len(text.answer) <= high:
-            found.append(Finding(N_("answer is {length} characters; aim for {low}-{high}"),
+            found.append(Finding(N_("answer length: {length}; aim for {low}-{high} characters"),
                                  {"length": len(text.answer), "low": low, "high": high}, "warning", lang, "answer"))
         if len(text.questions) < MIN_QUESTIONS:
-            found.append(Finding(N_("only {count} phrasings; write at least {least}"),
+            found.append(Finding(N_("few phrasings: {count}; write at least {least}"),
                                  {"count": len(text.questions), "least": MIN_QUESTIONS}, "warning", lang, "questions"))
         for question in text.questions:
             key = _phrasing_key(question)

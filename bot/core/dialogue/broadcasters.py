@@ -29,6 +29,7 @@ from bot.core import roles
 from bot.core.dialogue.base import Context, after_press, expired, unknown_command
 from bot.core.hearings import broadcasts as announcing
 from bot.core.hearings import hearing as hearing_store
+from bot.core.hearings.broadcasts import status_name
 from bot.core.hearings.hearing import (
     N_,
     Hearing,
@@ -53,7 +54,7 @@ from bot.core.hearings.messages import (
 from bot.core.hearings.messages import text as message_text
 from bot.core.hearings.questions import group_questions
 from bot.core.replies import Button, Person, Reply
-from bot.i18n import Translator, translator
+from bot.i18n import translator
 from bot.storage import hearings as stored
 from bot.storage import outbox, users
 
@@ -126,10 +127,10 @@ class Broadcasters:
         hearings = self._mine(person)
         rows = [(Button(t.gettext("➕ New hearing"), "hb:new"),)]
         for draft in stored.drafts_of(self.ctx.db, person.key)[-1:]:
-            rows.append((Button(t.gettext("✎ Continue the unfinished draft"), f"hb:h:{draft}"),))
+            rows.append((Button(t.gettext("✎ Continue the draft"), f"hb:h:{draft}"),))
         for hearing in hearings:
             title = hearing.texts[hearing.language_for(t.lang)].title
-            rows.append((Button(f"{hearing.starts_at:%d.%m %H:%M} · {_status(hearing.status, t)} · {title}"[:60],
+            rows.append((Button(f"{hearing.starts_at:%d.%m %H:%M} · {status_name(hearing.status, t)} · {title}"[:60],
                                 f"hb:h:{hearing.id}"),))
         text = (t.gettext("Public hearings in your area. Choose one to follow it up, or announce a new one.")
                 if hearings else t.gettext("No hearings yet. Announce one: residents who follow the area get it "
@@ -278,7 +279,7 @@ class Broadcasters:
         sent = sum(outbox.counts(self.ctx.db, b["id"])["sent"] for b in outbox.of_hearing(self.ctx.db, hearing.id)
                    if b["kind"] == ANNOUNCEMENT)
         lines = [hearing.texts[hearing.language_for(t.lang)].title, f"🗓 {when(hearing, t)}", f"📍 {hearing.place}",
-                 t.gettext("Status: {status}", status=_status(hearing.status, t)),
+                 t.gettext("Status: {status}", status=status_name(hearing.status, t)),
                  t.gettext("Announcement received by: {n}", n=sent),
                  t.gettext("Will attend: {n}", n=stored.attending(self.ctx.db, hearing.id)),
                  t.gettext("Questions: {n}", n=stored.question_count(self.ctx.db, hearing.id))]
@@ -518,8 +519,3 @@ def _has(hearing: Hearing, step: str) -> bool:
               "point": "latitude", "url": "online_url"}[step]
     return getattr(hearing, column) is not None
 
-
-def _status(status: str, t: Translator) -> str:
-    names = {"announced": N_("announced"), "corrected": N_("changed"), "cancelled": N_("cancelled"),
-             "held": N_("held"), "draft": N_("draft")}
-    return t.gettext(names.get(status, status))

@@ -15,6 +15,7 @@ Buttons it owns (<c> is a cluster's id: the id of its first question):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ DUE_SHOWN = 15
 # Clusters per page of /gaps, each as a line and a button.
 CLUSTERS_PER_PAGE = 5
 SAMPLE_CHARS = 80
+# An entry's title on the "add as its phrasing" button: the message above lists the titles in full, and
+# the button's own words ("➕ Жазбаға қосу:") take half a phone's width.
+BUTTON_TITLE_CHARS = 20
 
 
 @dataclass
@@ -115,7 +119,8 @@ class Editors:
     def cluster(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
         lines = [t.gettext("Cluster #{id}", id=cluster.id) + ": " + _headline(cluster, t),
-                 t.gettext("First asked {first}, last {last}.", first=cluster.first[:10], last=cluster.last[:10]),
+                 t.gettext("First asked {first}, last {last}.", first=_day(cluster.first, t),
+                           last=_day(cluster.last, t)),
                  "", t.gettext("Questions (redacted):")]
         lines += [f"• {_short(s, 200)}" for s in cluster.samples()]
         rows = []
@@ -126,7 +131,8 @@ class Editors:
                 if entry is None:
                     continue
                 lines.append(f"• {entry.texts[t.lang].title} ({entry_id}) — {score:.2f}")
-                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=_short(entry.texts[t.lang].title, 40)),
+                short_title = _short(entry.texts[t.lang].title, BUTTON_TITLE_CHARS)
+                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=short_title),
                                     f"g:p:{cluster.id}:{entry_id}"),))
         rows += [(Button(t.gettext("🔎 Another entry…"), f"g:c:{cluster.id}"),),
                  (Button(t.gettext("📝 Needs a new entry"), f"g:n:{cluster.id}"),),
@@ -218,9 +224,11 @@ class Editors:
         t = self.ctx.t(person)
         rows = disputed(self.ctx.db, DISPUTED_DAYS)
         if not rows:
-            lines = [t.gettext("No 👎 on any answer in the last {n} days.", n=DISPUTED_DAYS)]
+            lines = [t.ngettext("No 👎 on any answer in the last {n} day.", "No 👎 on any answer in the last {n} days.",
+                                DISPUTED_DAYS)]
         else:
-            lines = [t.gettext("Answers residents disputed in the last {n} days:", n=DISPUTED_DAYS)]
+            lines = [t.ngettext("Answers residents disputed in the last {n} day:",
+                                "Answers residents disputed in the last {n} days:", DISPUTED_DAYS)]
             for r in rows[:DISPUTED_SHOWN]:
                 entry = self.ctx.kb.entries.get(r["entry"])
                 title = entry.texts[t.lang].title if entry else r["entry"]
@@ -241,8 +249,8 @@ class Editors:
         picture = Document("qogam-stats.png", chart_png(figures, t), "image/png")
         titles = {e.id: e.texts[t.lang].title for e in self.ctx.kb.entries.values()}
         return [Reply(summary_text(figures, t, titles), (), "command", lang=t.lang),
-                Reply(t.gettext("Questions per day, last {n} days", n=STATS_DAYS), (), "command", lang=t.lang,
-                      document=picture)]
+                Reply(t.ngettext("Questions per day, last {n} day", "Questions per day, last {n} days", STATS_DAYS),
+                      (), "command", lang=t.lang, document=picture)]
 
     def reload(self, person: Person) -> list[Reply]:
         t = self.ctx.t(person)
@@ -258,8 +266,8 @@ class Editors:
             return [Reply("\n".join(lines), (), "command", lang=t.lang)]
         seconds = time.perf_counter() - started
         log.info("knowledge base reloaded by an editor: %d entries in %.2f s", len(self.ctx.kb.entries), seconds)
-        return [Reply(t.gettext("Reloaded: {n} entries, in {seconds} s.", n=len(self.ctx.kb.entries),
-                                seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
+        return [Reply(t.ngettext("Reloaded: {n} entry, in {seconds} s.", "Reloaded: {n} entries, in {seconds} s.",
+                                 len(self.ctx.kb.entries), seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
 
     # ---- buttons --------------------------------------------------------------------------------
     def press(self, person: Person, data: str) -> list[Reply]:
@@ -300,7 +308,13 @@ class Editors:
 def _headline(cluster: clustering.Cluster, t: Translator) -> str:
     langs = " · ".join(f"{lang} {n}" for lang, n in cluster.langs.items() if n)
     return t.ngettext("{n} question", "{n} questions", cluster.size) + f" ({langs}), " + \
-        t.gettext("last {day}", day=cluster.last[:10])
+        t.gettext("last {day}", day=_day(cluster.last, t))
+
+
+def _day(moment: str, t: Translator) -> str:
+    """A stored UTC time as the day it was in Kazakhstan, written as the rest of the bot writes dates."""
+    when = dt.datetime.fromisoformat(moment)
+    return t.date((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(KZ_TIME).date(), "medium")
 
 
 def _short(text: str, limit: int = SAMPLE_CHARS) -> str:

@@ -462,7 +462,7 @@ class Residents:
         # there only to someone who has started it, which a resident asking in a group may never have done.
         if not person.private:
             return ()
-        return ((Button(t.gettext("🔔 Tell me when there is an answer"), f"n:{gap_id}"),),)
+        return ((Button(t.gettext("🔔 Notify me when answered"), f"n:{gap_id}"),),)
 
     def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
         # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".
