@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from bot.core.matching.index import Vector, rows_dot
+from bot.core.matching.index import DIRECT_MAX_COLUMNS, Vector
 from bot.core.matching.model import PAIR_FEATURES
 from bot.core.matching.result import Ranking
 
@@ -59,13 +59,30 @@ class Asked:
     leave_listed: int | None = None   # a listed out-of-scope question asked as if unlisted
 
 
+def gather(matrix: sparse.csr_matrix, cols: np.ndarray, weights: np.ndarray,
+           squared: np.ndarray | None = None) -> np.ndarray:
+    """weights @ matrix[cols], dense, summed straight from the CSR arrays (as index.rows_dot); `squared`
+    marks the nonzeros to weigh by the squared weights instead."""
+    starts = matrix.indptr[cols]
+    lengths = matrix.indptr[cols + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(matrix.shape[1], np.float32)
+    ends = np.cumsum(lengths)
+    at = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+    repeated = np.repeat(weights, lengths)
+    if squared is not None:
+        repeated = np.where(squared[at], repeated * repeated, repeated)
+    return np.bincount(matrix.indices[at], weights=matrix.data[at] * repeated,
+                       minlength=matrix.shape[1]).astype(np.float32)
+
+
 def dot(vectors: list[Vector], matrix: sparse.csr_matrix, squared: bool = False) -> np.ndarray:
     """Each vector's weights @ matrix (rows: the vector's columns), dense, one row per vector. `squared`:
     the weights squared (coverage)."""
-    if len(vectors) == 1:
+    if len(vectors) == 1 and matrix.shape[1] <= DIRECT_MAX_COLUMNS:
         v = vectors[0]
-        weights = v.weights * v.weights if squared else v.weights
-        return rows_dot(matrix, v.cols, weights)[None, :]
+        return gather(matrix, v.cols, v.weights * v.weights if squared else v.weights)[None, :]
     lengths = np.fromiter((len(v.cols) for v in vectors), np.int64, len(vectors))
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     if not indptr[-1]:
@@ -118,16 +135,11 @@ class Tables:
             np.all(np.diff(self.entry_group_start) > 0)) and bool(np.all(np.diff(corpus.group_start) > 0))
         if not self.usable:
             return
-        # Each phrasing's and each group's idf-weighted n-gram counts at unit length, n-grams x phrasings
-        # (groups): a question's character cosine with every one of them is one product.
+        # Each phrasing's idf-weighted n-gram counts at unit length, summed per entry, are the entry's
+        # naive Bayes counts; kept as log(1 + count / smoothing), since an n-gram the entry lacks adds
+        # only the log(smoothing) that every n-gram gets.
         doc_grams = sparse.csr_matrix(sparse.diags(1 / chars.doc_norms) @ (corpus.doc_words @ chars.word_grams))
         doc_grams.sort_indices()
-        group_grams = sparse.diags(1 / chars.group_norms) @ (corpus.group_words @ chars.word_grams)
-        self.doc_grams_t = sparse.csr_matrix(doc_grams.T, dtype=np.float32)
-        self.group_grams_t = sparse.csr_matrix(group_grams.T, dtype=np.float32)
-        # The same unit-length counts summed per entry are its naive Bayes counts; kept as
-        # log(1 + count / smoothing), since an n-gram the entry lacks adds only the log(smoothing) that
-        # every n-gram gets.
         entry_of_doc = np.repeat(np.arange(n_entries), np.diff(self.entry_doc_start))
         membership = sparse.csr_matrix((np.ones(len(entry_of_doc), np.float32), (entry_of_doc, np.arange(
             len(entry_of_doc)))), shape=(n_entries, len(entry_of_doc)))
@@ -135,7 +147,7 @@ class Tables:
         self.smoothing = bayes_smoothing
         log_grams = entry_grams.copy()
         log_grams.data = np.log1p(log_grams.data / self.smoothing)
-        self.log_grams_t = sparse.csr_matrix(log_grams.T, dtype=np.float32)
+        log_grams_t = sparse.csr_matrix(log_grams.T, dtype=np.float32)
         self.log_smoothing = float(np.log(self.smoothing))
         self.entry_mass = m._entry_mass.astype(np.float64)
         self.total_smoothing = self.smoothing * len(chars.vocabulary)
@@ -150,6 +162,24 @@ class Tables:
             view = m.out_of_scope
             listed = sparse.diags(1 / view.doc_norms) @ (view.corpus.doc_words @ view.word_grams)
             self.listed_grams_t = sparse.csr_matrix(listed.T, dtype=np.float32)
+        # One matrix per view whose columns are the phrasings, then the groups (then the entries): a
+        # question's rows are gathered once for all of them, since one question's time is mostly the
+        # cost of each numpy call, not the arithmetic. Coverage weighs by the squared weights: its
+        # columns are marked, nonzero by nonzero.
+        n_docs, n_groups = len(corpus.doc_group), corpus.n_groups
+        self.first_stage_t = sparse.hstack([m.words.doc_t, m.words.group_t], format="csr", dtype=np.float32)
+        self.word_t = sparse.hstack([self.first_stage_t, self.has_feature_t], format="csr", dtype=np.float32)
+        self.word_squared = self.word_t.indices >= n_docs + n_groups
+        self.bounds = (n_docs, n_docs + n_groups)
+        # The character view the same way, but through the words: a question's n-grams gathered over the
+        # words that have them (and the entries' naive Bayes counts), then summed per phrasing and per
+        # group in one sparse product each. Gathered per phrasing they were 20,000 numbers a question,
+        # through the words 7,600 and two products in C.
+        self.char_t = sparse.hstack([chars.grams_t, log_grams_t], format="csr", dtype=np.float32)
+        self.n_words = chars.grams_t.shape[1]
+        self.doc_words = sparse.csr_matrix(sparse.diags(1 / chars.doc_norms) @ corpus.doc_words, dtype=np.float32)
+        self.group_words = sparse.csr_matrix(sparse.diags(1 / chars.group_norms) @ corpus.group_words,
+                                             dtype=np.float32)
         # Leaving a phrasing out (training only): what it adds to its group and its entry.
         self.training = for_training
         if for_training:
@@ -228,9 +258,13 @@ class Tables:
         left_docs = np.asarray([asked[i].leave_out for i in left], np.int64)
         left_groups = corpus.doc_group[left_docs].astype(np.int64)
 
-        # First stage: words and prefixes, each phrasing and each group's centroid.
-        docs = dot(qs, m.words.doc_t)
-        groups = dot(qs, m.words.group_t)
+        # First stage: words and prefixes, each phrasing and each group's centroid; and coverage.
+        if n == 1:
+            word = gather(self.word_t, qs[0].cols, qs[0].weights, self.word_squared)[None, :]
+        else:
+            word = np.hstack([dot(qs, self.first_stage_t), dot(qs, self.has_feature_t, squared=True)])
+        d, g = self.bounds
+        docs, groups, coverage = word[:, :d], word[:, d:g], word[:, g:].astype(np.float64)
         if len(left):
             docs[left, left_docs] = 0.0
             groups[left, left_groups] = self._centroids_without(left, left_docs, left_groups, qs)
@@ -239,8 +273,14 @@ class Tables:
         score = (1 - self.centroid_weight) * phrase + self.centroid_weight * centroid
 
         # Character view: cosines with every group's centroid and every phrasing.
-        char_groups = dot(cqs, self.group_grams_t)
-        char_docs = dot(cqs, self.doc_grams_t)
+        per = dot(cqs, self.char_t)
+        per_word, log_grams = per[:, :self.n_words], per[:, self.n_words:]
+        if n == 1:
+            char_docs = (self.doc_words @ per_word[0])[None, :]
+            char_groups = (self.group_words @ per_word[0])[None, :]
+        else:
+            char_docs = np.ascontiguousarray((self.doc_words @ per_word.T).T)
+            char_groups = np.ascontiguousarray((self.group_words @ per_word.T).T)
         if len(left):
             # The group's dot product without the phrasing's, over its n-gram length without it.
             whole = char_groups[left, left_groups] * m.chars.group_norms[left_groups]
@@ -252,10 +292,9 @@ class Tables:
 
         # Naive Bayes: sum over the question's n-grams of weight x log P(n-gram | entry).
         weight_sums = np.fromiter((float(c.weights.sum()) for c in cqs), np.float64, n)
-        bayes = dot(cqs, self.log_grams_t).astype(np.float64) + weight_sums[:, None] * (
+        bayes = log_grams.astype(np.float64) + weight_sums[:, None] * (
             self.log_smoothing - np.log(self.entry_mass + self.total_smoothing))[None, :]
         # Coverage: the share of the question's known weight on features the entry has.
-        coverage = dot(qs, self.has_feature_t, squared=True).astype(np.float64)
         known = np.fromiter((float(q.weights @ q.weights) for q in qs), np.float64, n)
         coverage /= np.where(known > 0, known, 1.0)[:, None]
         if len(left):
