@@ -50,12 +50,15 @@ REVIEW_MARKS = {"kk": "заңгерлік тексеруге белгіленг�
 COMMAND_MENTION = re.compile(r"(?<![\w/.:])/([A-Za-z_]+)\b")
 
 
-def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
+def check(directory=None, progress=None) -> tuple[KnowledgeBase, list[Problem]]:
+    """progress(what, share done): for a status line (engine.Progress)."""
     kb, problems = load(directory)
     if any(p.severity == "error" for p in problems):
         return kb, problems
     problems += check_content(kb)
-    matcher = build_matcher(kb)
+    matcher = build_matcher(kb, progress=progress)
+    if progress is not None:
+        progress("asking every phrasing", None)
     problems += check_retrieval(kb, matcher)
     problems += check_scope_terms(matcher)
     problems += load_areas(directory)[1]
@@ -153,21 +156,22 @@ def check_figures(entry) -> list[str]:
 def check_retrieval(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
     """Every phrasing must find its own entry first (self-retrieval through the real matcher)."""
     problems = []
-    for entry in kb.entries.values():
-        for lang, text in entry.texts.items():
-            for question in text.questions:
-                result = matcher.match(question, lang)
-                candidates = result.candidates
-                top = candidates[0].entry_id if candidates else None
-                if top != entry.id:
-                    score = candidates[0].score if candidates else 0.0
-                    problems.append(Problem(str(entry.path), entry.id,
-                                            f"[{lang}] phrasing {question!r} finds {top} ({score:.2f}) instead"))
-                    continue
-                decision = policy.decide(result)
-                if not isinstance(decision, policy.Answer):
-                    problems.append(Problem(
-                        str(entry.path), entry.id,
-                        f"[{lang}] phrasing {question!r} is not answered outright "
-                        f"(score {candidates[0].score:.2f}); make it more specific to this entry", "warning"))
+    asked = [(entry, lang, question) for entry in kb.entries.values() for lang, text in entry.texts.items()
+             for question in text.questions]
+    # All at once (Matcher.match_many): 3,300 phrasings took 13 s one by one, now well under a second.
+    results = matcher.match_many([(question, lang) for _, lang, question in asked])
+    for (entry, lang, question), result in zip(asked, results):
+        candidates = result.candidates
+        top = candidates[0].entry_id if candidates else None
+        if top != entry.id:
+            score = candidates[0].score if candidates else 0.0
+            problems.append(Problem(str(entry.path), entry.id,
+                                    f"[{lang}] phrasing {question!r} finds {top} ({score:.2f}) instead"))
+            continue
+        decision = policy.decide(result)
+        if not isinstance(decision, policy.Answer):
+            problems.append(Problem(
+                str(entry.path), entry.id,
+                f"[{lang}] phrasing {question!r} is not answered outright "
+                f"(score {candidates[0].score:.2f}); make it more specific to this entry", "warning"))
     return problems

@@ -114,17 +114,17 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
     own = matcher.match(text, lang).candidates
     if not own or own[0].entry_id != entry_id:
         return Refusal("not_first", found=own[0].entry_id if own else None), kb, None
-    # Only phrasings that share a feature with the new one can rank differently now: check those.
+    # Only phrasings that share a feature with the new one can rank differently now: check those, all
+    # at once (Matcher.match_many), in the knowledge base's order so the first one broken is named.
     new_features = set(matcher_features(read_phrasing(lang, text)))
-    for entry in grown.entries.values():
-        for other_lang, local in entry.texts.items():
-            for question in local.questions:
-                words = read_phrasing(other_lang, question)
-                if not new_features & set(matcher_features(words)):
-                    continue
-                top = matcher.match(question, other_lang).candidates
-                if top and top[0].entry_id != entry.id:
-                    return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
+    affected = [(entry, other_lang, question) for entry in grown.entries.values()
+                for other_lang, local in entry.texts.items() for question in local.questions
+                if new_features & set(matcher_features(read_phrasing(other_lang, question)))]
+    results = matcher.match_many([(question, other_lang) for _, other_lang, question in affected])
+    for (entry, _, question), result in zip(affected, results):
+        top = result.candidates
+        if top and top[0].entry_id != entry.id:
+            return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
     return None, grown, matcher
 
 

@@ -32,7 +32,6 @@ import numpy as np
 from scipy import sparse
 
 from bot.core.matching.index import DIRECT_MAX_COLUMNS, Vector
-from bot.core.matching.model import PAIR_FEATURES
 from bot.core.matching.result import Ranking
 
 # Phrasings up to which the tables are built. The real knowledge base has 3,300; its tables hold about
@@ -93,6 +92,18 @@ def dot(vectors: list[Vector], matrix: sparse.csr_matrix, squared: bool = False)
         data = data * data
     questions = sparse.csr_matrix((data, indices, indptr), shape=(len(vectors), matrix.shape[0]))
     return np.asarray((questions @ matrix).toarray(), dtype=np.float32)
+
+
+def dot_t(vectors: list[Vector], matrix_t: sparse.csr_matrix) -> np.ndarray:
+    """dot(vectors, matrix) transposed (matrix columns x vectors), for a batch; matrix_t: matrix.T as CSR."""
+    lengths = np.fromiter((len(v.cols) for v in vectors), np.int64, len(vectors))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    if not indptr[-1]:
+        return np.zeros((matrix_t.shape[0], len(vectors)), np.float32)
+    questions = sparse.csr_matrix((np.concatenate([v.weights for v in vectors]).astype(np.float32),
+                                   np.concatenate([v.cols for v in vectors]), indptr),
+                                  shape=(len(vectors), matrix_t.shape[1]))
+    return np.asarray((matrix_t @ questions.T.tocsr()).toarray(), dtype=np.float32)
 
 
 class Lookup:
@@ -176,6 +187,7 @@ class Tables:
         # group in one sparse product each. Gathered per phrasing they were 20,000 numbers a question,
         # through the words 7,600 and two products in C.
         self.char_t = sparse.hstack([chars.grams_t, log_grams_t], format="csr", dtype=np.float32)
+        self.char_t_t = self.char_t.T.tocsr()
         self.n_words = chars.grams_t.shape[1]
         self.doc_words = sparse.csr_matrix(sparse.diags(1 / chars.doc_norms) @ corpus.doc_words, dtype=np.float32)
         self.group_words = sparse.csr_matrix(sparse.diags(1 / chars.group_norms) @ corpus.group_words,
@@ -273,22 +285,24 @@ class Tables:
         score = (1 - self.centroid_weight) * phrase + self.centroid_weight * centroid
 
         # Character view: cosines with every group's centroid and every phrasing.
-        per = dot(cqs, self.char_t)
-        per_word, log_grams = per[:, :self.n_words], per[:, self.n_words:]
+        # Phrasings and groups by questions (transposed): the products with the per-word numbers come out
+        # that way, and copying them into questions x phrasings took a tenth of training.
         if n == 1:
-            char_docs = (self.doc_words @ per_word[0])[None, :]
-            char_groups = (self.group_words @ per_word[0])[None, :]
+            per = dot(cqs, self.char_t)[0]
+            per_word_t, log_grams = per[:self.n_words, None], per[None, self.n_words:]
         else:
-            char_docs = np.ascontiguousarray((self.doc_words @ per_word.T).T)
-            char_groups = np.ascontiguousarray((self.group_words @ per_word.T).T)
+            per_t = dot_t(cqs, self.char_t_t)
+            per_word_t, log_grams = per_t[:self.n_words], per_t[self.n_words:].T
+        char_docs_t = np.asarray(self.doc_words @ per_word_t, dtype=np.float32)
+        char_groups_t = np.asarray(self.group_words @ per_word_t, dtype=np.float32)
         if len(left):
             # The group's dot product without the phrasing's, over its n-gram length without it.
-            whole = char_groups[left, left_groups] * m.chars.group_norms[left_groups]
-            own = char_docs[left, left_docs] * m.chars.doc_norms[left_docs]
-            char_groups[left, left_groups] = (whole - own) / self.loo_char_norms[left_docs]
-            char_docs[left, left_docs] = 0.0
-        char_centroid = np.maximum.reduceat(char_groups, self.entry_group_start[:-1], axis=1)
-        char_phrase = np.maximum.reduceat(char_docs, self.entry_doc_start[:-1], axis=1)
+            whole = char_groups_t[left_groups, left] * m.chars.group_norms[left_groups]
+            own = char_docs_t[left_docs, left] * m.chars.doc_norms[left_docs]
+            char_groups_t[left_groups, left] = (whole - own) / self.loo_char_norms[left_docs]
+            char_docs_t[left_docs, left] = 0.0
+        char_centroid = np.maximum.reduceat(char_groups_t, self.entry_group_start[:-1], axis=0).T.copy()
+        char_phrase = np.maximum.reduceat(char_docs_t, self.entry_doc_start[:-1], axis=0).T
 
         # Naive Bayes: sum over the question's n-grams of weight x log P(n-gram | entry).
         weight_sums = np.fromiter((float(c.weights.sum()) for c in cqs), np.float64, n)
@@ -310,24 +324,37 @@ class Tables:
         first = _best(score, self.candidates)
         extra = _best(char_centroid, self.char_candidates)
 
-        out = []
-        for i, a in enumerate(asked):
-            top = first[i]
-            more = [e for e in extra[i].tolist() if e not in set(top.tolist())]
-            if more:
-                top = np.concatenate([top, np.asarray(more, dtype=top.dtype)])
-            if not len(top):
-                out.append(Ranking(top, np.zeros((0, len(PAIR_FEATURES))), a.unknown, a.corrected, a.content_words))
-                continue
-            s = score[i, top]
-            cp = char_phrase[i, top]
-            cc = char_centroid[i, top]
-            nb = bayes[i, top]
-            pairs = np.column_stack([
-                phrase[i, top], centroid[i, top], s, s - s[0], cp, cc, cp - cp.max(), cc - cc.max(),
-                coverage[i, top], 1.0 / (1.0 + np.arange(len(top))), nb - nb.max(),
-            ])
-            out.append(Ranking(top, pairs, a.unknown, a.corrected, a.content_words))
+        tops = []
+        for top, more in zip(first, extra):
+            if len(more):
+                have = set(top.tolist())
+                more = [e for e in more.tolist() if e not in have]
+                if more:
+                    top = np.concatenate([top, np.asarray(more, dtype=top.dtype)])
+            tops.append(top)
+        # Every (question, candidate) pair at once; gaps to the best candidate per question by reduceat.
+        sizes = np.fromiter(map(len, tops), np.int64, n)
+        bounds = np.concatenate(([0], np.cumsum(sizes)))
+        rows = np.repeat(np.arange(n), sizes)
+        cols = np.concatenate(tops) if bounds[-1] else np.zeros(0, np.int64)
+        starts = bounds[:-1][sizes > 0]
+        at_start = np.repeat(np.arange(len(starts)), sizes[sizes > 0])
+
+        def gap(values: np.ndarray, to_first: bool = False) -> np.ndarray:
+            if not len(values):
+                return values
+            reference = values[starts] if to_first else np.maximum.reduceat(values, starts)
+            return values - reference[at_start]
+
+        s = score[rows, cols]
+        cp = char_phrase[rows, cols]
+        cc = char_centroid[rows, cols]
+        pairs_all = np.column_stack([
+            phrase[rows, cols], centroid[rows, cols], s, gap(s, to_first=True), cp, cc, gap(cp), gap(cc),
+            coverage[rows, cols], 1.0 / (1.0 + np.arange(len(rows)) - bounds[rows]), gap(bayes[rows, cols]),
+        ]).astype(np.float64)
+        out = [Ranking(tops[i], pairs_all[bounds[i]:bounds[i + 1]], a.unknown, a.corrected, a.content_words)
+               for i, a in enumerate(asked)]
         self._out_of_scope(asked, out)
         return out
 

@@ -181,10 +181,12 @@ class WordColumns:
         self.function = function
         self.vocabulary = vocabulary
         self.memo: dict[str, np.ndarray] = {}
-        self.unknown: dict[str, int] = {}
         self.unknown_value = unknown_value
-        self._values: list[float] = []
-        self._values_array = np.zeros(0)
+        self.forget()
+
+    @property
+    def n_unknown(self) -> int:
+        return len(self._hashes)
 
     def __call__(self, word: str) -> np.ndarray:
         ids = self.memo.get(word)
@@ -197,29 +199,41 @@ class WordColumns:
 
     def forget(self) -> None:
         self.memo.clear()
-        self.unknown.clear()
-        self._values.clear()
+        # The unknown features seen, as sorted hashes with their ids (numpy, not a dict: training meets
+        # some 300,000 features the listed questions' views lack).
+        self._hashes = np.zeros(0, np.int64)
+        self._ids = np.zeros(0, np.int64)
+        self._values = np.zeros(1)  # by id (-1 first), and a 0 after them
 
     def unknown_values(self) -> np.ndarray:
         """unknown_value of each unknown feature, by id (-1 first), and a 0 after them (never empty)."""
-        if len(self._values_array) != len(self._values) + 1:
-            self._values_array = np.asarray([*self._values, 0.0], np.float64)
-        return self._values_array
+        return self._values
 
     def learn(self, words: list[str]) -> None:
         """Find the columns of new words' features, all in one look-up."""
         per_word = [list(self.function(w)) for w in words]
         features = [f for fs in per_word for f in fs]
         ids = self.vocabulary.columns(features)
-        first_seen = []
-        for k in np.flatnonzero(ids < 0).tolist():
-            feature = features[k]
-            if feature not in self.unknown:
-                self.unknown[feature] = -1 - len(self.unknown)
-                first_seen.append(feature)
-            ids[k] = self.unknown[feature]
-        if self.unknown_value is not None and first_seen:
-            self._values.extend(self.unknown_value(first_seen).tolist())
+        unknown = np.flatnonzero(ids < 0)
+        if len(unknown):
+            hashes = np.fromiter((hash(features[k]) for k in unknown.tolist()), np.int64, len(unknown))
+            distinct, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+            at = np.minimum(np.searchsorted(self._hashes, distinct), max(len(self._hashes) - 1, 0))
+            seen = (self._hashes[at] == distinct) if len(self._hashes) else np.zeros(len(distinct), bool)
+            new = ~seen
+            new_ids = -1 - self.n_unknown - np.arange(int(new.sum()), dtype=np.int64)
+            distinct_ids = np.empty(len(distinct), np.int64)
+            distinct_ids[seen] = self._ids[at[seen]]
+            distinct_ids[new] = new_ids
+            ids[unknown] = distinct_ids[inverse]
+            if new.any():
+                hashes_all = np.concatenate([self._hashes, distinct[new]])
+                ids_all = np.concatenate([self._ids, new_ids])
+                order = np.argsort(hashes_all, kind="stable")
+                self._hashes, self._ids = hashes_all[order], ids_all[order]
+                if self.unknown_value is not None:
+                    added = self.unknown_value([features[unknown[k]] for k in first[new].tolist()])
+                    self._values = np.concatenate([self._values[:-1], added, [0.0]])
         bounds = np.cumsum([0, *map(len, per_word)])
         for i, word in enumerate(words):
             self.memo[word] = ids[bounds[i]:bounds[i + 1]]
@@ -325,7 +339,7 @@ class WordView:
     def read(self, questions: list[Iterable[str]]) -> list[Vector]:
         """The vectors of questions' words (as vector(features(words)), each word's columns remembered)."""
         ids, lengths = self.word_columns.many(questions)
-        return vectorize_many(ids, lengths, len(self.vocabulary), len(self.word_columns.unknown),
+        return vectorize_many(ids, lengths, len(self.vocabulary), self.word_columns.n_unknown,
                               _idf_with_unknown(self.idf, self.unknown_idf))
 
     def scores(self, q: Vector, leave_out: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -403,7 +417,7 @@ class ListedView:
         def feature_idf(cols: np.ndarray) -> np.ndarray:
             return np.where(cols >= 0, listed[np.maximum(cols, 0)], unknown[np.maximum(-1 - cols, 0)])
 
-        return vectorize_many(ids, lengths, len(self.vocabulary), len(self.word_columns.unknown), feature_idf,
+        return vectorize_many(ids, lengths, len(self.vocabulary), self.word_columns.n_unknown, feature_idf,
                               unknown_in_norm_only=True)
 
     def vector(self, words: Iterable[str]) -> Vector:
@@ -467,7 +481,7 @@ class CharView:
     def read(self, questions: list[Iterable[str]]) -> list[Vector]:
         """The vectors of questions' words (as vector(grams(words)), each word's columns remembered)."""
         ids, lengths = self.word_columns.many(questions)
-        return vectorize_many(ids, lengths, len(self.vocabulary), len(self.word_columns.unknown),
+        return vectorize_many(ids, lengths, len(self.vocabulary), self.word_columns.n_unknown,
                               _idf_with_unknown(self.idf, self.unknown_idf), sublinear=False)
 
     def group_scores(self, q: Vector, leave_out: int | None = None) -> np.ndarray:

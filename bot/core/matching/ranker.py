@@ -148,6 +148,8 @@ class Matcher:
             itertools.chain(map(self.document, range(self.n_documents)),
                             ((f"out_of_scope:{lang}", q) for lang, q in self.out_of_scope_text)), self.entry_ids)
         self.model = model
+        # A model of another knowledge base, or none, while the right one trains (engine.build_matcher).
+        self.provisional = False
         if not for_training:
             self.release_training_data()
 
@@ -198,8 +200,11 @@ class Matcher:
             return word
         choices = self._by_initial.get(word[0], ())
         if hidden:
-            choices = [w for w in choices if w not in hidden]
-        best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+            # The best choices, then the first not hidden: cheaper than a list without the hidden words.
+            best = next((b for b in process.extract(word, choices, scorer=fuzz.ratio, limit=len(hidden) + 1,
+                                                    score_cutoff=TYPO_SIMILARITY) if b[0] not in hidden), None)
+        else:
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
         return best[0] if best else word
 
     # -- ranking -----------------------------------------------------------------------------------------
@@ -421,8 +426,28 @@ class Matcher:
                     result = alternative
         return result
 
-    def _result(self, query: Query, limit: int) -> Result:
-        ranking = self.ranking(query.words)
+    def match_many(self, questions: list[tuple[str, str | None]], limit: int = 5) -> list[Result]:
+        """match() for many (text, hint) at once: their rankings in batches (batch.py), as `kb check`
+        asks every phrasing and an editor's new phrasing asks those it may change. Latin text whose
+        language is uncertain is matched alone, since match() tries its other readings."""
+        queries = [prepare(text, hint) for text, hint in questions]
+        alone = {i for i, q in enumerate(queries) if q.detection.script == "latin" and not q.detection.confident}
+        batch = [i for i in range(len(queries)) if i not in alone]
+        read = self.read_many([(queries[i].words, None, None) for i in batch])
+        asked = [a for a in read if a is not None]
+        ranked = iter(self.rankings(asked))
+        results: list[Result | None] = [None] * len(queries)
+        for i, a in zip(batch, read):
+            results[i] = self._result(queries[i], limit, next(ranked) if a is not None else None)
+        for i in alone:
+            text, hint = questions[i]
+            results[i] = self.match(text, hint, limit)
+        return results  # type: ignore[return-value]
+
+    def _result(self, query: Query, limit: int, ranking: Ranking | None | bool = False) -> Result:
+        """ranking: the query's, when ranked already (None: nothing to rank)."""
+        if ranking is False:
+            ranking = self.ranking(query.words)
         if ranking is None or not len(ranking.entries):
             unknown = ranking.unknown if ranking else (1.0 if query.words else 0.0)
             return Result(query, [], round(unknown, 4), 0.0, {})

@@ -29,6 +29,7 @@ re-ranker that has seen the same question.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -213,8 +214,13 @@ def listed_sample(n_listed: int, n_phrasings: int, rng: random.Random) -> list[i
     return sorted(rng.sample(range(n_listed), limit))
 
 
-def train(matcher: Matcher) -> model_store.Model:
+def train(matcher: Matcher, progress=None) -> model_store.Model:
+    """progress(what, share done): called as training goes (engine.Progress)."""
     from bot.core.matching.reading import reading
+
+    def report(what: str, share: float) -> None:
+        if progress is not None:
+            progress(what, share)
 
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -229,33 +235,45 @@ def train(matcher: Matcher) -> model_store.Model:
     questions: list[tuple[int, tuple[str, ...], Detection, int | None, int | None, int | None, int | None]] = []
 
     def ask(question: str, fold: int, right: int | None, leave_out: int | None = None,
-            hide_entry: int | None = None, leave_out_of_scope: int | None = None) -> None:
+            leave_out_of_scope: int | None = None) -> None:
         cleaned = clean(question)
         detection = detect(cleaned)
-        questions.append((fold, reading(cleaned, detection), detection, right, leave_out, hide_entry,
+        questions.append((fold, reading(cleaned, detection), detection, right, leave_out, None,
                           leave_out_of_scope))
 
     for doc in docs:
         lang, text = matcher.document(doc)
         entry = group_entry[doc_group[doc]]
-        texts = [(t, entry, None) for t in variants(lang, text, rng)]
-        texts.append((texts[0][0], None, entry))  # the same question, its entry removed
-        texts.append((out_of_scope(text, rng), None, None))
-        for question, right, hidden in texts:
-            ask(question, doc % 2, right, leave_out=doc, hide_entry=hidden)
+        as_written = len(questions)
+        for question in variants(lang, text, rng):
+            ask(question, doc % 2, entry, leave_out=doc)
+        # The same question as written, its entry removed: read once, ranked twice (below).
+        questions.append((*questions[as_written][:3], None, doc, entry, None))
+        ask(out_of_scope(text, rng), doc % 2, None, leave_out=doc)
     for i in listed_sample(len(matcher.out_of_scope_text), len(docs), rng):
         lang, text = matcher.out_of_scope_text[i]
         for question in variants(lang, text, rng):
             ask(question, i % 2, None, leave_out_of_scope=i)
 
     # Every question read and ranked at once (batch.py): one sparse product per view for a chunk of them.
-    read = matcher.read_many([(words, leave_out, listed) for _, words, _, _, leave_out, _, listed in questions])
+    # The shares reported are of the time each step took on the real knowledge base.
+    report("reading the training questions", 0.1)
+    first_reading = {}  # a question asked again with its entry hidden is read once
+    for n, (_, words, _, _, leave_out, hide_entry, listed) in enumerate(questions):
+        if hide_entry is None:
+            first_reading.setdefault((words, leave_out, listed), n)
+    unique = list(first_reading)
+    read = dict(zip(unique, matcher.read_many(unique)))
     asked: list[tuple[int, Asked, Detection, int | None]] = []
-    for (fold, _, detection, right, _, hide_entry, _), question in zip(questions, read):
+    for fold, words, detection, right, leave_out, hide_entry, listed in questions:
+        question = read[(words, leave_out, listed)]
         if question is not None:
-            question.hide_entry = hide_entry
+            if hide_entry is not None:
+                question = dataclasses.replace(question, hide_entry=hide_entry)
             asked.append((fold, question, detection, right))
+    report("ranking the training questions", 0.4)
     rankings = matcher.rankings([question for _, question, _, _ in asked])
+    report("fitting the models", 0.9)
     examples = [(fold, ranking, detection, right) for (fold, _, detection, right), ranking in zip(asked, rankings)
                 if len(ranking.entries)]
 
@@ -273,22 +291,63 @@ def train(matcher: Matcher) -> model_store.Model:
     cross = {f: _fit(*(pair_data(folds[1 - f]) if folds[1 - f] else empty)) for f in (0, 1)}
     reranker = _fit(*(pair_data(rerankable) if rerankable else empty))
 
-    x, y, x_offered, y_offered = [], [], [], []
-    for fold, ranking, detection, right in examples:
-        probabilities = cross[fold].probability(ranking.pairs)
-        order = np.lexsort((np.arange(len(probabilities)), -probabilities))
-        features = model_store.decision_features(ranking, order, probabilities, detection)
-        x.append(features)
-        y.append(int(right is not None and ranking.entries[order[0]] == right))
-        x_offered.append(model_store.suggestion_features(features, order, probabilities))
-        y_offered.append(int(right is not None and right in ranking.entries[order[:model_store.SUGGESTIONS]]))
-    x_arr = np.vstack(x) if x else np.zeros((0, len(model_store.DECISION_FEATURES)))
-    y_arr = np.array(y, dtype=int)
+    x_arr, y_arr, x_offered_arr, y_offered_arr = decision_data(examples, cross)
     decision = _fit(x_arr, y_arr)
-    x_offered_arr = np.vstack(x_offered) if x else np.zeros((0, len(model_store.SUGGESTION_FEATURES)))
-    suggestion = _fit(x_offered_arr, np.array(y_offered, dtype=int))
+    suggestion = _fit(x_offered_arr, y_offered_arr)
     info = {"examples": len(examples), "pairs": int(sum(len(ex[1].entries) for ex in rerankable)),
             "right_share": round(float(y_arr.mean()), 4) if len(y_arr) else None,
             "seconds": round(time.perf_counter() - started, 2)}
     log.info("matcher model trained: %s", info)
     return model_store.Model(reranker, decision, suggestion, info)
+
+
+def decision_data(examples: list, cross: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The decision's and the suggestion's examples: model.decision_features and suggestion_features of
+    every question (its re-ranker probabilities from the fold it was not fitted on), and whether the top
+    candidate, or one of the first SUGGESTIONS, is right. Computed for all questions at once with segment
+    operations (a loop over 8,000 questions was a tenth of training); tests/test_model.py checks it
+    against the per-question functions."""
+    n = len(examples)
+    if not n:
+        return (np.zeros((0, len(model_store.DECISION_FEATURES))), np.zeros(0, int),
+                np.zeros((0, len(model_store.SUGGESTION_FEATURES))), np.zeros(0, int))
+    sizes = np.fromiter((len(r.entries) for _, r, _, _ in examples), np.int64, n)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    owner = np.repeat(np.arange(n), sizes)
+    local = np.arange(len(owner)) - starts[owner]
+    pairs = np.vstack([r.pairs for _, r, _, _ in examples])
+    entries = np.concatenate([r.entries for _, r, _, _ in examples])
+    folds = np.fromiter((fold for fold, _, _, _ in examples), np.int64, n)
+    p = np.where(folds[owner] == 0, cross[0].probability(pairs), cross[1].probability(pairs))
+    # Each question's candidates by probability (ties: first-stage order), as model.apply orders them.
+    order = np.lexsort((local, -p, owner))
+    a, has_b = order[starts], sizes > 1
+    b = order[np.minimum(starts + 1, len(order) - 1)]
+    p_a, p_b = p[a], np.where(has_b, p[b], 0.0)
+    # The best first-stage score among the other candidates: the best, or the second best when the best
+    # is the top candidate itself.
+    by_first = np.lexsort((local, -pairs[:, 2], owner))
+    best, second = by_first[starts], by_first[np.minimum(starts + 1, len(order) - 1)]
+    others = np.where(best != a, pairs[best, 2], np.where(has_b, pairs[second, 2], 0.0))
+    char_first = np.lexsort((local, -pairs[:, 5], owner))[starts]
+    unknown = np.fromiter((r.unknown for _, r, _, _ in examples), np.float64, n)
+    corrected = np.fromiter((r.corrected for _, r, _, _ in examples), np.float64, n)
+    content = np.fromiter((r.content_words for _, r, _, _ in examples), np.float64, n)
+    confident = np.fromiter((d.confident for _, _, d, _ in examples), np.float64, n)
+    latin = np.fromiter((d.script == "latin" for _, _, d, _ in examples), np.float64, n)
+    listed = np.fromiter((r.out_of_scope for _, r, _, _ in examples), np.float64, n)
+    rivals = np.bincount(owner, weights=(p >= p_a[owner] / 2), minlength=n) - 1
+    x = np.column_stack([
+        p_a, p_a - p_b, pairs[a, 2], pairs[a, 2] - others, pairs[a, 5], pairs[a, 4], (local[a] == 0),
+        (char_first == a), unknown, corrected, pairs[a, 8], np.log1p(content), confident, latin, rivals,
+        p_a * pairs[a, 2], p_a * (1 - unknown), listed, listed - pairs[a, 4], np.maximum(0.0, listed - pairs[a, 4]),
+    ]).astype(np.float64)
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order)) - starts[owner[order]]  # each candidate's place in its question
+    offered = rank < model_store.SUGGESTIONS
+    x_offered = np.column_stack([x, np.bincount(owner, weights=p * offered, minlength=n)])
+    right = np.fromiter((-1 if r is None else r for _, _, _, r in examples), np.int64, n)
+    is_right = entries == right[owner]
+    y = is_right[a].astype(int)
+    y_offered = (np.bincount(owner, weights=is_right & offered, minlength=n) > 0).astype(int)
+    return x, y, x_offered, y_offered
