@@ -1,9 +1,21 @@
 """Run every benchmark and print its figures: `make bench` (or `python -m bench`)."""
 
-from bench import broadcast, clustering, cold_start, inbox, matching, redaction, reload, subscriptions, telegram
+from bench import (
+    broadcast,
+    clustering,
+    cold_start,
+    inbox,
+    instant,
+    matching,
+    redaction,
+    reload,
+    subscriptions,
+    telegram,
+)
 
 if __name__ == "__main__":
     matching.main()
+    instant.main()
     redaction.main()
     clustering.main([])
     reload.main()

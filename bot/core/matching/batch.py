@@ -420,10 +420,15 @@ def _best(values: np.ndarray, k: int) -> list[np.ndarray]:
     k = min(k, width)
     if not k:
         return [np.zeros(0, np.int64) for _ in range(n)]
+    if n == 1:
+        row = values[0]
+        top = np.argpartition(-row, k - 1)[:k]
+        top = top[row[top] > 0]
+        return [top[np.lexsort((top, -row[top]))]]
     top = np.argpartition(-values, k - 1, axis=1)[:, :k]
     top.sort(axis=1)
-    picked = np.take_along_axis(values, top, axis=1)
+    rows = np.arange(n)[:, None]
+    picked = values[rows, top]
     order = np.argsort(-picked, axis=1, kind="stable")
-    top = np.take_along_axis(top, order, axis=1)
-    keep = np.take_along_axis(picked, order, axis=1) > 0
+    top, keep = top[rows, order], picked[rows, order] > 0
     return [top[i][keep[i]] for i in range(n)]

@@ -6,10 +6,10 @@
   features and the probability mass of those candidates. Two likely neighbours ("как подать жалобу на
   акима": filing an appeal, or challenging a refusal) make the first uncertain but the pair a safe offer.
 
-All three are logistic regressions fitted by scikit-learn (bot/core/matching/training.py) on the knowledge
-base alone. Applying one is a dot product and a sigmoid, so a process that finds the model in its cache
-(bot/core/matching/engine.py) never imports scikit-learn (0.8 s) and `qogam ask` starts in well under a
-second. The cache is keyed by content_hash: every phrasing, its entry and language, and MODEL_VERSION.
+All three are logistic regressions fitted by Newton's method in numpy (bot/core/matching/training.py) on
+the knowledge base alone. Applying one is a dot product and a sigmoid. The cache is keyed by content_hash:
+every phrasing, its entry and language, and MODEL_VERSION, which the file also holds, so that a model of
+another knowledge base but the same features can serve while the right one trains (engine.py).
 """
 
 from __future__ import annotations
