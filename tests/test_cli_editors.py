@@ -93,3 +93,19 @@ def test_kb_learned_and_todo_on_a_fresh_data_directory(env):  # noqa: F811
     assert json.loads(qogam("kb", "todo", "--json", env=env).stdout) == {"todo": []}
     assert json.loads(qogam("gaps", "--clusters", "--json", env=env).stdout) == {"clusters": []}
     assert json.loads(qogam("gaps", "--disputed", "--json", env=env).stdout) == {"disputed": []}
+
+
+def test_ask_answers_with_a_phrasing_learned_through_gaps_resolve(env):  # noqa: F811
+    """`qogam ask` reads the knowledge base as the bot serves it: a question an editor resolved as a
+    phrasing is then answered by `ask` too, not only by `chat` and the running bot."""
+    question = "номер секретаря акима"
+    before = json.loads(qogam("ask", "--json", question, env=env).stdout)
+    assert before["status"] != "answered"
+    assert qogam("chat", stdin=question + "\n", env=env).returncode == 0
+    [cluster] = clusters(env)
+    out = qogam("gaps", "resolve", str(cluster["id"]), "--phrasing-of", "akim.find", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    # The terminal chat reads a short question without Kazakh letters in its saved language (Kazakh).
+    assert [added["text"] for added in json.loads(out.stdout)["added"]] == [question]
+    after = json.loads(qogam("ask", "--json", question, env=env).stdout)
+    assert (after["status"], after["entry"]) == ("answered", "akim.find")

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bot.cli._common import check_broadcast_settings, open_conversation
+from bot.cli._common import Status, check_broadcast_settings, open_conversation
 
 
 @click.command()
@@ -58,7 +58,9 @@ def run(webhook_url: str | None, listen: str, port: int, metrics_port: int | Non
     # Held until the process ends (the kernel releases it, even after kill -9); a second `qogam run` on the
     # same data directory stops here with one line naming the first (AlreadyRunning is a StorageError).
     instance.hold(data_dir())
-    conversation = open_conversation(busy_ms=SERVICE_BUSY_MS)
+    # Never waits for training: without the cached model the bot answers with the last good one (or
+    # offers "did you mean") and trains in the background (bot/telegram/app.py).
+    conversation = open_conversation(busy_ms=SERVICE_BUSY_MS, train=False)
     secret = None
     if webhook_url:
         # Never an open webhook: without TELEGRAM_WEBHOOK_SECRET a random one is made and registered.
@@ -90,4 +92,11 @@ def chat() -> None:
     from bot.console.repl import ConsoleChat
 
     check_broadcast_settings()  # the quotas apply in the terminal too: a bad value is one line here as well
-    ConsoleChat(open_conversation()).run(sys.stdin)
+    # Someone typing gets the prompt at once, and the model trains behind it if it must; piped questions
+    # (`printf ... | qogam chat`) are answered by the trained model, after a status line.
+    interactive = sys.stdin.isatty()
+    conversation = open_conversation(train=not interactive)
+    chat = ConsoleChat(conversation)
+    if conversation.matcher.provisional:
+        chat.train_in_background(Status())
+    chat.run(sys.stdin)

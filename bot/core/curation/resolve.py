@@ -103,8 +103,8 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
     """(why it is refused or None, the knowledge base with it, its matcher).
 
     model: the served matcher's trained model, reused so that a check takes a fraction of a second. The
-    new phrasing is answered through the exact-phrasing rule at once; the model itself is retrained on
-    the grown knowledge base at the next reload (the running bot does that within seconds, in a thread)."""
+    new phrasing is answered through the exact-phrasing rule at once; the matcher is provisional, so the
+    running bot trains the grown knowledge base's model in a thread and swaps it in."""
     key = phrasing_key(text, lang)
     if not key.strip():
         return Refusal("empty"), kb, None
@@ -112,20 +112,22 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
         return (Refusal("has_it") if owner == entry_id else Refusal("elsewhere", owner)), kb, None
     grown = with_learned(kb, [{"entry_id": entry_id, "lang": lang, "text": text}])
     matcher = Matcher(grown, model=model)
+    # Its model is the old knowledge base's: the running bot trains the grown one's behind the answers.
+    matcher.provisional = True
     own = matcher.match(text, lang).candidates
     if not own or own[0].entry_id != entry_id:
         return Refusal("not_first", found=own[0].entry_id if own else None), kb, None
-    # Only phrasings that share a feature with the new one can rank differently now: check those.
+    # Only phrasings that share a feature with the new one can rank differently now: check those, all
+    # at once (Matcher.match_many), in the knowledge base's order so the first one broken is named.
     new_features = set(matcher_features(read_phrasing(lang, text)))
-    for entry in grown.entries.values():
-        for other_lang, local in entry.texts.items():
-            for question in local.questions:
-                words = read_phrasing(other_lang, question)
-                if not new_features & set(matcher_features(words)):
-                    continue
-                top = matcher.match(question, other_lang).candidates
-                if top and top[0].entry_id != entry.id:
-                    return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
+    affected = [(entry, other_lang, question) for entry in grown.entries.values()
+                for other_lang, local in entry.texts.items() for question in local.questions
+                if new_features & set(matcher_features(read_phrasing(other_lang, question)))]
+    results = matcher.match_many([(question, other_lang) for _, other_lang, question in affected])
+    for (entry, _, question), result in zip(affected, results):
+        top = result.candidates
+        if top and top[0].entry_id != entry.id:
+            return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
     return None, grown, matcher
 
 
@@ -208,7 +210,11 @@ def not_our_topic(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary: G
     # The list is part of the content hash: the served matcher reuses the trained model now, and the next
     # reload trains a new one (as after a learned phrasing).
     outcome.kb = with_learned(kb, new)
-    outcome.matcher = Matcher(outcome.kb, model=matcher.model) if new else matcher
+    if new:
+        outcome.matcher = Matcher(outcome.kb, model=matcher.model)
+        outcome.matcher.provisional = True  # as for a learned phrasing
+    else:
+        outcome.matcher = matcher
     return outcome
 
 

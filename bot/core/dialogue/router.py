@@ -47,10 +47,13 @@ MAX_TYPED_CHARS = 16384
 
 
 class Conversation:
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None):
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None, *,
+                 generation: tuple | None = None):
+        """generation: the learned phrasings' state `kb` and `matcher` already serve (serving.snapshot);
+        without it they are the files alone, and the learned phrasings are added here."""
         self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail(),
-                           generation=learned.generation(db))
-        if learned.taught(self.ctx.generation):
+                           generation=generation if generation is not None else learned.generation(db))
+        if generation is None and learned.taught(self.ctx.generation):
             # Editors taught the bot phrasings or not-our-topic questions that the given matcher (built
             # from the files) lacks.
             self.reload()
