@@ -37,6 +37,9 @@ class Gap:
     candidates: list[dict]
     chosen_entry: str | None
     resolved_at: str | None = None
+    # Which gaps one resident asked, never who: the same number for the same user_key within one reading
+    # (None when the resident is unknown). Editors' counts are of residents, not rows (issue 32).
+    asker: int | None = None
 
 
 def record(
@@ -83,9 +86,13 @@ def for_user(db: Database, user_key: str) -> list[Gap]:
 
 
 def with_status(db: Database, statuses: tuple[str, ...] = OPEN_STATUSES) -> list[Gap]:
-    """Every gap in these statuses, oldest first (the clustering reads them all; no user keys)."""
+    """Every gap in these statuses, oldest first (the clustering reads them all). No user key leaves: each
+    gap's `asker` is a number standing for its resident in this reading only."""
     marks = ", ".join("?" for _ in statuses)
-    return [_gap(r) for r in db.query(f"select * from gaps where status in ({marks}) order by id", list(statuses))]
+    rows = db.query(f"select id, created_at, lang, channel, question, status, best_score, candidates, chosen_entry, "
+                    f"resolved_at, case when user_key is null then null else dense_rank() over (order by user_key) "
+                    f"end as asker from gaps where status in ({marks}) order by id", list(statuses))
+    return [_gap(r) for r in rows]
 
 
 def signature(db: Database) -> tuple:
@@ -112,5 +119,5 @@ def _gap(row: dict) -> Gap:
         id=row["id"], created_at=row["created_at"], lang=row["lang"], channel=row["channel"],
         question=row["question"], status=row["status"], best_score=row["best_score"] or 0.0,
         candidates=json.loads(row["candidates"] or "[]"), chosen_entry=row["chosen_entry"],
-        resolved_at=row.get("resolved_at"),
+        resolved_at=row.get("resolved_at"), asker=row.get("asker"),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.core.curation.check import check_content
-from bot.core.curation.clustering import PLACEHOLDER
+from bot.core.curation.features import PLACEHOLDER
 from bot.core.knowledge.glossary import Glossary, load_glossary
 from bot.core.knowledge.loader import KnowledgeBase, load
 from bot.core.matching.engine import build_matcher
