@@ -374,6 +374,28 @@ def after_commit(db: Database, action: Callable[[], object]) -> None:
         action()
 
 
+def file_of(db: Database) -> str | None:
+    """The file the database lives in, or None for one in memory."""
+    for _, name, path in db.execute("pragma database_list").fetchall():
+        if name == "main":
+            return path or None
+    return None
+
+
+@contextmanager
+def reader(path: str) -> Iterator[Database]:
+    """A connection to the database file for the calling thread alone, that can only read (query_only):
+    a worker thread's, for slow reading work off the bot's event loop (one SQLite connection belongs to
+    one thread). In WAL mode it reads the last committed state and neither waits for writers nor holds
+    them up; it may wait CLI_BUSY_MS for a lock, which blocks only its own thread."""
+    conn = sqlite3.connect(path, timeout=CLI_BUSY_MS / 1000)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        yield Database(conn)
+    finally:
+        conn.close()
+
+
 def checkpoint(db: Database) -> None:
     """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file."""
     try:

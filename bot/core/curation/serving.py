@@ -114,6 +114,7 @@ def build(learned: list[dict], directory: Path | None = None) -> Served:
 def install(ctx, served: Served, generation: tuple) -> None:
     """Swap the served knowledge in one step: the next message is answered from it."""
     ctx.kb, ctx.matcher, ctx.glossary_loaded, ctx.generation = served.kb, served.matcher, served.glossary, generation
+    ctx.clusters.forget()
 
 
 def reload(ctx) -> list:
