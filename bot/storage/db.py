@@ -245,6 +245,23 @@ def m007_not_our_topic(db: Database) -> None:
     )
     db.execute("create unique index listed_once on learned_out_of_scope (lang, text)")
 
+
+@migrations()
+def m008_feedback_per_entry_counts_residents(db: Database) -> None:
+    # Issue 32: one resident's 20 👎 on one entry (one per answer shown) are one resident, not 20. The view
+    # counts residents in up, down and the reasons (a vote without a resident as its own), as
+    # bot/storage/stats.py does, and the votes in up_votes and down_votes. Still no user_key in it.
+    who = "coalesce(user_key, 'row:' || id)"
+    db.execute("drop view feedback_per_entry")
+    db.execute("create view feedback_per_entry as select entry_id, "
+               f"count(distinct case when vote > 0 then {who} end) as up, "
+               f"count(distinct case when vote < 0 then {who} end) as down, "
+               f"count(distinct case when vote < 0 and reason = 'wrong_topic' then {who} end) as wrong_topic, "
+               f"count(distinct case when vote < 0 and reason = 'outdated' then {who} end) as outdated, "
+               f"count(distinct case when vote < 0 and reason = 'unclear' then {who} end) as unclear, "
+               "sum(vote > 0) as up_votes, sum(vote < 0) as down_votes "
+               "from feedback group by entry_id")
+
 def data_dir() -> Path:
     return settings.data_dir()
 
