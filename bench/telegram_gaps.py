@@ -8,13 +8,14 @@ from its arrival to its reply being sent. First a baseline window without the ed
 a new gap (so the clusters are grouped again, nothing cached) and the editor's /gaps, with residents
 arriving until the editor's listing is sent. "Added" is the p99 during /gaps minus the baseline's.
 
-    python -m bench.telegram_gaps [--gaps 20000] [--rounds 5]
+    python -m bench.telegram_gaps [--gaps 20000] [--rounds 5] [--interval 0.02]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import statistics
 import tempfile
@@ -54,11 +55,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-async def measure(directory: Path, n_gaps: int, rounds: int) -> dict:
+async def measure(directory: Path, n_gaps: int, rounds: int, interval: float = INTERVAL) -> dict:
     kb = load_or_fail()
     db = open_db(directory / "bench.db")
     store_gaps(db, n_gaps)
     conversation = Conversation(kb, build_matcher(kb), db)
+    gc.freeze()  # as `qogam run` does once the index is built (bot/cli/_common.py)
     roles.grant(db, conversation.areas, f"tg:{EDITOR}", roles.EDITOR, None, by="cli:bench")
     api = fakes.FakeBotAPI()
     application = build_application(conversation, fakes.TOKEN, request=fakes.FakeRequest(api),
@@ -71,17 +73,21 @@ async def measure(directory: Path, n_gaps: int, rounds: int) -> dict:
     async with application:
         bot = application.bot
 
-        async def resident() -> None:
+        async def resident(arrived: float) -> None:
             update = Update.de_json(fakes.message(next(texts), user_id=next(residents)), bot)
-            arrived = time.perf_counter()
             await application.process_update(update)
             latencies.append((arrived, time.perf_counter() - arrived))
 
         async def residents_until(done: asyncio.Event | None, seconds: float | None = None) -> None:
+            """Residents arrive on a fixed schedule, whatever the loop is doing: a resident's latency runs
+            from its time on the schedule, so a loop held up by other work shows in it."""
             started, tasks = time.perf_counter(), []
-            while not (done.is_set() if done else time.perf_counter() - started >= seconds):
-                tasks.append(asyncio.create_task(resident()))
-                await asyncio.sleep(INTERVAL)
+            for k in itertools.count():
+                arrival = started + k * interval
+                await asyncio.sleep(max(0.0, arrival - time.perf_counter()))
+                if done.is_set() if done else time.perf_counter() - started >= seconds:
+                    break
+                tasks.append(asyncio.create_task(resident(arrival)))
             await asyncio.gather(*tasks)
 
         async def editor(done: asyncio.Event) -> None:
@@ -92,9 +98,22 @@ async def measure(directory: Path, n_gaps: int, rounds: int) -> dict:
             windows.append((started, time.perf_counter()))
             done.set()
 
+        ticks: list[tuple[float, float]] = []  # (when, seconds since the tick before): the loop's stalls
+        ticking = asyncio.Event()
+
+        async def ticker() -> None:
+            last = time.perf_counter()
+            while not ticking.is_set():
+                await asyncio.sleep(0.001)
+                now = time.perf_counter()
+                ticks.append((last, now - last))
+                last = now
+
         for _ in range(50):  # warm up: the matcher's first answers, PTB's first updates
-            await resident()
+            await resident(time.perf_counter())
         latencies.clear()
+        tick_task = asyncio.create_task(ticker())
+        baseline_started = time.perf_counter()
         await residents_until(None, BASELINE_SECONDS)
         baseline = [s for _, s in latencies]
         for round_ in range(rounds):
@@ -102,29 +121,37 @@ async def measure(directory: Path, n_gaps: int, rounds: int) -> dict:
                            status=gap_log.UNANSWERED, candidates=[])
             done = asyncio.Event()
             await asyncio.gather(editor(done), residents_until(done))
+        ticking.set()
+        await tick_task
         during = [s for arrived, s in latencies[len(baseline):]
                   if any(start <= arrived <= end for start, end in windows)]
+        stalls = ([s for at, s in ticks if at < windows[0][0] and at >= baseline_started],
+                  [s for at, s in ticks if any(start <= at <= end for start, end in windows)])
     db.close()
     listings = [p["text"] for p in api.sent() if int(p["chat_id"]) == EDITOR]
     assert len(listings) == rounds and all("open questions" in t for t in listings), listings[:1]
-    return {"gaps": n_gaps, "baseline": baseline, "during": during, "editor": editor_seconds}
+    return {"gaps": n_gaps, "baseline": baseline, "during": during, "editor": editor_seconds, "stalls": stalls}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.telegram_gaps")
     parser.add_argument("--gaps", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--interval", type=float, default=INTERVAL, help="seconds between residents")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as directory:
-        r = asyncio.run(measure(Path(directory), args.gaps, args.rounds))
+        r = asyncio.run(measure(Path(directory), args.gaps, args.rounds, args.interval))
     ms = [1000 * s for s in r["baseline"]], [1000 * s for s in r["during"]]
     print(f"residents' replies while an editor opens /gaps over {r['gaps']} open gaps (fake Bot API, "
-          f"a resident every {INTERVAL * 1000:.0f} ms)")
+          f"a resident every {args.interval * 1000:.0f} ms)")
     for name, values in (("without /gaps", ms[0]), ("during /gaps", ms[1])):
         print(f"  {name:<14} {len(values)} replies: p50 {statistics.median(values):.1f} ms, "
               f"p99 {percentile(values, 0.99):.1f} ms, max {max(values):.1f} ms")
     print(f"  p99 added {percentile(ms[1], 0.99) - percentile(ms[0], 0.99):.1f} ms; the editor's /gaps took "
           + ", ".join(f"{s:.2f}" for s in r["editor"]) + " s")
+    quiet, busy = ([1000 * s for s in part] for part in r["stalls"])
+    print(f"  the event loop's longest wait between 1 ms ticks: {max(quiet):.1f} ms without /gaps, "
+          f"{max(busy):.1f} ms during (p99 {percentile(quiet, 0.99):.1f} / {percentile(busy, 0.99):.1f} ms)")
 
 
 if __name__ == "__main__":
