@@ -20,13 +20,14 @@ from sqlite_utils import Database
 
 from bot.clock import now as clock_now
 from bot.core.curation.clustering import Cluster, cluster_gaps
+from bot.core.curation.features import Reader
 from bot.core.knowledge.glossary import Glossary
 from bot.core.matching.ranker import Matcher
 from bot.storage import gaps as gap_log
 from bot.storage import learning
 
-# What a result was computed from, and the clusters.
-Result = tuple[tuple, list[Cluster]]
+# What a result was computed from, the clusters, and the questions' readings (lent to the next grouping).
+Result = tuple[tuple, list[Cluster], Reader]
 
 
 class ClusterCache:
@@ -35,15 +36,18 @@ class ClusterCache:
         self._pinned: list[Cluster] | None = None
 
     def compute(self, db: Database, matcher: Matcher, glossary: Glossary) -> Result:
-        """The clusters of the open gaps in `db`: the last result if nothing changed since, else new ones.
-        Changes nothing here (see `keep`), so it may run in another thread."""
+        """The clusters of the open gaps in `db`: the last result if nothing changed since, else new ones
+        (reading again only the questions the last grouping had not read). Changes nothing here (see
+        `keep`), so it may run in another thread."""
         now = clock_now()
         ignored = learning.ignored_forms(db)
         key = (gap_log.signature(db), len(ignored), id(matcher), id(glossary), now.date(), now.hour)
         last = self._last
         if last is not None and last[0] == key:
             return last
-        return key, cluster_gaps(gap_log.with_status(db), matcher, glossary, ignored=ignored, now=now)
+        read = Reader(matcher, glossary, earlier=last[2] if last is not None else None)
+        clusters = cluster_gaps(gap_log.with_status(db), matcher, glossary, ignored=ignored, now=now, read=read)
+        return key, clusters, read.done()
 
     def keep(self, result: Result) -> None:
         self._last = result

@@ -125,10 +125,11 @@ def people(gaps: Iterable[Gap]) -> int:
 
 
 def cluster_gaps(gaps: list[Gap], matcher: Matcher, glossary: Glossary, *, ignored: list[tuple[str, str]] = (),
-                 now: dt.datetime | None = None) -> list[Cluster]:
+                 now: dt.datetime | None = None, read: Reader | None = None) -> list[Cluster]:
     """Clusters of these gaps, asked by the most residents recently first. A cluster that an ignored
-    question's form joins is left out: editors said such questions are not for the knowledge base."""
-    read = Reader(matcher, glossary)
+    question's form joins is left out: editors said such questions are not for the knowledge base.
+    `read`: the Reader to use (one that lends an earlier grouping's readings, cache.py)."""
+    read = read if read is not None else Reader(matcher, glossary)
     bags = [read(g.question, g.lang) for g in gaps]
     ignored_bags = [read(form, lang) for form, lang in ignored]
     labels = group(bags + ignored_bags, DISTANCE)

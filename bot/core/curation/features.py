@@ -33,20 +33,34 @@ WORD, CONCEPT = "w:", "c:"
 
 class Reader:
     """Reads questions into features (see `features`), remembering each word's reading and each text's
-    bag: 20,000 gaps hold a few thousand different words, and many texts asked more than once."""
+    bag: 20,000 gaps hold a few thousand different words, and many texts asked more than once.
 
-    def __init__(self, matcher: Matcher | None, glossary: Glossary):
+    `earlier`, a Reader of the same matcher and glossary, lends the bags it read: the open gaps change a
+    few at a time, so grouping them again reads only the new ones (20,000 gaps: 0.56 s of CPU read from
+    scratch). Only what is read again is kept, so a reader holds the texts of its last grouping."""
+
+    def __init__(self, matcher: Matcher | None, glossary: Glossary, earlier: Reader | None = None):
         self.matcher, self.glossary = matcher, glossary
         self._words: dict[str, tuple[str, list[str]]] = {}
         self._concepts: dict[str, list[str]] = {}
         self._bags: dict[tuple[str, str], Counter[str]] = {}
+        same = earlier is not None and earlier.matcher is matcher and earlier.glossary is glossary
+        self._earlier = earlier._bags if same else {}
 
     def __call__(self, text: str, lang: str) -> Counter[str]:
         key = (lang, text)
         bag = self._bags.get(key)
         if bag is None:
-            bag = self._bags[key] = self._read(text, lang)
+            bag = self._earlier.get(key)
+            if bag is None:
+                bag = self._read(text, lang)
+            self._bags[key] = bag
         return bag
+
+    def done(self) -> Reader:
+        """Drop the earlier reader's bags (those read again are this reader's now)."""
+        self._earlier = {}
+        return self
 
     def _read(self, text: str, lang: str) -> Counter[str]:
         cleaned = clean(PLACEHOLDER.sub(" ", text))
