@@ -3,8 +3,10 @@
 from bench import (
     broadcast,
     clustering,
+    clustering_scale,
     cold_start,
     disk,
+    hearing_questions,
     inbox,
     instant,
     matching,
@@ -12,6 +14,7 @@ from bench import (
     reload,
     subscriptions,
     telegram,
+    telegram_gaps,
 )
 
 if __name__ == "__main__":
@@ -19,9 +22,12 @@ if __name__ == "__main__":
     instant.main()
     redaction.main()
     clustering.main([])
+    clustering_scale.main([])
+    hearing_questions.main([])
     reload.main()
     cold_start.main()
     telegram.main()
+    telegram_gaps.main([])
     subscriptions.main()
     broadcast.main([])
     inbox.main([])

@@ -114,7 +114,7 @@ def test_change_cancel_results_and_questions(env, tmp_path, subscribed):  # noqa
     hearings.add_question(subscribed, int(hid), "tg:502", "ru", "дорогу в ауле когда отремонтируют")
     hearings.add_question(subscribed, int(hid), "tg:503", "ru", "Будет ли новая школа?")
     rows = list(csv.reader(io.StringIO(qogam("hearings", "questions", hid, "--csv", env=env).stdout)))
-    assert rows[0] == ["group", "group_size", "question", "lang", "asked_at"]
+    assert rows[0] == ["group", "group_size", "question", "lang", "asked_at", "group_questions"]
     assert [(r[0], r[1]) for r in rows[1:]] == [("1", "2"), ("1", "2"), ("2", "1")]
     results = write(tmp_path, 'kk = "Жоба мақұлданды."\nru = "Проект одобрен."\n', "results.toml")
     published = qogam("hearings", "results", hid, results, "--json", env=env)

@@ -305,6 +305,22 @@ def m011_web_console(db: Database) -> None:
                                not_null={"content_hash", "taken_at"})
 
 
+@migrations()
+def m012_feedback_per_entry_counts_residents(db: Database) -> None:
+    # Issue 32: one resident's 20 👎 on one entry (one per answer shown) are one resident, not 20. The view
+    # counts residents in up, down and the reasons (a vote without a resident as its own), as
+    # bot/storage/stats.py does, and the votes in up_votes and down_votes. Still no user_key in it.
+    who = "coalesce(user_key, 'row:' || id)"
+    db.execute("drop view feedback_per_entry")
+    db.execute("create view feedback_per_entry as select entry_id, "
+               f"count(distinct case when vote > 0 then {who} end) as up, "
+               f"count(distinct case when vote < 0 then {who} end) as down, "
+               f"count(distinct case when vote < 0 and reason = 'wrong_topic' then {who} end) as wrong_topic, "
+               f"count(distinct case when vote < 0 and reason = 'outdated' then {who} end) as outdated, "
+               f"count(distinct case when vote < 0 and reason = 'unclear' then {who} end) as unclear, "
+               "sum(vote > 0) as up_votes, sum(vote < 0) as down_votes "
+               "from feedback group by entry_id")
+
 def data_dir() -> Path:
     return settings.data_dir()
 
@@ -433,6 +449,28 @@ def after_commit(db: Database, action: Callable[[], object]) -> None:
         db._qogam_after.append(action)
     else:
         action()
+
+
+def file_of(db: Database) -> str | None:
+    """The file the database lives in, or None for one in memory."""
+    for _, name, path in db.execute("pragma database_list").fetchall():
+        if name == "main":
+            return path or None
+    return None
+
+
+@contextmanager
+def reader(path: str) -> Iterator[Database]:
+    """A connection to the database file for the calling thread alone, that can only read (query_only):
+    a worker thread's, for slow reading work off the bot's event loop (one SQLite connection belongs to
+    one thread). In WAL mode it reads the last committed state and neither waits for writers nor holds
+    them up; it may wait CLI_BUSY_MS for a lock, which blocks only its own thread."""
+    conn = sqlite3.connect(path, timeout=CLI_BUSY_MS / 1000)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        yield Database(conn)
+    finally:
+        conn.close()
 
 
 def checkpoint_mode() -> str:

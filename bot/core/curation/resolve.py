@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from bot.core.curation.clustering import PLACEHOLDER, Cluster, features, normal_form
+from bot.core.curation.clustering import Cluster
+from bot.core.curation.features import PLACEHOLDER, Reader, normal_form
 from bot.core.curation.serving import phrasing_key, with_learned
 from bot.core.knowledge.glossary import Glossary
 from bot.core.knowledge.loader import KnowledgeBase
@@ -31,6 +32,9 @@ from bot.storage.db import transaction
 
 # A learned phrasing is one question; a longer text is a message, not a phrasing.
 MAX_PHRASING_CHARS = 200
+# Different texts of one language compared to find a cluster's most central question: 200 texts are
+# 40,000 comparisons, about 0.1 s.
+CENTRAL_TEXTS = 200
 
 
 @dataclass
@@ -56,14 +60,17 @@ def proposed_phrasings(cluster: Cluster, matcher: Matcher, glossary: Glossary) -
     """(lang, text): per language of the cluster, its most central question (closest on average to the
     others of that language), without placeholders."""
     chosen = []
+    read = Reader(matcher, glossary)
     for lang in ("kk", "ru", "en"):
         texts = list(dict.fromkeys(_phrasing_text(g.question) for g in cluster.gaps if g.lang == lang))
-        texts = [t for t in texts if t]
+        # Centrality compares every text with every other: the first CENTRAL_TEXTS keep it bounded
+        # (a cluster of 5,000 gaps from one resident took seconds).
+        texts = [t for t in texts if t][:CENTRAL_TEXTS]
         if not texts:
             continue
         central = 0  # of one or two, the first asked
         if len(texts) > 2:
-            bags = [features(t, lang, matcher, glossary) for t in texts]
+            bags = [read(t, lang) for t in texts]
             central = max(range(len(texts)), key=lambda i: sum(_overlap(bags[i], b) for b in bags))
         chosen.append((lang, texts[central]))
     return chosen
@@ -164,8 +171,8 @@ def add_as_phrasing(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary:
             learning.add_phrasing(db, entry_id=entry_id, lang=lang, text=text, cluster_id=cluster.id, by=by)
         outcome.closed = gaps.close(db, ids, gaps.LEARNED, by=by, entry_id=entry_id)
         outcome.notified = notifications.queue_for_gaps(db, ids, entry_id)
-        audit.record(db, by, "gaps_phrasing", f"cluster:{cluster.id}", entry=entry_id, questions=cluster.size,
-                     added=[f"{lang}: {text}" for lang, text in outcome.added],
+        audit.record(db, by, "gaps_phrasing", f"cluster:{cluster.id}", entry=entry_id, questions=cluster.questions,
+                     residents=cluster.size, added=[f"{lang}: {text}" for lang, text in outcome.added],
                      refused=[f"{lang}: {reason.english()}" for lang, _, reason in outcome.refused],
                      notified=outcome.notified)
     outcome.kb, outcome.matcher = served, served_matcher
@@ -176,8 +183,8 @@ def mark_new_entry(db: Database, cluster: Cluster, *, by: str) -> Outcome:
     outcome = Outcome("new_entry", cluster.id)
     with transaction(db):
         outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.NEW_ENTRY, by=by)
-        audit.record(db, by, "gaps_new_entry", f"cluster:{cluster.id}", questions=cluster.size,
-                     samples=cluster.samples())
+        audit.record(db, by, "gaps_new_entry", f"cluster:{cluster.id}", questions=cluster.questions,
+                     residents=cluster.size, samples=cluster.samples())
     return outcome
 
 
@@ -204,8 +211,8 @@ def not_our_topic(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary: G
         for row in new:
             learning.add_not_our_topic(db, lang=row["lang"], text=row["text"], cluster_id=cluster.id, by=by)
         outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.NOT_OUR_TOPIC, by=by)
-        audit.record(db, by, "gaps_not_our_topic", f"cluster:{cluster.id}", questions=cluster.size,
-                     added=[f"{lang}: {text}" for lang, text in outcome.added],
+        audit.record(db, by, "gaps_not_our_topic", f"cluster:{cluster.id}", questions=cluster.questions,
+                     residents=cluster.size, added=[f"{lang}: {text}" for lang, text in outcome.added],
                      refused=[f"{lang}: {reason.english()}" for lang, _, reason in outcome.refused])
     # The list is part of the content hash: the served matcher reuses the trained model now, and the next
     # reload trains a new one (as after a learned phrasing).
@@ -225,8 +232,8 @@ def ignore(db: Database, cluster: Cluster, *, by: str) -> Outcome:
         for gap in cluster.gaps:
             learning.ignore(db, form=normal_form(gap.question, gap.lang), lang=gap.lang, by=by)
         outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.IGNORED, by=by)
-        audit.record(db, by, "gaps_ignore", f"cluster:{cluster.id}", questions=cluster.size,
-                     samples=cluster.samples())
+        audit.record(db, by, "gaps_ignore", f"cluster:{cluster.id}", questions=cluster.questions,
+                     residents=cluster.size, samples=cluster.samples())
     return outcome
 
 

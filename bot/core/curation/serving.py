@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.core.curation.check import check_content
-from bot.core.curation.clustering import PLACEHOLDER
+from bot.core.curation.features import PLACEHOLDER
 from bot.core.knowledge.glossary import Glossary, load_glossary
 from bot.core.knowledge.loader import KnowledgeBase, load
 from bot.core.matching.engine import Progress, build_matcher
@@ -121,6 +121,7 @@ def build(learned: list[dict], directory: Path | None = None, *, train: bool = T
 def install(ctx, served: Served, generation: tuple) -> None:
     """Swap the served knowledge in one step: the next message is answered from it."""
     ctx.kb, ctx.matcher, ctx.glossary_loaded, ctx.generation = served.kb, served.matcher, served.glossary, generation
+    ctx.clusters.forget()
 
 
 def reload(ctx) -> list:
