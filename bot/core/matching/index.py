@@ -258,9 +258,14 @@ class ListedView:
 
     def best(self, words: Iterable[str], leave_out: int | None = None) -> float:
         """The highest cosine of the words with one listed question (leave_out: one asked as if unlisted)."""
+        return self.nearest(words, leave_out)[0]
+
+    def nearest(self, words: Iterable[str], leave_out: int | None = None) -> tuple[float, int]:
+        """The highest cosine of the words with one listed question, and which question that is (its index
+        among the listed documents; -1 when none shares a feature)."""
         bag = Counter(feature for word in words for feature in self.function(word))
         if not bag or not self.n_docs:
-            return 0.0
+            return 0.0, -1
         features = list(bag)
         tf = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
         # Sublinear TF-IDF with the reference's idf, the norm over all the question's features (those the
@@ -272,7 +277,8 @@ class ListedView:
         scores = rows_dot(self.docs_t, cols[known], weights[known])
         if leave_out is not None:
             scores[leave_out] = 0.0
-        return float(scores.max())
+        at = int(np.argmax(scores))
+        return float(scores[at]), (at if scores[at] > 0 else -1)
 
 
 class CharView:

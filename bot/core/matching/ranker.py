@@ -216,8 +216,8 @@ class Matcher:
             return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), unknown,
                            corrected / max(1, len(content)), len(content))
         out_of_scope = self._out_of_scope_similarity(words, leave_out_of_scope)
-        out_of_scope_words = (self.out_of_scope_words.best(corrected_words, leave_out_of_scope)
-                              if self.out_of_scope_words is not None else 0.0)
+        out_of_scope_words, nearest = (self.out_of_scope_words.nearest(corrected_words, leave_out_of_scope)
+                                       if self.out_of_scope_words is not None else (0.0, -1))
         first = score[top]
         char_phrase, bayes = self._phrasing_scores(top, cq, leave_out)
         squared = q.weights * q.weights
@@ -234,7 +234,7 @@ class Matcher:
             bayes - bayes.max(),
         ])
         return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content), out_of_scope,
-                       out_of_scope_words)
+                       out_of_scope_words, nearest)
 
     def _coverage(self, top: np.ndarray, cols: np.ndarray, squared: np.ndarray) -> np.ndarray:
         """Per candidate, the share of the question's weight on features the entry has in any language.
@@ -350,5 +350,7 @@ class Matcher:
         applied = model_store.apply(self.model, ranking, query.detection, self.scope_terms.found(query.words))
         candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(applied.probabilities[i]), 4))
                       for i in applied.order[:limit]]
+        listed = (self.out_of_scope_text[ranking.out_of_scope_nearest]
+                  if ranking.out_of_scope_nearest >= 0 and model_store.listed_nearer(ranking) else None)
         return Result(query, candidates, round(ranking.unknown, 4), round(applied.confidence, 4), applied.signals,
-                      round(applied.offered, 4))
+                      round(applied.offered, 4), listed)
