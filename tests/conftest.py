@@ -37,6 +37,27 @@ def matcher(kb):
     return build_matcher(kb)
 
 
+def with_shorts(kb):
+    """The real knowledge base with a short answer in every language of every entry, as the writers are
+    adding them (`short`): here its first paragraph, cut to 400 characters. The matcher does not read
+    answers, so the session's matcher serves it unchanged."""
+    import dataclasses
+
+    def short(answer: str) -> str:
+        first = answer.split("\n")[0].strip()
+        return first if len(first) <= 400 else first[:399] + "…"
+
+    entries = {eid: dataclasses.replace(e, texts={lang: dataclasses.replace(t, short=short(t.answer))
+                                                  for lang, t in e.texts.items()})
+               for eid, e in kb.entries.items()}
+    return dataclasses.replace(kb, entries=entries)
+
+
+@pytest.fixture(scope="session")
+def short_kb(kb):
+    return with_shorts(kb)
+
+
 @pytest.fixture
 def db(tmp_path):
     return open_db(tmp_path / "qogam.db")

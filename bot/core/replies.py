@@ -39,6 +39,8 @@ class Reply:
     score: float | None = None
     lang: str = "kk"
     entry_id: str | None = None
+    # The out-of-scope topic whose referral this is (outcome "not_ours"), for the statistics.
+    topic: str | None = None
     # After a button press: `replaces_pressed` puts this reply in place of the message that carried the
     # button (paging through topics, a confirmation); `closes_pressed` only removes that message's buttons
     # (one vote per answer). Transports that cannot edit (the terminal) simply show the reply.

@@ -92,6 +92,8 @@ class FakeBotAPI:
             return status, body
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
+        if method in ("editMessageText", "editMessageReplyMarkup") and params.get("inline_message_id"):
+            return 200, {"ok": True, "result": True}  # a message sent through inline mode: Telegram says only True
         if method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
             return 200, {"ok": True, "result": self._message(params)}
         return 200, {"ok": True, "result": True}
