@@ -488,7 +488,21 @@ def test_a_phrase_in_two_kinds_or_that_is_an_entry_phrasing_is_an_error(kbdir):
 
 
 def test_the_real_small_talk_passes_its_checks(kb):
-    from bot.core.curation.check import check_content
+    from bot.core.curation.check import check_content, check_small_talk_reach
 
     assert set(kb.small_talk.kinds) == {"greeting", "thanks", "ack", "who", "bye", "insult"}
-    assert [str(p) for p in check_content(kb) if p.path == "small_talk.toml" and p.severity == "error"] == []
+    found = [p for p in check_content(kb) + check_small_talk_reach(kb) if p.path == "small_talk.toml"]
+    assert [str(p) for p in found if p.severity == "error"] == []
+
+
+def test_a_phrase_another_kind_takes_is_an_error_of_kb_check(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    kinds = {"greeting": {"kk": ["сәлем"], "ru": ["привет"], "en": ["hello", "ok"]},
+             "ack": {"kk": ["жарайды"], "ru": ["понятно"], "en": ["got it"]}}
+    (kbdir / "small_talk.toml").write_text(small_talk(kinds), encoding="utf-8")
+    assert [p.message for p in errors(kbdir) if "recognised as" in p.message] == []
+    # Kazakh "ok" is read as "ок": not the same phrase as English "ok", but the same message.
+    kinds["ack"]["kk"] = ["жарайды", "ok"]
+    (kbdir / "small_talk.toml").write_text(small_talk(kinds), encoding="utf-8")
+    assert [p.message for p in errors(kbdir) if "recognised as" in p.message] == [
+        "[en] phrase 'ok' is recognised as ack, not greeting: another kind's phrase or an entry's words take it"]

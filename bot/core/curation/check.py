@@ -19,8 +19,9 @@ figures that differ across the languages, a question in two topics or also an en
 command, Kazakh without Kazakh letters are errors; a source by plain http:// is a warning.
 
 Small talk (small_talk.toml): a phrase in two kinds, a phrase that is an entry's phrasing or an
-out-of-scope question, and an entry's phrasing that the recognizer would take for small talk are errors; a
-phrase the recognizer does not give its own kind, and an unknown command in a reply, too.
+out-of-scope question, an unknown command in a reply are errors (also on reload); in `kb check` only, a
+phrase the recognizer does not give its own kind is an error and an entry's phrasing it takes for small
+talk a warning.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def check(directory=None) -> tuple[KnowledgeBase, list[Problem]]:
     problems += check_content(kb)
     matcher = build_matcher(kb)
     problems += check_retrieval(kb, matcher)
+    problems += check_small_talk_reach(kb)
     problems += check_scope_terms(matcher)
     problems += load_areas(directory)[1]
     problems += load_glossary(directory)[1]
@@ -225,8 +227,8 @@ def check_topics(kb: KnowledgeBase) -> list[Problem]:
 
 
 def check_small_talk(kb: KnowledgeBase, entry_phrasings: dict[str, str]) -> list[Problem]:
-    """small_talk.toml against itself, the entries and the out-of-scope list, and through the recognizer:
-    every phrase gives its own kind, and no phrasing of an entry reads as small talk."""
+    """small_talk.toml against itself, the entries and the out-of-scope list (what the recognizer makes of
+    it is check_small_talk_reach's)."""
     if kb.small_talk is None:
         return []
     problems = []
@@ -236,7 +238,6 @@ def check_small_talk(kb: KnowledgeBase, entry_phrasings: dict[str, str]) -> list
 
     listed = {_phrasing_key(q) for questions in kb.out_of_scope.values() for q in questions}
     kinds_of: dict[str, str] = {}
-    recognizer = Recognizer(kb)
     for kind, texts in kb.small_talk.kinds.items():
         for lang, text in texts.items():
             for phrase in text.phrases:
@@ -248,21 +249,39 @@ def check_small_talk(kb: KnowledgeBase, entry_phrasings: dict[str, str]) -> list
                     add(kind, f"[{lang}] phrase {phrase!r} is a phrasing of {entry_phrasings[_phrasing_key(phrase)]}")
                 if _phrasing_key(phrase) in listed:
                     add(kind, f"[{lang}] phrase {phrase!r} is listed in {OUT_OF_SCOPE_FILE}")
-                found = recognizer.recognise(phrase)
-                if found is None or found.kind != kind:
-                    add(kind, f"[{lang}] phrase {phrase!r} is recognised as {found.kind if found else 'a question'}"
-                        f", not {kind}: another kind's phrase or an entry's words take it")
             for command in COMMAND_MENTION.findall(text.reply):
                 if command.lower() not in commands.PUBLIC:
                     add(kind, f"[{lang}] reply mentions /{command}, which the bot does not have")
+    return problems
+
+
+def check_small_talk_reach(kb: KnowledgeBase) -> list[Problem]:
+    """The recognizer on the content: every phrase must give its own kind (an error), and a phrasing of an
+    entry that it takes for small talk is a warning. Part of `kb check`, as the matcher's self-retrieval
+    is, not of a reload, which it would slow by most of a second."""
+    if kb.small_talk is None:
+        return []
+    recognizer = Recognizer(kb)
+    problems = []
+    for kind, texts in kb.small_talk.kinds.items():
+        for lang, text in texts.items():
+            for phrase in text.phrases:
+                found = recognizer.recognise(phrase)
+                if found is None or found.kind != kind:
+                    problems.append(Problem(
+                        SMALL_TALK_FILE, kind, f"[{lang}] phrase {phrase!r} is recognised as "
+                        f"{found.kind if found else 'a question'}, not {kind}: another kind's phrase or an entry's "
+                        "words take it"))
     for entry in kb.entries.values():
         for lang, text in entry.texts.items():
             for phrasing in (text.title, *text.questions):
                 found = recognizer.recognise(phrasing)
                 if found is not None:
-                    add(found.kind, f"[{lang}] {phrasing!r}, a phrasing of {entry.id}, reads as small talk "
-                        f"({found.kind}): the bot answers it from the entry, but a typo of it would get the "
-                        "small-talk reply; reword the phrase or the phrasing", "warning")
+                    problems.append(Problem(
+                        SMALL_TALK_FILE, found.kind,
+                        f"[{lang}] {phrasing!r}, a phrasing of {entry.id}, reads as small talk ({found.kind}): the "
+                        "bot answers it from the entry, but a typo of it would get the small-talk reply; reword "
+                        "the phrase or the phrasing", "warning"))
     return problems
 
 
