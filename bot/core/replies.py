@@ -46,6 +46,9 @@ class Reply:
     # (one vote per answer). Transports that cannot edit (the terminal) simply show the reply.
     replaces_pressed: bool = False
     closes_pressed: bool = False
+    # With `closes_pressed`: the buttons left under the pressed message instead of none (a vote under a short
+    # answer keeps its "More").
+    keeps_pressed: tuple[tuple[Button, ...], ...] = ()
     document: Document | None = None
 
 

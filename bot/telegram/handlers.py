@@ -50,6 +50,7 @@ from bot.i18n import translator
 from bot.storage import inbox
 from bot.storage.db import transaction
 from bot.telegram.keyboards import chunks, markup
+from bot.telegram.keyboards import keyboard as buttons_markup
 
 log = logging.getLogger("bot.telegram")
 T = TypeVar("T")
@@ -175,7 +176,7 @@ class Handlers:
             unsent = replies[1:]
         else:
             if first.closes_pressed:
-                await _edit_markup(message)
+                await _edit_markup(message, buttons_markup(first.keeps_pressed, context.bot.username))
             unsent = replies
         await self._send(context, message, unsent, quote=False)
         _log_update(update, "button", replies, started)
@@ -322,9 +323,9 @@ async def _edit_inline(query, reply: Reply, bot) -> bool:
     return True
 
 
-async def _edit_markup(message: Message) -> None:
+async def _edit_markup(message: Message, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     try:
-        await message.edit_reply_markup(reply_markup=None)
+        await message.edit_reply_markup(reply_markup=reply_markup)
     except BadRequest as exc:  # already without buttons, or too old to edit
         log.debug("could not remove buttons: %s", exc)
 

@@ -119,10 +119,26 @@ async def test_an_answer_comes_short_and_more_shows_the_full_one_in_place(bot, c
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     edited = calls[1].params
     assert edited["text"] == answer_text(entry, t) and t.gettext("Sources:") in edited["text"]
-    # The same 👍 / 👎, for the same showing of the answer: a vote after "More" counts once.
-    assert [b["callback_data"] for b in buttons(edited)] == [up["callback_data"], down["callback_data"]]
+    # 👍 / 👎 for the same showing of the answer: a vote before and after "More" is one vote.
+    answer_id = more["callback_data"].rsplit(":", 1)[1]
+    assert [b["callback_data"] for b in buttons(edited)] == [f"v:{answer_id}:u", f"v:{answer_id}:d"]
+    assert up["callback_data"] == f"v:{answer_id}:u:m"
     await bot.send(fakes.button(up["callback_data"], language_code=lang))
-    assert [v["vote"] for v in feedback.for_user(conversation.db, "tg:42")] == [1]
+    await bot.send(fakes.button(buttons(edited)[1]["callback_data"], language_code=lang))
+    assert [v["vote"] for v in feedback.for_user(conversation.db, "tg:42")] == [-1]
+
+
+async def test_a_vote_on_the_short_answer_keeps_more(bot, conversation, matcher):
+    question, lang, decision = find_question(matcher, policy.Answer, "en")
+    [reply] = await bot.replies(fakes.message(question, language_code=lang))
+    more, up, _ = buttons(reply)
+    calls = await bot.send(fakes.button(up["callback_data"], language_code=lang))
+    [kept] = [c.params for c in calls if c.method == "editMessageReplyMarkup"]
+    assert [b["callback_data"] for b in buttons(kept)] == [more["callback_data"]]
+    assert [c.params["text"] for c in calls if c.method == "sendMessage"] == [translator(lang).gettext("Thank you!")]
+    calls = await bot.send(fakes.button(more["callback_data"], language_code=lang))
+    [edited] = [c.params for c in calls if c.method == "editMessageText"]
+    assert edited["text"] == answer_text(conversation.kb.entries[decision.entry_id], translator(lang))
 
 
 @pytest.mark.parametrize("data", [
@@ -200,3 +216,11 @@ def test_the_terminal_shows_more_as_a_choice_and_the_full_answer_as_a_new_messag
     assert out.getvalue().startswith(answer_text(entry, translator(lang)))
     chat.show(chat.handle("спасибо"))
     assert conversation.kb.small_talk.reply("thanks", "ru") in out.getvalue()
+
+
+def test_every_more_button_fits_telegram(conversation, short_kb, resident):
+    data = [b.data for eid in short_kb.entries for r in conversation.press(resident, f"e:{eid}")
+            for row in r.buttons for b in row]
+    more = [d for d in data if d.startswith("m:")]
+    assert len(more) == len(short_kb.entries)
+    assert max(len(d.encode()) for d in more) <= CALLBACK_DATA_LIMIT and all(d.isascii() for d in more)

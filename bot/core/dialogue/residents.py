@@ -3,7 +3,8 @@
 Buttons it owns (the prefix names the module; see base.py):
     e:<entry>            open an entry                 l:<lang>           set the language
     s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these" / "not what I asked"
-    v:<answer>:u|d       👍 / 👎 on an answer shown      r:<feedback>:w|o|u reason for a 👎
+    v:<answer>:u|d[:m]   👍 / 👎 on an answer shown      r:<feedback>:w|o|u reason for a 👎
+                         (":m" under a short answer: the vote keeps its "More")
     t:<page>             categories                    c:<category>:<page> entries of a category
     n:<gap>              🔔 tell me when there is an answer (under "I don't have an answer")
     m:<entry>:<lang>[:<answer>]  "More": the full answer with its sources in place of the short one (the
@@ -338,8 +339,10 @@ class Residents:
             if kind == "x" and len(args) == 1:
                 return after_press(self._reject_suggestions(person, int(args[0]), t), closes_pressed=True)
             # An answer id is digits; a button from before answers were recorded carries an entry id: expired.
-            if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0].isascii() and args[0].isdigit():
-                return after_press(self._vote(person, int(args[0]), args[1] == "u", t), closes_pressed=True)
+            if kind == "v" and len(args) in (2, 3) and args[1] in ("u", "d") and args[0].isascii() \
+                    and args[0].isdigit() and args[2:] in ([], ["m"]):
+                return after_press(self._vote(person, int(args[0]), args[1] == "u", t, keep_more=len(args) == 3),
+                                   closes_pressed=True)
             if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
                 if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
                     return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback",
@@ -411,23 +414,30 @@ class Residents:
         return [Reply(lt.gettext("I will write to you once when the editors add an answer. /forget deletes this too."),
                       (), "command", lang=lt.lang)]
 
-    def _vote(self, person: Person, answer_id: int, up: bool, t: Translator) -> list[Reply]:
+    def _vote(self, person: Person, answer_id: int, up: bool, t: Translator, *, keep_more: bool = False
+              ) -> list[Reply]:
         """One vote per answer shown to this resident: pressing again changes it; someone else's answer
-        (a button in a group, forged data) is expired."""
+        (a button in a group, forged data) is expired. Under a short answer (`keep_more`) its "More" stays."""
         answer = feedback.answer_of(self.db, answer_id)
         if answer is None or answer["user_key"] != person.key:
             log.info("vote on an answer not shown to this %s user: expired", person.channel)
             return expired(t)
         feedback_id = feedback.vote(self.db, answer_id=answer_id, user_key=person.key, entry_id=answer["entry_id"],
                                     lang=answer["lang"] or t.lang, vote=1 if up else -1)
+        keeps: tuple[tuple[Button, ...], ...] = ()
+        shown_in = answer["lang"] if answer["lang"] in LANGUAGES else t.lang
+        if keep_more and answer["entry_id"] in self.kb.entries:
+            keeps = ((Button(translator(shown_in).gettext("More"),
+                             f"m:{answer['entry_id']}:{shown_in}:{answer_id}"),),)
         if up:
-            return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang)]
+            return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang, keeps_pressed=keeps)]
         reasons = (
             (Button(t.gettext("Wrong topic"), f"r:{feedback_id}:w"),),
             (Button(t.gettext("Outdated"), f"r:{feedback_id}:o"),),
             (Button(t.gettext("Unclear"), f"r:{feedback_id}:u"),),
         )
-        return [Reply(t.gettext("What was wrong with the answer?"), reasons, "feedback", lang=t.lang)]
+        return [Reply(t.gettext("What was wrong with the answer?"), reasons, "feedback", lang=t.lang,
+                      keeps_pressed=keeps)]
 
     def _forget_confirmed(self, person: Person) -> list[Reply]:
         t = self._t(person)
@@ -445,12 +455,12 @@ class Residents:
             return expired(t)
         answer_id = feedback.show_answer(self.db, user_key=person.key, entry_id=entry.id, lang=t.lang) \
             if votes else None
-        buttons = _votes(answer_id) if answer_id is not None else ()
         short = short_text(entry, t)
         if short is None:  # no short answer yet: the full one, as before
+            buttons = _votes(answer_id) if answer_id is not None else ()
             return [Reply(answer_text(entry, t), buttons, outcome, score, t.lang, entry_id=entry.id)]
         more = Button(t.gettext("More"), f"m:{entry.id}:{t.lang}" + (f":{answer_id}" if answer_id else ""))
-        row = (more, *buttons[0]) if buttons else (more,)
+        row = (more, *_votes(answer_id, under_short=True)[0]) if answer_id is not None else (more,)
         return [Reply(short, (row,), outcome, score, t.lang, entry_id=entry.id)]
 
     def _notify_button(self, person: Person, gap_id: int, t: Translator) -> tuple[tuple[Button, ...], ...]:
@@ -473,8 +483,9 @@ class Residents:
         return tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES)
 
 
-def _votes(answer_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button("👍", f"v:{answer_id}:u"), Button("👎", f"v:{answer_id}:d")),)
+def _votes(answer_id: int, *, under_short: bool = False) -> tuple[tuple[Button, ...], ...]:
+    tail = ":m" if under_short else ""
+    return ((Button("👍", f"v:{answer_id}:u{tail}"), Button("👎", f"v:{answer_id}:d{tail}")),)
 
 
 def _reply_language(query: Query, saved: str) -> str:
