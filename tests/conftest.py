@@ -101,11 +101,16 @@ def resident():
 
 
 def find_question(matcher, kind, lang=None):
-    """A dev-set question the live matcher treats as `kind` (Answer, Suggest, NoMatch), so tests follow the KB."""
+    """A dev-set question the live matcher treats as `kind` (Answer, Suggest, NoMatch), so tests follow the KB.
+    A Suggest or NoMatch question is one that gets no out-of-scope topic's referral, so the resident sees
+    "did you mean" or "no answer" (with 🔔)."""
     for case in read_cases(DEV_SET):
         if lang and case.lang != lang:
             continue
-        decision = policy.decide(matcher.match(case.question))
-        if isinstance(decision, kind) and (kind is not policy.Answer or decision.entry_id == case.expected):
+        result = matcher.match(case.question)
+        decision = policy.decide(result)
+        if not isinstance(decision, kind) or (kind is policy.Answer and decision.entry_id != case.expected):
+            continue
+        if kind is policy.Answer or policy.referral(matcher.kb, result, decision) is None:
             return case.question, case.lang, decision
     pytest.skip(f"no dev question gives {kind.__name__} in {lang}")
