@@ -131,11 +131,30 @@ def test_picking_a_suggestion_answers_and_resolves(conversation, resident, db, m
     assert gap.status == gaps.RESOLVED and gap.chosen_entry == first.data.split(":")[2]
 
 
-def test_an_out_of_scope_question_is_logged_redacted(conversation, resident, db):
-    (reply,) = conversation.ask(resident, "Какая завтра погода в Алматы? Мой телефон +7 701 123 45 67")
+def test_an_out_of_scope_question_near_no_topic_is_logged_redacted(conversation, resident, db):
+    # Nearest "расскажи анекдот", a question of the flat list, which belongs to no topic: a gap, as before.
+    (reply,) = conversation.ask(resident, "Расскажи анекдот про акима. Мой телефон +7 701 123 45 67")
     assert reply.outcome == "unanswered" and "/topics" in reply.text
     (gap,) = gaps.latest(db)
-    assert gap.question == "Какая завтра погода в Алматы? Мой телефон [PHONE]" and gap.channel == "test"
+    assert gap.question == "Расскажи анекдот про акима. Мой телефон [PHONE]" and gap.channel == "test"
+
+
+def test_an_out_of_scope_question_near_a_topic_gets_its_referral_and_is_no_gap(conversation, resident, db):
+    from bot.core.knowledge.render import referral_text
+    from bot.i18n import translator
+
+    (reply,) = conversation.ask(resident, "Какая завтра погода в Алматы? Мой телефон +7 701 123 45 67")
+    facts = conversation.kb.out_of_scope_topics["reference_facts"]
+    assert (reply.outcome, reply.topic, reply.text) == ("not_ours", "reference_facts",
+                                                         referral_text(facts, translator("ru")))
+    assert gaps.latest(db) == []  # editors see nothing: there is nothing for them to write
+    # Kept redacted (and shown by /mydata, deleted by /forget) only for "Not what I asked".
+    (kept,) = gaps.for_user(db, resident.key)
+    assert (kept.status, kept.question) == (gaps.REFERRED, "Какая завтра погода в Алматы? Мой телефон [PHONE]")
+    assert "[PHONE]" in texts(conversation.command(resident, "mydata"))
+    (wrong,) = buttons([reply])
+    (sorry,) = conversation.press(resident, wrong.data)
+    assert sorry.outcome == "unanswered" and [g.status for g in gaps.latest(db)] == [gaps.REJECTED]
 
 
 def test_a_question_is_logged_without_escape_control_or_bidi_characters(conversation, resident, db):
@@ -273,9 +292,8 @@ def test_unknown_command_and_empty_input_get_help(conversation, resident):
 
 def test_a_very_long_message_is_handled_and_stored_cut(conversation, resident, db):
     (reply,) = conversation.ask(resident, "курс валют " * 2000)
-    assert reply.outcome in {"answered", "suggested", "unanswered"}
-    assert all(len(g.question) <= MAX_QUESTION_CHARS
-               for g in gaps.latest(db, statuses=(gaps.UNANSWERED, gaps.SUGGESTED)))
+    assert reply.outcome in {"answered", "suggested", "unanswered", "not_ours"}
+    assert all(len(g.question) <= MAX_QUESTION_CHARS for g in gaps.for_user(db, resident.key))
 
 
 def test_help_lists_the_commands_in_the_users_language(conversation):

@@ -13,7 +13,8 @@ from aiohttp import web
 
 from bot.core.curation import drafts, editing, review, upstream
 from bot.core.curation.check import retrieval_findings
-from bot.core.curation.clustering import PLACEHOLDER, find
+from bot.core.curation.clustering import find
+from bot.core.curation.features import PLACEHOLDER
 from bot.core.knowledge.render import answer_text
 from bot.core.matching import policy
 from bot.core.matching.ranker import Matcher
