@@ -36,11 +36,14 @@ def test_choosing_a_language_is_saved(conversation, db):
 def test_a_question_is_answered_in_its_own_language_with_sources_and_rating(conversation, resident):
     (reply,) = conversation.ask(resident, "Мәслихат не істейді?")
     assert reply.outcome == "answered" and reply.lang == "kk"
-    assert "Дереккөздер:" in reply.text
     assert reply.entry_id == "maslikhat.role"
-    up, down = buttons([reply])
+    # Short first; "Толығырақ" shows the full answer with its sources.
+    more, up, down = buttons([reply])
     [shown] = db_rows(conversation, "answers")
-    assert (up.data, down.data) == (f"v:{shown['id']}:u", f"v:{shown['id']}:d")
+    assert (up.data, down.data) == (f"v:{shown['id']}:u:m", f"v:{shown['id']}:d:m")
+    assert "Дереккөздер:" not in reply.text and more.text == "Толығырақ"
+    (full,) = conversation.press(resident, more.data)
+    assert "Дереккөздер:" in full.text
     assert (shown["user_key"], shown["entry_id"], shown["lang"]) == (resident.key, "maslikhat.role", "kk")
 
 
