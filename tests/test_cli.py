@@ -60,7 +60,7 @@ def test_piped_chat_answers_and_logs_gaps(env):
     stdin = "Что такое маслихат?\nКакой курс евро сегодня?\nРасскажи анекдот про акима\nрахмет\n"
     out = qogam("chat", stdin=stdin, env=env)
     assert out.returncode == 0, out.stderr
-    assert "Маслихат" in out.stdout and "[1] 👍" in out.stdout
+    assert "Маслихат" in out.stdout and "[1] Подробнее   [2] 👍" in out.stdout
     assert "Национальный банк" in out.stdout  # the exchange rate: where to ask, not a gap
     gaps = json.loads(qogam("gaps", "--json", env=env).stdout)
     assert [g["question"] for g in gaps] == ["Расскажи анекдот про акима"]  # "рахмет" is not a question

@@ -69,7 +69,7 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
     bot.clock.advance(2)
     [answer] = await bot.replies(fakes.message(QUESTION, user_id=77))
     assert "e-Otinish" in answer["text"] or "gov.kz" in answer["text"]
-    assert next(d for _, d in keyboard(answer)).startswith("v:")
+    assert any(d.startswith("v:") for _, d in keyboard(answer))
     # The resident who pressed 🔔 gets the answer once, in Russian.
     bot.api.clear()
     await bot.sender.drain()
@@ -176,7 +176,7 @@ async def test_the_watch_reloads_what_another_process_learned(bot, conversation,
     stopping.set()
     await watch
     [answer] = await bot.replies(fakes.message(QUESTION, user_id=77))
-    assert next(d for _, d in keyboard(answer)).startswith("v:")
+    assert any(d.startswith("v:") for _, d in keyboard(answer))
 
 
 async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monkeypatch, tmp_path):
@@ -188,7 +188,7 @@ async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monke
 
 async def test_disputed_answers_show_the_entry_and_the_reasons(bot, conversation, editor):
     [answer] = await bot.replies(fakes.message("Что такое маслихат?", user_id=42))
-    thumbs_down = next(d for _, d in keyboard(answer) if d.endswith(":d"))
+    thumbs_down = next(d for _, d in keyboard(answer) if d.startswith("v:") and d.split(":")[2] == "d")
     bot.clock.advance(2)
     [why] = await bot.replies(fakes.button(thumbs_down, user_id=42))
     bot.clock.advance(2)

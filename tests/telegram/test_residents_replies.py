@@ -83,7 +83,7 @@ async def test_a_wrong_referral_can_still_reach_the_editors(bot, conversation):
         "This button has expired. Please ask your question again or use /topics.")
     [sorry] = await bot.replies(fakes.button(wrong["callback_data"]))
     assert sorry["text"] == no_match_text(translator("ru"), logged=True)
-    assert [b["text"] for b in buttons(sorry)] == [translator("ru").gettext("🔔 Tell me when there is an answer")]
+    assert [b["text"] for b in buttons(sorry)] == [translator("ru").gettext("🔔 Notify me when answered")]
     [gap] = open_gaps(conversation.db)
     assert gap.status == gaps.REJECTED and gap.question == PASSPORT
 
