@@ -28,6 +28,7 @@ characters would otherwise be stored, and could split a number in two.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -73,17 +74,19 @@ class Rule:
 # --- Building blocks --------------------------------------------------------------------------------
 
 # The spaces and dashes people (and their phones' keyboards) put inside numbers: no-break, figure, thin
-# and narrow no-break spaces; hyphen, non-breaking hyphen, figure dash, en and em dash, minus sign.
+# and narrow no-break spaces; hyphen, non-breaking hyphen, figure dash, en and em dash, minus sign, and
+# the underscore some type between groups ("4400_4301_2345_6789").
 _SPACES = " \u00a0\u2007\u2009\u202f"
-_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212_"
 # One separator between digit groups: a space, a dash or a dot, possibly with spaces around ("4400 - 4301").
 _SEP = rf"(?:[{_SPACES}]?[{_DASHES}.][{_SPACES}]?|[{_SPACES}])"
 # A run of digit groups, whole: it starts after no digit and takes every following group, so a date
-# range or a list of years is judged as one number and never cut into a 12-digit "IIN". After a "+"
+# range or a list of years is judged as one number and never cut into a 12-digit "IIN"; up to 19 groups,
+# so a card typed one digit at a time ("4 4 0 0 ...") is one chain too. After a "+"
 # it is an international phone number (+996 555 123 456), left to the phone rules. (The first digit is
 # matched before the looks behind it, so the regex engine can skip to digits: four times quicker.)
 _CHAIN = (rf"\d(?<![\d+]\d)(?<!\+[ \u00a0]\d)(?<!\d[{_SPACES}{_DASHES}.]\d)(?<!\d[{_SPACES}][{_DASHES}.][{_SPACES}]\d)"
-          rf"\d*(?:{_SEP}\d+){{0,11}}(?!{_SEP}?\d)")
+          rf"\d*(?:{_SEP}\d+){{0,18}}(?!{_SEP}?\d)")
 # The phone rules read a copy of the question with every space as " " and every dash as "-", one
 # character for one, so libphonenumber sees "8 (776) 206-09-50" and the spans still fit the original.
 _FOLD_SEPARATORS = str.maketrans({**dict.fromkeys(_SPACES, " "),
@@ -95,21 +98,30 @@ _UNUSUAL_SEPARATOR = re.compile("[" + re.escape("".join(
 def _fold_separators(text: str) -> str:
     return text.translate(_FOLD_SEPARATORS) if _UNUSUAL_SEPARATOR.search(text) else text
 
+
+# The lower-cased question, computed once for all the rules that look at it (until a rule changes the text).
+_lower = functools.lru_cache(maxsize=4)(str.lower)
+
 # E-mail written to get past filters. The @ as a sign (also the full-width ＠ and the small ﹫), in
-# brackets ("[at]", "(собака)", "{эт}"), as a word between spaces ("собака", "эт" (Russian for "at"),
-# "at"), or a glued "%" (the old "user%host" form); the dot as a sign, a bracketed sign or word
-# ("[.]", "(dot)"), or a word between spaces ("dot", "точка", "тчк").
+# brackets ("[at]", "(собака)", "{эт}", "[ит]", "(ат)", "(a)" in either alphabet), as a word between
+# spaces ("собака", "собачка", "эт" (Russian for "at"), "sobaka", "at"), or a glued "%" (the old
+# "user%host" form); the dot as a sign, a bracketed sign or word ("[.]", "(dot)"), or a word between
+# spaces ("dot", "точка", "тчк").
 _AT_SIGN = "[@＠﹫]"
-_AT_MARKED = (r"(?:[ \t]{0,3}[\[({<][ \t]{0,2}(?:(?i:at|собака|собачка|эт)|" + _AT_SIGN
-              + r")[ \t]{0,2}[\])}>][ \t]{0,3}"
-              r"|[ \t]{1,3}(?i:собака|собачка|эт)[ \t]{1,3}|%)")
+_AT_WORD = r"(?i:собака|собачка|эт|sobaka|sobachka)"
+_AT_BRACKETED = (r"[ \t]{0,3}[\[({<][ \t]{0,2}(?:(?i:at|собака|собачка|эт|ат|ит|sobaka%s)|" + _AT_SIGN
+                 + r")[ \t]{0,2}[\])}>][ \t]{0,3}")
+_AT_MARKED = r"(?:" + _AT_BRACKETED % "|a|а" + r"|[ \t]{1,3}" + _AT_WORD + r"[ \t]{1,3}|%)"
+# Without a single letter in brackets: "пункт (a) mail" is not an address.
+_AT_MARKED_WORD = r"(?:" + _AT_BRACKETED % "" + r"|[ \t]{1,3}" + _AT_WORD + r"[ \t]{1,3})"
 _DOT_SPELLED = (r"(?:[ \t]{0,3}[\[({<][ \t]{0,2}(?i:dot|точка|тчк|\.)[ \t]{0,2}[\])}>][ \t]{0,3}"
                 r"|[ \t]{1,3}(?i:dot|точка|тчк)[ \t]{1,3})")
 _DOT = rf"(?:{_DOT_SPELLED}|\.)"
 # The part before the @, with dots spelled out too ("zhan dot b at gmail dot com").
 _LOCAL = r"(?<![\w.+\-/])[\w.+\-]+(?:[ \t]{1,3}(?i:dot|точка)[ \t]{1,3}[\w+\-]+){0,3}"
-_MAIL_HOSTS = (r"(?i:mail|gmail|yandex|ya|inbox|bk|list|rambler|outlook|hotmail|yahoo|icloud|proton|protonmail"
-               r"|мейл|мэйл|майл|гмейл|гмайл|яндекс)")
+# Mail providers, also as they are heard and typed in Cyrillic ("гмаил", "мэйл", "яндекс").
+_MAIL_HOSTS = (r"(?i:gmail|mail|yandex|ya|inbox|bk|list|rambler|outlook|hotmail|yahoo|icloud|protonmail|proton"
+               r"|гмейл|гмайл|гмаил|гмэйл|гмеил|джимейл|мейл|мэйл|майл|маил|мэил|меил|яндекс|инбокс|рамблер)")
 # Top-level domains, in lower or upper case ("MAIL.RU", not "home. Me"), and as Russian speakers
 # spell them out ("точка ру", "точка ком").
 _TLDS = "kz|ru|com|net|org|info|biz|edu|gov|io|me|ua|by|uz|kg|tj|az|ge|de|uk|us|su|рф|қаз|co|tr|ру|ком|кз|орг"
@@ -232,10 +244,15 @@ _CHAIN_RE = re.compile(_CHAIN)
 
 
 def _id_cards(text: str) -> Iterator[tuple[int, int]]:
-    """Nine digits (in up to five groups) with a cue before them: the number is found first, then the
+    """Nine digits (in up to five groups, or one by one) with a cue before them: the number is found first, then the
     cue looked for just before it, which is quicker than looking for every cue everywhere."""
     for m in _CHAIN_RE.finditer(text):
-        if (len(_digits(m.group())) == 9 and len(re.findall(r"\d+", m.group())) <= 5 and _not_a_figure(m)
+        if len(_digits(m.group())) != 9:
+            continue
+        groups = re.findall(r"\d+", m.group())
+        # In up to five groups, or one digit at a time ("0 4 9 1 2 3 5 8 7"; not a count "1 2 3 ... 9").
+        if ((len(groups) <= 5 or max(map(len, groups)) == 1 and _digits(m.group()) not in "0123456789")
+                and _not_a_figure(m)
                 and _ID_CUE.search(text, max(0, m.start() - 60), m.start())):
             yield m.span()
 
@@ -363,6 +380,51 @@ def _shapes(pattern: re.Pattern[str]) -> Callable[[str], Iterator[tuple[int, int
     return find
 
 
+# Cyrillic letters that look like Latin ones, as a Cyrillic keyboard types an IBAN's "KZT".
+_LOOKALIKES = "АВЕКМНОРСТХУавекмнорстху"
+
+# A phone split by words or a line break: "8 707 потом 412 33 90", "+7 702\n555 66 77", "8 771, 234 56 78".
+# The first part is +7 or 8 and a code (every Kazakh code begins with 7); then a line break, a comma or
+# up to three short words, and the seven digits (in any grouping, over lines too).
+_PHONE_SPLIT = re.compile(
+    r"(?:\+(?<![\d+]\+)[ ]?7|8(?<![\d+]8))[ \-.]{0,3}\(?[ ]?7\d\d[ ]?\)?"
+    r"(?P<gap>[ \t]*(?:\n[ \t]*){1,2}|[ \t]*[,;:][ \t]*(?:\n[ \t]*)?"
+    r"|[ \t]+\(?[^\W\d_]{1,12}\)?(?:[ \t]+\(?[^\W\d_]{1,12}\)?){0,2}[ \t]*[,:\-]?[ \t]*(?:\n[ \t]*)?|[ \-.]{0,3})"
+    r"(?P<tail>\d(?:(?:[ \-.]{0,3}|[ \t]*\n[ \t]*)\d){6})(?![ \-.]?\d)")
+
+
+def _split_phones(text: str) -> Iterator[tuple[int, int]]:
+    folded = _fold_separators(text)
+    for m in _PHONE_SPLIT.finditer(folded):
+        # Not an amount ("8 700 тенге, потом ..."), nor seven digits that are one ("1 250 000 тенге").
+        if _UNIT.match(folded, m.start("gap")) or not _not_a_figure(m, "tail"):
+            continue
+        yield m.span()
+
+
+# The word for e-mail, in lower case, then a colon or dash, or a login with a dot, a digit, an underscore or
+# a dash in it; then the login and a host: a mail provider (its domain after a dot, a space or none) or
+# any host with a domain.
+_MAIL_CUE = re.compile(r"(?:e-?mail|е-?mail|имейл|емейл|эл\.?[ ]?почт\w{0,3}|электронн\w{0,3}[ ]почт\w{0,3}"
+                       r"|электрондық[ ]пошт\w{0,3}|почт\w{0,3}|пошт\w{0,3}|pochta|poshta|mail)"
+                       r"(?:[ \t]*[:\-–—][ \t]*|[ \t]+(?=[a-z0-9._+\-]*[._\d\-]))")
+_LOGIN_AND_HOST = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._+\-]*[ \t]{1,3}"
+    r"(?:" + _MAIL_HOSTS + r"(?:(?:" + _DOT_END + r"|[ \t]{1,2})" + _TLD + r")?|[\w\-]+\." + _TLD + r")(?![\w@.])")
+
+
+def _mail_after_cue(text: str) -> Iterator[tuple[int, int]]:
+    # The cue is looked for in the lower-cased text (a case-insensitive regex is several times slower).
+    lower = _lower(text)
+    if len(lower) != len(text):  # a letter whose lower case is longer: read the text as it is
+        lower = text
+    for cue in _MAIL_CUE.finditer(lower):
+        if cue.start() > 0 and (lower[cue.start() - 1].isalnum() or lower[cue.start() - 1] == "_"):
+            continue
+        if found := _LOGIN_AND_HOST.match(text, cue.end()):
+            yield found.span()
+
+
 # --- The rules, in order ----------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -395,11 +457,24 @@ RULES: tuple[Rule, ...] = (
         r"(?<![\w.+\-/])(?=[\w+\-]*[._\d])(?=[\w.+\-]*[^\W\d_])[\w.+\-]+"
         r"(?:[ \t]{1,3}(?i:at|эт|собака|собачка)[ \t]{1,3}"
         r"|[ \t]{0,3}[\[({<][ \t]{0,2}(?i:at|эт|собака)[ \t]{0,2}[\])}>][ \t]{0,3})"
-        r"(?:" + _MAIL_HOSTS + r"(?![\w.@])|[\w\-]+(?:\.[\w\-]+){0,2}?\." + _TLD + r")")),
+        r"(?:" + _MAIL_HOSTS + r"(?:[ \t]{1,2}" + _TLD + r")?(?![\w.@])|[\w\-]+(?:\.[\w\-]+){0,2}?\." + _TLD + r")")),
+    # "kanat88 собачка mail ru", "olzhas (at) mail ru", "ivan.p@ gmail com", "nurlan.a собачка гмаил ком": an
+    # @ in any spelling before a mail provider's name, with the top-level domain after a space or none.
+    Rule("e-mail, a marked @ before a mail provider", EMAIL, re.compile(
+        r"(?:" + _LOCAL + r"(?:" + _AT_MARKED_WORD + r"|[ \t]{0,3}" + _AT_SIGN + r"[ \t]{0,3})"
+        r"|(?=[\w+\-]*[._\d])" + _LOCAL + _AT_MARKED + r")"
+        + _MAIL_HOSTS + r"(?:(?:" + _DOT_END + r"|[ \t]{1,2})" + _TLD + r")?(?![\w@])")),
+    # "почта: saule.n gmail", "e-mail madina88 yandex kz", "эл. почта: asem.t inbox.ru": after the word
+    # for e-mail, a login (Latin letters, with a dot, a digit, an underscore or a dash, or after a colon)
+    # and a host, with no @ at all.
+    Rule("e-mail, a login and a host after a cue", EMAIL, find=_mail_after_cue),
     # KZ86 125K ZT50 0410 0100, KZ86125KZT5004100100, KZ 86 125K ...: a Kazakh IBAN's shape is
     # distinctive enough to go even with a typo in it (the mod-97 check is for foreign IBANs, below).
+    # Typed on a Cyrillic keyboard its letters may be look-alikes ("КZ86", "КЗ75", "кз86 125к ..."); the
+    # twelve digits it has at least keep a phrase out ("КЗ 2026 году").
     Rule("IBAN, Kazakh", IBAN, re.compile(
-        rf"(?<![0-9A-Za-z])[Kk][Zz][{_SPACES}]?\d\d(?:[{_SPACES}{_DASHES}]?[0-9A-Za-z]){{16}}(?![0-9A-Za-z])")),
+        rf"(?<![0-9A-Za-zА-Яа-яЁё])[KkКк][ZzЗз][{_SPACES}]?\d\d(?:[{_SPACES}{_DASHES}]?[0-9A-Za-z{_LOOKALIKES}]){{16}}"
+        rf"(?![0-9A-Za-zА-Яа-яЁё])"), lambda m: len(_digits(m.group())) >= 12),
     # DE89 3704 0044 0532 0130 00: any country's IBAN that passes ISO 13616 mod 97.
     Rule("IBAN, other countries", IBAN, re.compile(
         r"(?<![0-9A-Za-z])[A-Z]{2}\d\d(?:[ \u00a0]?[0-9A-Z]){11,30}(?![0-9A-Za-z])"), _iban),
@@ -430,6 +505,8 @@ RULES: tuple[Rule, ...] = (
     # Phone-shaped numbers libphonenumber refuses: +7, 8 or 0 and ten digits, or ten digits starting
     # with 7, in any grouping and with any dash or space; amounts and 8 800 hotlines excepted.
     Rule("phone, shape", PHONE, find=_shapes(_PHONE_SHAPE)),
+    # "8 701 а дальше 339 20 84", "+7 702\n555 66 77", "8 771, 234 56 78": a phone split by words or lines.
+    Rule("phone, split by words or a line break", PHONE, find=_split_phones),
     # 123 ABC 02, 123ABC02, 123 AB 02 (organisations), 123-ABC-02; Cyrillic look-alikes (123 АВС 02).
     Rule("car plate", PLATE, re.compile(
         r"(?<![\w])\d{3}(?P<dash>[ \-]?)(?P<series>[A-ZАВЕКМНОРСТХУ]{2,3})(?P<dash2>[ \-]?)(?P<region>\d\d)(?![\w])"),
@@ -617,7 +694,7 @@ def _has(*needles: str) -> Callable[[str], bool]:
 
 def _has_lower(*needles: str) -> Callable[[str], bool]:
     def test(text: str) -> bool:
-        lower = text.lower()
+        lower = _lower(text)
         return any(needle in lower for needle in needles)
     return test
 
@@ -631,15 +708,35 @@ def _both(*tests: Callable[[str], bool]) -> Callable[[str], bool]:
 
 
 _AT_SIGNS = _has("@", "＠", "﹫")
+# An @ spelled out: a bracket, "%", "собака"/"собачка" (also in Latin letters), or "эт" as a word.
+# (Substrings of the lower-cased text: a case-insensitive regex would take ten times longer. A bracket
+# alone is not enough: every placeholder has two.)
+_AT_BRACKETED_LOWER = re.compile(r"[\[({<][ \t]{0,2}(?:at|эт|ат|ит|a|а|[@＠﹫])[ \t]{0,2}[\])}>]").search
+_AT_WORD_ALONE = re.compile(r"(?<!\w)эт(?!\w)").search
+_AT_MARKS = _has_lower("%", "собак", "собач", "sobak", "sobach")
+
+
+def _at_spelled(text: str) -> bool:
+    lower = _lower(text)
+    return (_AT_MARKS(text) or ("эт" in lower and bool(_AT_WORD_ALONE(lower)))
+            or (("[" in lower or "(" in lower or "{" in lower or "<" in lower) and bool(_AT_BRACKETED_LOWER(lower))))
+
+
+_MAIL_HOST_NAMED = _has_lower("mail", "yandex", "inbox", "rambler", "outlook", "yahoo", "icloud", "proton", "ya", "bk",
+                              "list", "мейл", "мэйл", "майл", "маил", "мэил", "меил", "яндекс", "инбокс", "рамблер")
 _GREETINGS = _has_lower("сәлем", "салем", "ассал", "армысыз", "айырлы", "здрав", "здрас", "добр", "привет", "hi",
                         "hello", "hey", "good", "greetings")
 NEEDS: dict[str, Callable[[str], bool]] = {
     "e-mail": _AT_SIGNS,
     "e-mail, spaced": _AT_SIGNS,
     "e-mail, @ without a domain": _AT_SIGNS,
-    "e-mail, marked @": _has_lower("[", "(", "{", "<", "%", "собак", " эт", "\tэт"),
+    "e-mail, marked @": _at_spelled,
     "e-mail, ' at '": _has_lower(" at", "\tat"),
-    "e-mail, a login 'at' a host": _has_lower(" at", "\tat", "эт", "собак", "[at", "(at", "{at", "<at"),
+    "e-mail, a login 'at' a host": lambda text: _has_lower(" at", "\tat")(text) or _at_spelled(text),
+    "e-mail, a marked @ before a mail provider": _both(_MAIL_HOST_NAMED,
+                                                       lambda text: _AT_SIGNS(text) or _at_spelled(text)),
+    "e-mail, a login and a host after a cue": _has_lower("mail", "почт", "пошт", "pochta", "poshta", "имейл", "емейл"),
+    "phone, split by words or a line break": _digits_at_least(11),
     "card number": _digits_at_least(13),
     "IIN/BIN": _digits_at_least(12),
     "ID card, after a cue": _digits_at_least(9),
