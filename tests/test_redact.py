@@ -181,6 +181,13 @@ POSITIVE = {
         ("живу на Ауэзова 64", "живу на [ADDRESS]"),
         ("I live at Kabanbay batyr 127", "I live at [ADDRESS]"),
     ],
+    "address, a street with no street type": [
+        ("Фурманова 12 кв 40, течёт кран", "[ADDRESS], течёт кран"),
+        ("Байзакова 17-23, нет воды", "[ADDRESS], нет воды"),
+        ("г. Тараз, Толе би 41", "г. Тараз, [ADDRESS]"),
+        ("Есік ауылы, Бейбітшілік 9", "Есік ауылы, [ADDRESS]"),
+        ("мекенжай: Абай 150", "мекенжай: [ADDRESS]"),
+    ],
     "address, house or flat number": [
         ("кв. 45", "[ADDRESS]"),
         ("пәтер 12", "[ADDRESS]"),
@@ -305,6 +312,8 @@ NEGATIVE = {
     "address, street type after the name": ["Абай көшесі жабық", "Dostyk street is closed"],
     "address, English number first": ["15 working days", "in 2026 Abay Street"],
     "address, after 'живу на'": ["живу на пенсию 80 000 тенге", "живу на Абая"],
+    "address, a street with no street type": ["Is 39-3-бабы still in force?", "Статья 15-7 КоАП", "Школа 12-14",
+                                              "Алматы, Абая 2026 жылы", "Возраст 18-25 лет", "Абая 150 лет"],
     "address, house or flat number": ["в 3 кв. 2026 года", "50 кв. м", "дом культуры", "в доме 2026 года"],
     "name, after 'меня зовут'": ["как зовут акима нашего аула", "кого зовут на слушания?"],
     "name, Russian 'я <Имя>'": ["я пенсионер", "Я Пенсионерка, куда обращаться?", "я не знаю"],
@@ -423,6 +432,44 @@ CLASSES = {
         ("Abay avenue 44", "[ADDRESS]"),
     ],
 }
+
+# Addresses written without a street type, with building parts, in Latin letters (issue 32, second round).
+ADDRESS_CLASSES = [
+    ("Чайковского 8 кв 17 — шумят", "[ADDRESS] — шумят"),
+    ("Ауэзова 101/4, кв. 55, подвал", "[ADDRESS], подвал"),
+    ("Шымкент, Рыскулова 3-12, мусор", "Шымкент, [ADDRESS], мусор"),
+    ("Қарағанды қ., Бұқар жырау 70, 3 пәтер", "Қарағанды қ., [ADDRESS]"),
+    ("село Жанатурмыс, Степная 4 — темно", "село Жанатурмыс, [ADDRESS] — темно"),
+    ("Достоевского 21 корпус 2, кв 9", "[ADDRESS]"),
+    ("Толстого 5, блок Б, 44 кв", "[ADDRESS]"),
+    ("дом 3 корп. 1 кв. 8", "[ADDRESS]"),
+    ("ЖК Алма, блок 2, кв 55", "[ADDRESS]"),
+    ("мкр Калкаман-2Б, 11-40", "[ADDRESS]"),
+    ("ш.а. Нұркент, 7 үй, 2 пәтер", "[ADDRESS]"),
+    ("микр. Юго-Восток 12 кв 3", "[ADDRESS]"),
+    ("Ақжар тұйық 5 үй", "[ADDRESS]"),
+    ("ul. Furmanova 12 kv 40", "[ADDRESS]"),
+    ("mkr Aksai-4 dom 12 kv 5", "[ADDRESS]"),
+    ("zhivem na Bayzakova 17, kv 23", "zhivem na [ADDRESS]"),
+    ("Kunaev koshesi 9 uy, 2 pater", "[ADDRESS]"),
+    ("Raimbek dangyly 160, 4 pater", "[ADDRESS]"),
+]
+ADDRESS_LEAVE = [
+    "В доме 16 этажей, лифт стоит", "Дом 9-этажный, кто чинит крышу?", "в доме 120 квартир и нет парковки",
+    "Ауылда 200 үй бар, газ жоқ", "Маршрут 37 отменили?", "Гимназия 12-14 классы", "Статья 39-3 Закона № 148-II",
+    "Конституцияның 89-бабы", "Глава 2-1 кодекса", "Приём 10-12 июня", "Корпус 3 закрыт на ремонт",
+    "Абая перекрыли до 20 мая", "Тулпар-2 ЖК қашан тапсырылады?", "На Пушкина 200 лет празднуют?",
+]
+
+
+@pytest.mark.parametrize("text, expected", ADDRESS_CLASSES)
+def test_addresses_without_a_street_type_and_building_parts(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", ADDRESS_LEAVE)
+def test_address_look_alikes_stay(text):
+    assert redact(text) == text
 
 # Look-alikes of the classes that must stay as they are.
 CLASSES_LEAVE = [

@@ -161,24 +161,37 @@ _AFTER_GREETING = r"[ \u00a0]*[!,.;:—–\-]*\s{0,3}"
 # colon, or after a greeting ("Сәлем мен Асель" without a comma).
 _INTRODUCTION_START = (r"(?:" + _GREETING_AT_START + _GREETING + r"(?![\w])" + _AFTER_GREETING
                        + r"|(?:^|(?<=[.!?\n,:;]))[ \t\u00a0]*)")
-# A house or flat number: 15, 15а, 15/2, 183/1-131 (house-flat); never a year ("3 кв. 2026 года"),
+# A house or flat number: 15, 15а, 247А, 15/2, 183/1-131 (house-flat); never a year ("3 кв. 2026 года"),
 # a time or a decimal.
-_HOUSE = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}[а-яa-z]?(?:[/-]\d{1,4}){0,2}(?!\d)(?![:.,]\d)"
-# A street's name: "Абая", "Кабанбай батыра", "Жібек жолы", "Бұқар жырау", "Самал-2", "Аксай-3а",
+_HOUSE = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:[а-яa-z]|[А-ЯA-Z](?![\w]))?(?:[/-]\d{1,4}){0,2}(?!\d)(?![:.,]\d)"
+# A microdistrict's number and letter: "Самал-2", "Аксай-3а", "Жетысу-2В".
+_QUARTER_NUMBER = rf"-\d{{1,2}}(?:[{_LO}{_UP}](?![{_LO}{_UP}]))?"
+# The second word of a street's name: "Кабанбай батыра", "Жібек жолы", "Бұқар жырау", "Tole bi".
+_STREET_SECOND = (r"батыр[аы]?|би|жолы|жол|жырау|ақын|акын|датқа|датка|ата|баба|ана|хан[аы]?|ел"
+                  r"|batyr|bi|zholy|zhol|zhyrau|ata|khan|el")
+# A street's name: "Абая", "Кабанбай батыра", "Жібек жолы", "Бұқар жырау", "Самал-2", "Аксай-3а", "Аксай-3Б",
 # «Нурлы Тау», or a number ("мкр 5").
-_STREET = (rf"(?:«[^»\n]{{1,40}}»|\"[^\"\n]{{1,40}}\"|{_CAP}(?:-\d{{1,2}}(?:[{_LO}](?![{_LO}]))?)?"
-           rf"(?:[ \u00a0]+(?:{_CAP}|батыр[аы]?|би|жолы|жол|жырау|ақын|акын|датқа|датка|ата|баба|ана|хан[аы]?|ел"
-           rf"|batyr|bi|zholy|zhol|zhyrau|ata|khan|el)(?:-\d{{1,2}})?)?"
+_STREET = (rf"(?:«[^»\n]{{1,40}}»|\"[^\"\n]{{1,40}}\"|{_CAP}(?:{_QUARTER_NUMBER})?"
+           rf"(?:[ \u00a0]+(?:{_CAP}|{_STREET_SECOND})(?:-\d{{1,2}})?)?"
            rf"|\d{{1,2}}(?!\d))")
-# A flat number written first: "7 пәтер", "9-пәтер", "37 кв", "12 квартира" (not "50 кв. м", square metres).
-_FLAT_FIRST = r"\d{1,4}[ \u00a0\-]?(?:пәтер|квартира|кв(?![\w])(?![.]?[ \u00a0]?м(?![\w]))\.?)(?![\w])"
+# A flat number (not a year: "3 кв 2026"), and the words for a flat, also typed in Latin letters.
+_FLAT_NUMBER = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:[а-яa-z]|[А-ЯA-Z](?![\w]))?(?!\d)"
+_FLAT_WORD = r"(?i:кв\.?|квартира|пәтер|apt\.?|flat|kv\.?|kvartira|pater|päter)"
+# A flat number written first: "7 пәтер", "9-пәтер", "37 кв", "12 квартира", "3 pater" (not "50 кв. м",
+# square metres).
+_FLAT_FIRST = (r"\d{1,4}[ \u00a0\-]?(?:пәтер|квартира|pater|(?:кв|kv)(?![\w])(?![.]?[ \u00a0]?м(?![\w]))\.?)"
+               r"(?![\w])")
+_FLAT = r",?[ \u00a0]*(?:" + _FLAT_WORD + r"[ \u00a0]*№?[ \u00a0]*" + _FLAT_NUMBER + r"|" + _FLAT_FIRST + r")"
+# A part of a building after its number: "корпус 2", "корп. 1", "блок Б", "подъезд 3", "korpus 2".
+_BUILDING_PART = (r",?[ \u00a0]*(?i:корпус|корп\.?|блок|подъезд|под\.|кіреберіс|korpus|blok|podezd|podyezd)"
+                  r"[ \u00a0]*№?[ \u00a0]*(?:\d{1,3}(?!\d)|[А-ЯA-Z](?![\w]))")
 # House number(s) then a flat: "15", ", д. 15", "15/2, кв. 7", "15-7", ", 93 үй, 7 пәтер", ", 12-үй, 9-пәтер",
-# ", 21 дом, 37 кв".
+# ", 21 дом, 37 кв", "55 корпус 3, кв. 70", "14 uy, 3 pater", "dom 5 kv 18".
 # A house number is not the flat number of "40 кв" (but is the house of "114 кв 56").
-_NOT_A_FLAT = r"(?![ \u00a0\-]?(?:пәтер|квартира|кв)(?![\w])\.?(?![ \u00a0]*\d))"
-_NUMBERS = (r"(?:,?[ \u00a0]*(?i:д\.|дом|үй|house|№)?[ \u00a0]*" + _HOUSE + _NOT_A_FLAT
-            + r"(?:[ \u00a0\-]?(?:үй|дом)(?![\w]))?){1,2}"
-            r"(?:,?[ \u00a0]*(?:(?i:кв\.?|квартира|пәтер|apt\.?|flat)[ \u00a0]*\d{1,4}|" + _FLAT_FIRST + r"))?")
+_NOT_A_FLAT = r"(?![ \u00a0\-]?(?:пәтер|квартира|кв|kv|pater)(?![\w])\.?(?![ \u00a0]*\d))"
+_HOUSE_PART = (r",?[ \u00a0]*(?i:д\.|дом|үй|house|№|dom|uy)?[ \u00a0]*" + _HOUSE + _NOT_A_FLAT
+               + r"(?:(?:-й)?[ \u00a0\-]?(?:үй|дом|uy)(?![\w]))?")
+_NUMBERS = r"(?:" + _HOUSE_PART + r"){1,2}(?:" + _BUILDING_PART + r"){0,2}(?:" + _FLAT + r")?"
 # Lower-case words that can only be a surname or a patronymic: "айгуль серикова", "timur zhaksybekov".
 _NAME_TAIL = (rf"[{_LO}]+(?:ов|ев|ин|ова|ева|ина|ын|ына|ская|ский|енко|ук|юк|ян|бек|ович|евич|овна|евна|инична|"
               rf"ұлы|улы|қызы|кызы|ov|ev|ova|eva|ina|enko|bek|uly|kyzy|qyzy|ovich|evich|ovna|evna)(?![\w])")
@@ -425,6 +438,81 @@ def _mail_after_cue(text: str) -> Iterator[tuple[int, int]]:
             yield found.span()
 
 
+# After a house number, a count rather than an address: "в доме 9 этажей", "дом 5-этажный", "в доме 80
+# квартир", "дом 12 подъездов".
+_NOT_A_COUNT = (r"(?![ \u00a0\-]*(?:этаж|подъезд|квартир(?![аеу](?![\w]))|семей|семь|жил|человек|лет(?![\w])|год|"
+                r"раз(?![\w])|дн|недел|месяц|час|минут|шт|кв\.?[ \u00a0]?м(?![\w])|м2|м²|метр|комнат|секци|лифт|окон|"
+                r"балкон|тенге|%|қабат|адам|отбасы|жыл|этап|кезең|класс|сынып|курс))")
+# After "N үй" in Kazakh, a count: "300 үй бар", "50 үй салынды".
+_NOT_COUNTED_KK = r"(?![ \u00a0]+(?:бар|жоқ|салын|қалды|бойынша|сайын)(?![\w]))"
+
+# A street written with no street type: a capitalised name (a surname or a name in the genitive, a Kazakh
+# nominative, "Кабанбай батыра", "Tole bi", "Самал-1А"), then a house number, parts of the building and
+# a flat.
+_BARE_STREET = re.compile(
+    rf"(?P<street>[{_UP}](?<![\w][{_UP}])[{_LO}]+(?:-[{_UP}]?[{_LO}]+)?(?:{_QUARTER_NUMBER})?"
+    rf"(?:[ \u00a0]+(?:[{_UP}][{_LO}]+|{_STREET_SECOND})(?![\w]))?)"
+    r"[ \u00a0]*,?[ \u00a0]*(?:(?i:д\.|дом|үй|dom|uy)[ \u00a0]*)?(?P<house>" + _HOUSE + r")" + _NOT_A_FLAT
+    + r"(?P<uy>(?:-й)?[ \u00a0\-]?(?:үй|дом|uy)(?![\w]))?(?P<parts>(?:" + _BUILDING_PART + r"){0,2})"
+    r"(?P<flat>" + _FLAT + r")?")
+# Words that come before a number and are not a street: they cite, count or date ("Статья 15-7", "Глава
+# 3-1", "Школа 15", "Маршрут 12", "Класс 5-11", "Приём 15-16 мая"), in Russian, Kazakh and Latin letters.
+_NOT_A_STREET = re.compile(
+    r"стать[яиеюй]|ст|глав[аыеу]|пункт[аеуы]?|подпункт\w*|раздел[аеу]?|част[ьи]|приложени[еяю]|закон[аеу]?"
+    r"|указ[аеу]?|приказ[аеу]?|постановлени[еяю]|решени[еяю]|кодекс[аеу]?|форм[аыеу]|таблиц[аыеу]|рисун\w*"
+    r"|схем[аыеу]|класс[аеу]?|групп[аыеу]|маршрут[аеу]?|автобус[аеу]?|трамва\w*|троллейбус\w*|школ[аыеу]"
+    r"|гимнази[яиюе]|лице[йяюе]|колледж\w*|сад[аеу]?|детсад\w*|садик\w*|ясли|больниц[аыеу]|поликлиник[аиеу]"
+    r"|аптек[аиеу]|кабинет[аеу]?|каб|этаж[аеу]?|палат[аыеу]|корпус[аеу]?|блок[аеу]?|подъезд[аеу]?|участ\w*"
+    r"|дом[аеу]?|квартир[аыеу]|комнат[аыеу]|возраст[аеу]?|смен[аыеу]|при[её]м[аеу]?|перерыв[аеу]?|тариф[аеу]?"
+    r"|бюджет[аеу]?|срок[аеиу]?|сумм[аыеу]|категори[яиюе]|номер[аеу]?|пособи[еяю]|выплат[аыеу]|программ[аыеу]"
+    r"|стратеги[яиюе]|протокол[аеу]?|верси[яиюе]|вариант[аеу]?|этап[аеу]?|очеред[ьи]|ряд[аеу]?|мест[оау]"
+    r"|зон[аыеу]|сектор[аеу]?|округ[аеу]?|район[аеу]?|квартал[аеу]?|год[аеу]?|лет|месяц[аеу]?|день|дня"
+    r"|недел[яиюе]|час[аов]?|минут[аы]?|январ[ьяе]|феврал[ьяе]|март[аеу]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]"
+    r"|август[аеу]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]|вопрос[аеуы]?|ответ[аеу]?|сч[её]т[аеу]?"
+    r"|итог[аиоу]?|всего|итого|отч[её]т[аеу]?|план[аеу]?|ремонт[аеу]?|цен[аыеу]|температур[аыеу]|норм[аыеу]"
+    r"|конституци\w*|заң\w*|қаулы\w*|бұйрық\w*|жарлық\w*|шешім\w*|хаттама\w*|кодекс\w*"
+    r"|бап|бабы|баптың|тарау|тармақ\w*|бөлім\w*|мектеп\w*|сынып\w*|топ|тобы|қабат\w*|пәтер\w*|үй|жыл\w*"
+    r"|ай|күн\w*|апта\w*|сағат\w*|қаңтар|ақпан|сәуір|маусым|шілде|тамыз|қыркүйек|қараша|биыл|барлығы|тағы"
+    r"|art|article|para|section|chapter|law|room|floor|bus|route|school|class|grade|page|step|stage|form|table"
+    r"|annex|item|point|clause|part|version|model|level|phase|building|block|apartment|flat|house|office|gate"
+    r"|terminal|platform|group|zone|sector|district|year|week|day|month|january|february|march|april|may|june"
+    r"|july|august|september|october|november|december|windows|iphone|covid|top|statya|glava|punkt|shkola"
+    r"|klass|marshrut|avtobus|etazh|etaj|kabinet|dom|kv|korpus|blok|podezd|uchastok|gruppa|vozrast|smena"
+    r"|priem|tarif|budzhet|srok|nomer|forma|zakon|ukaz|prikaz|kodeks|mektep|synyp|qabat|uy|jyl|zhyl")
+# What makes a street with no type an address when nothing in the numbers does: a place before it ("г.
+# Караганда, ", "Шамалған ауылы, ", "село Кокозек, ", "Астана, ") or the word for an address.
+_PLACE = rf"[{_UP}][{_LO}]+(?:[- \u00a0](?:[{_UP}][{_LO}]+|батыр|би))?"
+_CITIES = ("Алматы|Астана|Шымкент|Караганда|Қарағанды|Актобе|Ақтөбе|Тараз|Павлодар|Өскемен|Оскемен|"
+           "Усть-Каменогорск|Семей|Атырау|Костанай|Қостанай|Кызылорда|Қызылорда|Уральск|Орал|Петропавловск|"
+           "Петропавл|Актау|Ақтау|Темиртау|Теміртау|Туркестан|Түркістан|Кокшетау|Көкшетау|Талдыкорган|Талдықорған|"
+           "Экибастуз|Екібастұз|Рудный|Жезказган|Жезқазған|Балхаш|Балқаш|Косшы|Қосшы|Каскелен|Қаскелең|Талгар|"
+           "Есик|Есік|Жанаозен|Жаңаөзен|Кентау|Степногорск|Щучинск|Лисаковск|Жаркент|Сарыагаш|Almaty|Astana|"
+           "Shymkent|Karaganda|Aktobe|Taraz|Pavlodar|Oskemen|Semey|Atyrau|Kostanay|Kyzylorda|Oral|Uralsk|Petropavl|"
+           "Aktau|Temirtau|Turkistan|Kokshetau|Taldykorgan|Ekibastuz|Kosshy|Kaskelen|Talgar")
+_ADDRESS_BEFORE = re.compile(
+    r"(?:(?<![\w])(?i:г\.|гор\.|город|с\.|село|пос\.|п\.|пгт|пос[её]лок|ауыл|а\.|кент)[ \u00a0]*" + _PLACE
+    + r"[ \u00a0]*,?"
+    r"|" + _PLACE + r"[ \u00a0]+(?:қ\.|қаласы|ауылы|ауыл|а\.|кенті|селосы)[ \u00a0]*,?"
+    r"|(?<![\w])(?:" + _CITIES + r")[ \u00a0]*,"
+    r"|(?<![\w])(?i:адрес\w{0,3}|мекен-?жай\w{0,3}|address|adres\w{0,3})[ \u00a0]*[:\-—–]?"
+    r")[ \u00a0]*$")
+# What may follow a house number written "22-14" for it to be a house and a flat: a stop, not a word
+# ("Возраст 18-25 лет", "Приём 15-16 мая") nor a range going on ("39-1 – 39-3") nor a suffix ("39-3-бабы").
+_STOP_AFTER = re.compile(r"[ \u00a0]*[,.;:!?)\n]|[ \u00a0]+[—–\-](?![ \u00a0]*\d)|[ \u00a0]*$")
+
+
+def _bare_streets(text: str) -> Iterator[tuple[int, int]]:
+    for m in _BARE_STREET.finditer(text):
+        if _NOT_A_STREET.fullmatch(m.group("street").split()[0].lower()):
+            continue
+        house = m.group("house")
+        if (m.group("flat") or m.group("parts")
+                or (("-" in house or "/" in house) and _STOP_AFTER.match(text, m.end()))
+                or (_ADDRESS_BEFORE.search(text, max(0, m.start() - 60), m.start())
+                    and re.match(_NOT_A_COUNT, text[m.end("house"):]))):
+            yield m.span()
+
+
 # --- The rules, in order ----------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -521,35 +609,47 @@ RULES: tuple[Rule, ...] = (
     # "ул. Абая 15", "улица Абая, д. 15, кв. 7", "пр. Назарбаева 12", "мкр Самал-2, д. 5", "мкр. Аксай 4, 12".
     # The street goes only with a house number: "на ул. Абая нет света" is a civic issue that editors
     # need, and a street alone identifies no one. The city stays.
+    # Also "ш.а. Көктем-2", "микр. Восток-3", "ЖК Нурлы, блок 4", and in Latin letters "ul. Abaya 15",
+    # "mkr Samal-2 dom 5".
     Rule("address, street type first", ADDRESS, re.compile(
-        r"(?<![\w])(?i:ул\.?|улиц[аеуы]|пр\.|пр-т\.?|просп\.?|проспект[аеу]?|пер\.|переул(?:ок|ке|ка)|б-р|"
-        r"бул\.|бульвар[аеу]?|тупик[аеу]?|мкр\.?|мкрн\.?|мкр-н|микрорайон[аеу]?|м-н|шағын[ ]аудан[ыі]?|"
-        r"ықшам[ ]аудан[ыі]?|microdistrict|mkr\.?)[ \u00a0]*" + _STREET + _NUMBERS)),
+        r"(?<![\w])(?:(?i:ул\.?|улиц[аеуы]|пр\.|пр-т\.?|просп\.?|проспект[аеу]?|пер\.|переул(?:ок|ке|ка)|б-р|"
+        r"бул\.|бульвар[аеу]?|тупик[аеу]?|мкр\.?|мкрн\.?|мкр-н|микр\.?|микрорайон[аеу]?|м-н|шағын[ ]аудан[ыі]?|"
+        r"ықшам[ ]аудан[ыі]?|ш\.[ ]?а\.?|ш/а|microdistrict|mkr\.?|mkrn\.?|mikrora[iy]on|ul\.?|ulitsa|ulica|"
+        r"prosp\.?|prospekt|sh\.[ ]?a\.)|ЖК|ТЖК)[ \u00a0]*" + _STREET + r"(?:" + _NUMBERS + r"|,?(?:" + _BUILDING_PART
+        + r"){1,2}(?:" + _FLAT + r")?)")),
     # "Абай көшесі 15", "Абай даңғылы 10", "Самал-2 шағын ауданы, 5 үй", "Abay street 15", "Abay Ave 10",
     # "Самал-2 мкр, дом 5", "Бұқар жырау бульвары 12", "Көктем тұйығы 6", "Сейфуллина проспект 31",
     # "Orbita-3 microdistrict, 14"; also typed without Kazakh letters ("кошеси", "дангылы").
     Rule("address, street type after the name", ADDRESS, re.compile(
         r"(?<![\w])" + _STREET + r"[ \u00a0]+"
-        r"(?:көшесі|кошеси|көш\.|к-сі|даңғылы|дангылы|даңгылы|даңғ\.|бульвары|тұйығы|тұйық[ ]көшесі|тупик|"
+        r"(?:көшесі|кошеси|көш\.|к-сі|даңғылы|дангылы|даңгылы|даңғ\.|бульвары|тұйығы|тұйық(?:[ ]көшесі)?|тупик|"
         r"шағын[ ]ауданы|шагын[ ]ауданы|ықшам[ ]ауданы|ш\.а\.?|ш/а|мкр\.?|мкрн\.?|мкр-н|микрорайон|проспект|пр-т|пр\.|"
-        r"переулок|"
-        r"бульвар|(?i:street|st\.?|avenue|ave\.?|str\.?|microdistrict))" + _NUMBERS)),
+        r"переулок|бульвар|(?i:street|st\.?|avenue|ave\.?|str\.?|microdistrict|k[oö]shesi|kosh\.|dang?g?h?yly|"
+        r"dańǵyly|shag[yi]n[ ]audany|tupik|tuiyq|tuyk))(?![\w])" + _NUMBERS)),
     # "15 Abay street", "12 Dostyk Ave".
     Rule("address, English number first", ADDRESS, re.compile(
         r"(?<![\w/\-])" + _HOUSE + r"[ \u00a0]+" + _STREET + r"[ \u00a0]+(?i:street|st\.?|avenue|ave\.?)(?![\w])")),
     # "живу на Ауэзова 64", "проживаю по Жибек жолы 48а", "I live at Abay 15": no street type, but
     # the cue says a home address follows.
     Rule("address, after 'живу на'", ADDRESS, re.compile(
-        r"(?<![\w])(?i:живу|живём|живем|проживаю|проживаем|i[ ]live|we[ ]live)[ \u00a0]+"
-        r"(?i:на|по|в|at|on)[ \u00a0]+"
+        r"(?<![\w])(?i:живу|живём|живем|проживаю|проживаем|i[ ]live|we[ ]live|zhivu|zhivem|prozhivayu)[ \u00a0]+"
+        r"(?i:на|по|в|at|on|na|po)[ \u00a0]+"
         r"(?P<pii>" + _STREET + _NUMBERS + r")")),
-    # "кв. 45", "квартира 45", "пәтер 12", "үй 5", "дом 5", "д. 5", "5 үй", "в доме 5 по ул. Абая":
-    # house and flat numbers alone.
+    # "Гоголя 45 кв 12", "Сатпаева 22-14,", "Астана, Кенесары 52-108", "Шамалған ауылы, Жастар 17",
+    # "адрес: Есенберлина 200": a street with no street type, the most common way of writing one.
+    Rule("address, a street with no street type", ADDRESS, find=_bare_streets),
+    # "кв. 45", "квартира 45", "пәтер 12", "үй 5", "дом 5", "д. 5", "5 үй", "в доме 5 по ул. Абая",
+    # "дом 7 корп. 2 кв. 56", "блок 3, кв 41", "dom 12, kv 6": house and flat numbers alone. A count is
+    # not a house: "в доме 9 этажей", "дом 5-этажный", "300 үй бар".
     Rule("address, house or flat number", ADDRESS, re.compile(
-        r"(?<![\w/\-])(?:(?i:кв\.?|квартира|пәтер|үй|дом[аеу]?|д\.|apt\.?|flat|house)[ \u00a0]*№?[ \u00a0]*" + _HOUSE
+        r"(?<![\w/\-])(?:(?i:кв\.?|квартира|пәтер|үй|дом[аеу]?|д\.|apt\.?|flat|house|kv\.?|kvartira|pater|dom)"
+        r"[ \u00a0]*№?[ \u00a0]*" + _HOUSE + _NOT_A_COUNT + r"(?:" + _BUILDING_PART + r"){0,2}(?:" + _FLAT + r")?"
         + r"(?:[ \u00a0]+по[ \u00a0]+(?i:ул\.?|улице|пр\.|проспекту|пр-ту|мкр\.?|микрорайону)[ \u00a0]*"
         + _STREET + r")?"
-        r"|" + _HOUSE + r"[ \u00a0\-]?(?:үй|пәтер|дом)(?![\w])(?:,?[ \u00a0]*" + _FLAT_FIRST + r")?)(?![\w])")),
+        r"|(?i:корпус|корп\.?|блок|korpus|blok)[ \u00a0]*№?[ \u00a0]*(?:\d{1,3}(?!\d)|[А-ЯA-Z](?![\w]))"
+        r"(?:" + _BUILDING_PART + r")?" + _FLAT +
+        r"|" + _HOUSE + r"[ \u00a0\-]?(?:үй|пәтер|дом)(?![\w])" + _NOT_COUNTED_KK + r"(?:,?[ \u00a0]*" + _FLAT_FIRST
+        + r")?)(?![\w])")),
     # "меня зовут Айгуль", "меня звать Игорь", "его зовут Асқар Нұрланұлы" (not "как зовут акима").
     Rule("name, after 'меня зовут'", NAME, re.compile(
         r"(?<![\w])(?i:(?:меня|его|её|ее)[ ]+(?:зовут|звать)|зовут[ ]+меня)(?![\w])"
