@@ -639,3 +639,38 @@ def test_held_out_questions():
 
 def test_dev_set_questions_are_not_changed():
     assert [q for q in bench.dev_questions() if redact(q) != q] == []
+
+
+# Introductions, greetings and signatures typed in Latin letters or misspelled (issue 32, second round).
+NAME_CUE_CLASSES = [
+    ("zdravstvuyte, ya Kirill, vopros po dvoru", "zdravstvuyte, ya [NAME], vopros po dvoru"),
+    ("menya zovut Bota, nuzhna spravka", "menya zovut [NAME], nuzhna spravka"),
+    ("ego zovut Samat", "ego zovut [NAME]"),
+    ("menya Elena zovut", "menya [NAME] zovut"),
+    ("salem, men Aruzhan.", "salem, men [NAME]."),
+    ("menin esimim Talgat", "menin esimim [NAME]"),
+    ("vam pishet Nurlan Omarov", "vam pishet [NAME]"),
+    ("na svyazi Saltanat, po povodu sveta", "na svyazi [NAME], po povodu sveta"),
+    ("s uvazheniem, Bauyrzhan", "s uvazheniem, [NAME]"),
+    ("Когда ответ?\nСуважением, Асылан", "Когда ответ?\nСуважением, [NAME]"),
+    ("Ответьте. Уважением, Гаухар", "Ответьте. Уважением, [NAME]"),
+    ("Всего хорошего, Зарина", "Всего хорошего, [NAME]"),
+    ("Жауап күтемін. Сау болыңыз, Ербол", "Жауап күтемін. Сау болыңыз, [NAME]"),
+    ("Fix the light please. Best, Kamila", "Fix the light please. Best, [NAME]"),
+    ("thx, Olzhas", "thx, [NAME]"),
+]
+NAME_CUE_LEAVE = [
+    "men Shymkentten jazamyn", "Men and women both vote?", "salem, men suraq qoyamyn", "ya ne znayu, kuda idti",
+    "Best practices, please", "Best regards to the team", "Уважением пользуется аким?", "С уважением к вам",
+    "Всего доброго!", "thx, everyone", "na svyazi s akimatom", "menya interesuet byudzhet",
+]
+
+
+@pytest.mark.parametrize("text, expected", NAME_CUE_CLASSES)
+def test_name_cues_in_latin_letters_and_misspelled(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", NAME_CUE_LEAVE)
+def test_name_cue_look_alikes_stay(text):
+    assert redact(text) == text

@@ -150,7 +150,11 @@ _NAME_SEQ = rf"{_CAP}(?:[ \u00a0]+{_CAP}){{0,2}}"
 _GREETING = (r"(?i:с[әа]лем(?:етс[іи]з(?:дер)?[ ]+(?:бе|ме))?|ассалаум[ауa]?ғ?[ауa]?лейкум|ассаламуалейкум|"
              r"армысыз(?:дар)?|[қк]айырлы[ ]+(?:к[үу]н|та[ңн]|кеш)|здравствуйте|здраствуйте|здрасьте|здравствуй|"
              r"добрый[ ]+(?:день|вечер)|доброе[ ]+утро|доброго[ ]+(?:дня|времени[ ]+суток)|привет|приветствую|"
-             r"hi|hello|hey|good[ ]+(?:morning|afternoon|evening|day)|greetings)(?:[ ]+(?i:there|all|everyone|всем))?")
+             r"hi|hello|hey|good[ ]+(?:morning|afternoon|evening|day)|greetings|"
+             # Typed in Latin letters: "salem", "salamatsyz ba", "zdravstvuite", "dobryi den", "privet".
+             r"salem|salam|salemetsiz[ ]+be|salamatsyz[ ]+ba|assalaum[au]?galeikum|assalamualeikum|"
+             r"zdravstvuite|zdravstvuyte|zdrastvuite|dobr(?:yi|yy|iy|y)[ ]+(?:den|vecher)|dobroe[ ]+utro|privet)"
+             r"(?:[ ]+(?i:there|all|everyone|всем|vsem))?")
 # A capitalised Russian word ending in -о is an adverb ("Важно", "Срочно"), not a name.
 _NOT_AN_ADVERB = rf"(?![{_UP}][{_LO}]*о(?![\w]))"
 # A greeting opens the message, a line or a sentence.
@@ -652,14 +656,16 @@ RULES: tuple[Rule, ...] = (
         + r")?)(?![\w])")),
     # "меня зовут Айгуль", "меня звать Игорь", "его зовут Асқар Нұрланұлы" (not "как зовут акима").
     Rule("name, after 'меня зовут'", NAME, re.compile(
-        r"(?<![\w])(?i:(?:меня|его|её|ее)[ ]+(?:зовут|звать)|зовут[ ]+меня)(?![\w])"
+        r"(?<![\w])(?i:(?:меня|его|её|ее)[ ]+(?:зовут|звать)|зовут[ ]+меня|(?:menya|ego)[ ]+(?:zovut|zvat)"
+        r"|zovut[ ]+menya)(?![\w])"
         r"[ \u00a0]*[,:\-–—]?[ \u00a0]*" + _NAME_AFTER_CUE)),
     # "я Аскар, живу тут 10 лет", "Я Айгуль Серикова из 5 мкр", "Я, Кравец Нина, прошу": the Russian
     # "I am <Name>", with the name followed by a comma, a full stop or "из/с/живу", so "я Пенсионерка"
     # and such stay rare.
     Rule("name, Russian 'я <Имя>'", NAME, re.compile(
-        r"(?<![\w])[Яя],?[ \u00a0]+(?:—[ ]+)?(?P<pii>" + _CAP + r"(?:[ \u00a0]+" + _CAP + r"){0,2})"
-        r"(?=[ \u00a0]*[,.!;—–)]|[ \u00a0]+(?:из|с|живу|пишу|обращаюсь|житель|жительница)(?![\w])|[ \u00a0]*$)")),
+        r"(?<![\w])(?:[Яя]|[Yy]a),?[ \u00a0]+(?:—[ ]+)?(?P<pii>" + _CAP + r"(?:[ \u00a0]+" + _CAP + r"){0,2})"
+        r"(?=[ \u00a0]*[,.!;—–)]|[ \u00a0]+(?:из|с|живу|пишу|обращаюсь|житель|жительница|iz|s|zhivu|pishu)(?![\w])"
+        r"|[ \u00a0]*$)")),
     # "Мен Айгүл Серікқызымын", "мен Асқармын": the name carries the "I am" ending.
     Rule("name, Kazakh 'мен ...-мын'", NAME, re.compile(
         r"(?<![\w])(?i:мен)[ \u00a0]+(?P<pii>(?:" + _CAP + r"[ \u00a0]+){0,2}[" + _UP + r"][" + _LO + r"]+?-?"
@@ -677,7 +683,7 @@ RULES: tuple[Rule, ...] = (
         r"(?=[ \u00a0]*,|[ \u00a0]+(?i:из|с|from)(?![\w]))")),
     # "менің атым Айгүл", "атым Асқар", "есімім Айгүл".
     Rule("name, 'атым'", NAME, re.compile(
-        r"(?<![\w])(?i:атым|есімім|аты-жөнім)(?![\w])[ \u00a0]*[,:\-–—]?[ \u00a0]*" + _NAME_AFTER_CUE)),
+        r"(?<![\w])(?i:атым|есімім|аты-жөнім|atym|esimim)(?![\w])[ \u00a0]*[,:\-–—]?[ \u00a0]*" + _NAME_AFTER_CUE)),
     # "my name is John Smith", "my name's Aigul".
     Rule("name, 'my name is'", NAME, re.compile(
         r"(?<![\w])(?i:my[ ]+name[ ]+is|my[ ]+name's|my[ ]+name’s)(?![\w'’])[ \u00a0]*" + _NAME_AFTER_CUE)),
@@ -700,7 +706,9 @@ RULES: tuple[Rule, ...] = (
         + _PATRONYMIC + r")(?![\w])")),
     # "С уважением, Айгуль Н.", "Құрметпен, Асқар", "Best regards, John".
     Rule("name, signature", NAME, re.compile(
-        r"(?<![\w])(?i:с[ ]+уважением|с[ ]+уваж\.|с[ ]+ув\.|с[ ]+почтением|құрметпен|курметпен|хұрметпен|"
+        r"(?<![\w])(?i:с[ ]?уважени(?:ем|е)|с[ ]+уваж\.|с[ ]+ув\.|с[ ]+почтением|құрметпен|курметпен|хұрметпен|"
+        # "Уважением, ..." with its "с" lost, opening a line or a sentence; and typed in Latin letters.
+        r"(?:(?<=^)|(?<=[.!?\n][ ])|(?<=[.!?\n]))уважением|s[ ]?uvazheniem|kurmetpen|qurmetpen|hurmetpen|"
         r"(?:best[ ]+|kind[ ]+|warm[ ]+)?regards|sincerely|best[ ]+wishes|respectfully|"
         r"yours[ ]+(?:sincerely|truly|faithfully))(?![\w])"
         r"[ \u00a0]*(?:[,:\-–—\n][\s]{0,3})?(?P<pii>" + _CAP + r"(?:[ \u00a0]+" + _CAP + r"){0,2}"
@@ -709,30 +717,31 @@ RULES: tuple[Rule, ...] = (
     # "Спасибо заранее,\nАсель Нурова", "Thanks in advance, Tomiris": thanks, then a name that ends the
     # message, is a signature ("Спасибо, всё понятно" and "Thanks, Akimat" stay).
     Rule("name, thanks and a name at the end", NAME, re.compile(
-        r"(?<![\w])(?i:thanks(?:[ ]+in[ ]+advance)?|thank[ ]+you|cheers|спасибо(?:[ ]+заранее)?|заранее[ ]+спасибо|"
-        r"благодарю|рахмет|алдын[ ]+ала[ ]+рахмет)[ \u00a0]*[,!.:—–\-][ \t\u00a0]*\n?[ \t\u00a0]*"
+        r"(?<![\w])(?i:thanks(?:[ ]+in[ ]+advance)?|thank[ ]+you|thx|cheers|best|спасибо(?:[ ]+заранее)?|заранее[ ]+спасибо|"
+        r"благодарю|рахмет|алдын[ ]+ала[ ]+рахмет|всего[ ]+(?:доброго|хорошего)|до[ ]+свидания|сау[ ]+болыңыз|"
+        r"spasibo|rakhmet|rahmet)[ \u00a0]*[,!.:—–\-][ \t\u00a0]*\n?[ \t\u00a0]*"
         r"(?P<pii>" + _NAME_SEQ + r")[ \u00a0]*[.!]?\s*$")),
     # "Сәлем, мен Ақерке.", "Сәлеметсіз бе, мен Дархан Омаров, Ақтөбеден", "Мен — Гүлжан, 5-үйде
     # тұрамын", "Салем мен Бекзат 5 мкр-дан": "мен" (I) opening a sentence or after a greeting, then a
     # name and a stop or a number. Not "мен" as "and" ("әкім мен Маслихат"), and not a place in a case
     # ("мен Алматыда, ...").
     Rule("name, Kazakh 'мен <Есім>,'", NAME, re.compile(
-        _INTRODUCTION_START + r"(?i:мен)[ \u00a0]*(?:[—–\-][ \u00a0]*)?(?P<pii>" + _NAME_SEQ + r")"
+        _INTRODUCTION_START + r"(?i:мен|men)[ \u00a0]*(?:[—–\-][ \u00a0]*)?(?P<pii>" + _NAME_SEQ + r")"
         r"(?=[ \u00a0]*[,.!?;:—–)]|[ \u00a0]*$|[ \u00a0]+\d)", re.MULTILINE), _kazakh_name_alone),
     # "сәлем, мен айдана", "здравствуйте, я марат хочу спросить", "hi, i'm dana": typed in lower case, an
     # introduction at a sentence start (or after a greeting's comma) takes a first name from
     # FIRST_NAMES, and a surname-like word after it.
     Rule("name, introduction in lower case", NAME, re.compile(
-        _INTRODUCTION_START + r"(?i:мен|я|i'm|i’m|im|i[ ]am)[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
+        _INTRODUCTION_START + r"(?i:мен|я|i'm|i’m|im|i[ ]am|men|ya)[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
         r"(?P<pii>[" + _LO + r"]+(?:[ \u00a0]+" + _NAME_TAIL + r")?)(?![\w])", re.MULTILINE), _first_name),
     # "Мені Айбек деп атайды" (they call me Aibek), "меня Айдар зовут".
     Rule("name, 'мені <Есім> деп', 'меня <Имя> зовут'", NAME, re.compile(
-        r"(?<![\w])(?i:мені|меня)[ \u00a0]+(?P<pii>" + _CAP + r"(?:[ \u00a0]+" + _CAP + r")?)[ \u00a0]+"
-        r"(?i:деп|зовут|звать)(?![\w])")),
+        r"(?<![\w])(?i:мені|меня|meni|menya)[ \u00a0]+(?P<pii>" + _CAP + r"(?:[ \u00a0]+" + _CAP + r")?)[ \u00a0]+"
+        r"(?i:деп|зовут|звать|dep|zovut|zvat)(?![\w])")),
     # "Здравствуйте, я Виктор хочу спросить": after a greeting "я" and a capitalised word is a name,
     # whatever follows; a capitalised adjective ("я Многодетная мать") is not.
     Rule("name, greeting and 'я <Имя>'", NAME, re.compile(
-        _GREETING_AT_START + _GREETING + r"(?![\w])" + _AFTER_GREETING + r"[Яя],?[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
+        _GREETING_AT_START + _GREETING + r"(?![\w])" + _AFTER_GREETING + r"(?:[Яя]|[Yy]a),?[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
         r"(?P<pii>" + _NAME_SEQ + r")(?![\w])"), _not_an_adjective),
     # "Добрый вечер, это Лариса.", "Hello, this is Dias.", "Hi there, Amina here.": after a greeting,
     # "this is <Name>" or "<Name> here" and a stop.
@@ -747,11 +756,12 @@ RULES: tuple[Rule, ...] = (
     # "Вас беспокоит Роза Ахметова", "Пишет вам Сабина, ...", "Обращается к вам ...", "С вами говорит
     # Асель", "На связи Ернар,".
     Rule("name, 'Вас беспокоит'", NAME, re.compile(
-        r"(?<![\w])(?:(?i:вас|вам)[ ]+(?i:беспокоит|пишет|пишут)|(?i:беспокоит|пишет|обращается)[ ]+"
-        r"(?i:вас|вам|к[ ]+вам)|(?i:с[ ]+вами[ ]+говорит))(?![\w])"
+        r"(?<![\w])(?:(?i:вас|вам|vas|vam)[ ]+(?i:беспокоит|пишет|пишут|bespokoit|pishet|pishut)"
+        r"|(?i:беспокоит|пишет|обращается|bespokoit|pishet|obrashchaetsya)[ ]+"
+        r"(?i:вас|вам|к[ ]+вам|vas|vam|k[ ]+vam)|(?i:с[ ]+вами[ ]+говорит|s[ ]+vami[ ]+govorit|с[ ]+вами))(?![\w])"
         r"[ \u00a0]*[,:\-–—]?[ \u00a0]*(?P<pii>" + _NAME_SEQ + r")(?![\w])")),
     Rule("name, 'на связи'", NAME, re.compile(
-        r"(?<![\w])(?i:на[ ]+связи)[ \u00a0]*[,:\-–—]?[ \u00a0]*(?P<pii>" + _NAME_SEQ + r")"
+        r"(?<![\w])(?i:на[ ]+связи|na[ ]+svyazi)[ \u00a0]*[,:\-–—]?[ \u00a0]*(?P<pii>" + _NAME_SEQ + r")"
         r"(?=[ \u00a0]*[,.!;:—–)]|[ \u00a0]*$)")),
     # "Aigerim Saparova <[EMAIL]>": the name an e-mail program writes before the address.
     Rule("name, before an e-mail", NAME, re.compile(
@@ -825,7 +835,7 @@ def _at_spelled(text: str) -> bool:
 _MAIL_HOST_NAMED = _has_lower("mail", "yandex", "inbox", "rambler", "outlook", "yahoo", "icloud", "proton", "ya", "bk",
                               "list", "мейл", "мэйл", "майл", "маил", "мэил", "меил", "яндекс", "инбокс", "рамблер")
 _GREETINGS = _has_lower("сәлем", "салем", "ассал", "армысыз", "айырлы", "здрав", "здрас", "добр", "привет", "hi",
-                        "hello", "hey", "good", "greetings")
+                        "hello", "hey", "good", "greetings", "salem", "salam", "assal", "zdra", "dobr", "privet")
 NEEDS: dict[str, Callable[[str], bool]] = {
     "e-mail": _AT_SIGNS,
     "e-mail, spaced": _AT_SIGNS,
@@ -846,15 +856,17 @@ NEEDS: dict[str, Callable[[str], bool]] = {
     "phone, trunk 0": _both(_digits_at_least(11), re.compile(r"0[^\d]{0,5}7").search),
     "phone (libphonenumber)": _digits_at_least(9),
     "phone, shape": _digits_at_least(10),
-    "name, thanks and a name at the end": _has_lower("thank", "cheers", "спасибо", "благодар", "рахмет"),
-    "name, Kazakh 'мен <Есім>,'": _has_lower("мен"),
-    "name, 'мені <Есім> деп', 'меня <Имя> зовут'": _has_lower("деп", "зовут", "звать"),
-    "name, introduction in lower case": _has_lower("мен", "я", "i'm", "i’m", "im", "i am"),
+    "name, thanks and a name at the end": _has_lower("thank", "thx", "cheers", "best", "спасибо", "благодар", "рахмет",
+                                                     "всего", "свидания", "сау бол", "spasibo", "rakhmet", "rahmet"),
+    "name, Kazakh 'мен <Есім>,'": _has_lower("мен", "men"),
+    "name, 'мені <Есім> деп', 'меня <Имя> зовут'": _has_lower("деп", "зовут", "звать", "dep", "zovut", "zvat"),
+    "name, introduction in lower case": _has_lower("мен", "я", "i'm", "i’m", "im", "i am", "men", "ya"),
     "name, greeting and 'я <Имя>'": _GREETINGS,
     "name, greeting and 'это <Имя>'": _GREETINGS,
     "name, greeting and '<Name> here'": _GREETINGS,
-    "name, 'Вас беспокоит'": _has_lower("беспокоит", "пишет", "пишут", "обращается", "говорит"),
-    "name, 'на связи'": _has_lower("связи"),
+    "name, 'Вас беспокоит'": _has_lower("беспокоит", "пишет", "пишут", "обращается", "говорит", "с вами", "bespokoit",
+                                        "pishet", "pishut", "obrashchaetsya", "govorit"),
+    "name, 'на связи'": _has_lower("связи", "svyazi"),
     "name, before an e-mail": _has(f"<{EMAIL}>"),
 }
 
