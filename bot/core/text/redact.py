@@ -717,8 +717,8 @@ RULES: tuple[Rule, ...] = (
     # "Спасибо заранее,\nАсель Нурова", "Thanks in advance, Tomiris": thanks, then a name that ends the
     # message, is a signature ("Спасибо, всё понятно" and "Thanks, Akimat" stay).
     Rule("name, thanks and a name at the end", NAME, re.compile(
-        r"(?<![\w])(?i:thanks(?:[ ]+in[ ]+advance)?|thank[ ]+you|thx|cheers|best|спасибо(?:[ ]+заранее)?|заранее[ ]+спасибо|"
-        r"благодарю|рахмет|алдын[ ]+ала[ ]+рахмет|всего[ ]+(?:доброго|хорошего)|до[ ]+свидания|сау[ ]+болыңыз|"
+        r"(?<![\w])(?i:thanks(?:[ ]+in[ ]+advance)?|thank[ ]+you|thx|cheers|best|спасибо(?:[ ]+заранее)?|"
+        r"заранее[ ]+спасибо|благодарю|рахмет|алдын[ ]+ала[ ]+рахмет|всего[ ]+(?:доброго|хорошего)|до[ ]+свидания|сау[ ]+болыңыз|"
         r"spasibo|rakhmet|rahmet)[ \u00a0]*[,!.:—–\-][ \t\u00a0]*\n?[ \t\u00a0]*"
         r"(?P<pii>" + _NAME_SEQ + r")[ \u00a0]*[.!]?\s*$")),
     # "Сәлем, мен Ақерке.", "Сәлеметсіз бе, мен Дархан Омаров, Ақтөбеден", "Мен — Гүлжан, 5-үйде
@@ -741,7 +741,8 @@ RULES: tuple[Rule, ...] = (
     # "Здравствуйте, я Виктор хочу спросить": after a greeting "я" and a capitalised word is a name,
     # whatever follows; a capitalised adjective ("я Многодетная мать") is not.
     Rule("name, greeting and 'я <Имя>'", NAME, re.compile(
-        _GREETING_AT_START + _GREETING + r"(?![\w])" + _AFTER_GREETING + r"(?:[Яя]|[Yy]a),?[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
+        _GREETING_AT_START + _GREETING + r"(?![\w])" + _AFTER_GREETING
+        + r"(?:[Яя]|[Yy]a),?[ \u00a0]+(?:[—–\-][ \u00a0]*)?"
         r"(?P<pii>" + _NAME_SEQ + r")(?![\w])"), _not_an_adjective),
     # "Добрый вечер, это Лариса.", "Hello, this is Dias.", "Hi there, Amina here.": after a greeting,
     # "this is <Name>" or "<Name> here" and a stop.
