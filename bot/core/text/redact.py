@@ -334,6 +334,7 @@ _FIRST_NAMES = """
 куаныш куралай лаура мадина малика марат мейрамбек меруерт мирас молдир мухтар назерке назира нурболат
 нуржан нурлан нурсултан олжас рустем сабина сакен салтанат санжар сания сауле серик султан талгат тимур
 томирис улжан умит шолпан эльмира
+саша маша даша дима вова женя катя лена оля таня юля наташа миша паша коля сережа леша настя аня ира
 александр алексей алена анастасия андрей анна антон артем валентин валентина валерий виктор виктория
 виталий владимир галина денис дмитрий дарья евгений евгения екатерина елена жанна игорь инна иван ирина
 кирилл константин ксения лариса лидия людмила максим марина мария михаил наталья наталия никита николай
@@ -341,7 +342,7 @@ _FIRST_NAMES = """
 aigerim aigul aidana aidar aidos aizhan ainur akbota alibek aliya almas arman aruzhan asel askar azamat
 bauyrzhan bekzat bolat dana dauren daniyar dias dinara gaukhar yerlan yerbol yerzhan zhanar kamila kanat
 kairat madina marat miras moldir nurlan nurzhan nursultan olzhas rustem sabina saule serik sultan
-timur tomiris zarina
+timur tomiris zarina sasha masha dasha dima
 """
 FIRST_NAMES = frozenset(_FIRST_NAMES.split())
 _FOLD_NAME = str.maketrans("әғқңөұүһіё", "агкноуухие")
@@ -349,6 +350,99 @@ _FOLD_NAME = str.maketrans("әғқңөұүһіё", "агкноуухие")
 
 def _first_name(m: re.Match[str]) -> bool:
     return m.group("pii").split()[0].translate(_FOLD_NAME) in FIRST_NAMES
+
+
+# The endings a first name takes in a case, Russian and Kazakh: "Анне", "Елены", "Сергею", "Айгүлге",
+# "Асқарға", "Динараның"; what is left, with the nominative's ending put back, is looked up.
+# (Folded, as FIRST_NAMES is: "ға" is "га".)
+_FIRST_NAME_CASES = (
+    "га", "ге", "ка", "ке", "на", "не", "ны", "ни", "нын", "нин", "дын", "дин", "тын", "тин", "ды", "ди", "ты",
+    "ти", "мен", "бен", "пен", "дан", "ден", "тан", "тен", "нан", "нен", "е", "ы", "и", "у", "ю", "ой", "ей", "ем",
+    "ом", "а", "я",
+)
+
+
+def _is_first_name(word: str) -> bool:
+    word = word.lower().translate(_FOLD_NAME)
+    if word in FIRST_NAMES:
+        return True
+    return any(len(stem := word[:-len(ending)]) >= 2
+               and any(stem + end in FIRST_NAMES for end in ("", "а", "я", "й", "ь"))
+               for ending in _FIRST_NAME_CASES if word.endswith(ending))
+
+
+# A surname, in any case: "Петровой", "Кузнецову", "Жұмабекова", "Сейткалиевой", "Оспановаға".
+_SURNAME_ANY_CASE = re.compile(
+    rf"[{_UP}][{_LO}]+(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|енко|бек|баев|баева|ұлы|қызы|улы|кызы)"
+    r"(?:а|у|ой|ым|ом|ою|е|ых|ого|ому|ую|ға|ге|қа|ке|ның|нің|на|не|ны|ні|мен|нан|нен|дан|ден)?")
+# Forms only a surname takes (an adjective would not be capitalised inside a sentence): "Петровой",
+# "Кузнецову", "Васильевой".
+_SURNAME_OBLIQUE = re.compile(rf"[{_UP}][{_LO}]+(?:овой|евой|ёвой|иной|ыной|ову|еву|ёву|овым|евым)")
+_NOT_NAME_WORDS = frozenset(w.lower() for w in _NOT_NAMES.split("|"))
+# Words before a name that make it the name of a place or an institution ("Аллея Абая Кунанбаева",
+# "школа имени Петровой Анны"), and after it ("Абай Құнанбайұлы атындағы").
+_NAMED_AFTER_BEFORE = frozenset((
+    "улица", "ул", "проспект", "пр", "аллея", "музей", "музея", "музее", "школа", "школы", "школе", "гимназия",
+    "лицей", "парк", "парка", "сквер", "памятник", "театр", "библиотека", "университет", "институт", "имени", "им",
+    "мектеп", "мектебі", "саябақ", "фонд", "премия", "стипендия", "орден", "медаль", "площадь", "бульвар",
+    "переулок", "микрорайон", "мкр", "станция", "дворец", "мечеть", "монумент", "мемориал", "кинотеатр", "колледж",
+    "академия", "больница", "поликлиника", "жк", "көшесі", "даңғылы", "аудан", "ауданы", "award", "street",
+    "avenue", "named",
+))
+_NAMED_AFTER_AFTER = re.compile(r"[ \u00a0]*(?i:атындағы|атында|көшесі|даңғылы|ауылы|ауданы|мектебі|саябағы|"
+                                r"street|avenue|university|school|район|улица|проспект)(?![\w])")
+_WORD_BEFORE = re.compile(r"([\w]+)[.]?[ \u00a0]*$")
+_PAIR = re.compile(rf"(?<![\w\-])(?=(?P<a>[{_UP}][{_LO}]+)[ \u00a0]+(?P<b>[{_UP}][{_LO}]+)(?![\w\-]))")
+
+
+def _pair_strength(a: str, b: str) -> int:
+    """2: a surname and a known first name; 1: a surname in a form only a surname takes; 0: not a name."""
+    if a.lower() in _NOT_NAME_WORDS or b.lower() in _NOT_NAME_WORDS:
+        return 0
+    pairs = ((a, b), (b, a))
+    if any(_SURNAME_ANY_CASE.fullmatch(surname) and _is_first_name(first) for surname, first in pairs):
+        return 2
+    return 1 if any(_SURNAME_OBLIQUE.fullmatch(surname) for surname, _ in pairs) else 0
+
+
+# Ordinary words that end like a surname, after a first name: "Марина готова", "Нина машина", "Асель снова".
+_NOT_A_SURNAME = (r"(?!(?:готов|снов|слов|основ|голов|коров|здоров|один|одн|машин|причин|мужчин|половин|"
+                  r"магазин|внук|звук|люк|дом|час|год|город|район|бишин|бин|жыл)[а-яё]{0,3}(?![\w]))")
+
+
+def _not_named_after(m: re.Match[str]) -> bool:
+    """Not the name a place or an institution carries: "Музей Абая Құнанбайұлы", "Абай Құнанбайұлы атындағы"."""
+    text, start = m.string, m.start()
+    if m.group().split()[0].lower() in _NAMED_AFTER_BEFORE:
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if (before and before.group(1).lower() in _NAMED_AFTER_BEFORE
+            and not text[max(0, before.start() - 3):before.start()].lower().endswith("от ")):
+        return False
+    return not _NAMED_AFTER_AFTER.match(text, m.end())
+
+
+def _name_pairs(text: str) -> Iterator[tuple[int, int]]:
+    """A surname and a first name side by side, either order, in any case: "Петровой Анне", "Айгерим
+    Сейткалиевой", "Жұмабекова Айгүлге". One must be a surname and the other a known first name, or the
+    surname in a form only a surname takes ("Передайте Кузнецову Сергею": the stronger pair goes)."""
+    found = [(m, _pair_strength(m.group("a"), m.group("b"))) for m in _PAIR.finditer(text)]
+    last = -1
+    for i, (m, strength) in enumerate(found):
+        if strength == 0 or m.start() < last:
+            continue
+        if (strength == 1 and i + 1 < len(found) and found[i + 1][1] == 2
+                and found[i + 1][0].start() == m.start("b")):
+            continue
+        before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        # "Аллея Абая Кунанбаева" is a place; "от имени Ибраевой Гульнары" (on behalf of) is a person.
+        if (before and before.group(1).lower() in _NAMED_AFTER_BEFORE
+                and not text[max(0, before.start() - 3):before.start()].lower().endswith("от ")):
+            continue
+        if _NAMED_AFTER_AFTER.match(text, m.end("b")):
+            continue
+        last = m.end("b")
+        yield m.start("a"), m.end("b")
 
 
 _NOT_A_KAZAKH_NAME = re.compile(r"(?:дан|ден|тан|тен|нан|нен|лық|лік|шы|ші)-?(?:мын|мін|пын|пін|бын|бін)$")
@@ -772,7 +866,8 @@ RULES: tuple[Rule, ...] = (
     # with the capitalised words before it (surname, first name) and a surname after it.
     Rule("name, patronymic", NAME, re.compile(
         r"(?<![\w])(?:" + _CAP + r"[ \u00a0]+){0,2}(?:[" + _UP + r"][" + _LO + r"]+" + _PATRONYMIC
-        + r"|" + _CAP + r"[ \u00a0]+(?:ұлы|улы|қызы|кызы))(?![\w])(?:[ \u00a0]+" + _SURNAME + r"(?![\w]))?")),
+        + r"|" + _CAP + r"[ \u00a0]+(?:ұлы|улы|қызы|кызы))(?![\w])(?:[ \u00a0]+" + _SURNAME + r"(?![\w]))?"),
+        _not_named_after),
     # "татьяна петровна", "нұрланов қайрат нұрланұлы": typed in lower case, a patronymic still marks a
     # name, with the word before it (and a surname-like word around it). Short adjectives that end
     # like one ("не виновна", "безусловна", "царевна") are not patronymics.
@@ -783,6 +878,14 @@ RULES: tuple[Rule, ...] = (
         r"(?:[ \u00a0]+" + _NAME_TAIL + r")?")),
     # Иванов И.И., Иванова А. С., И.И. Иванов: a surname with initials. Latin I, V, X alone are
     # roman numerals ("Глава I. Общие положения"), not initials.
+    # "Петровой Анне", "от Смирновой Елены", "Айгерим Сейткалиевой", "Нұрланов Асқарға": a surname and a
+    # first name with no cue, in a case.
+    Rule("name, a surname and a first name", NAME, find=_name_pairs),
+    # "Ерлан жумабаев", "Саша кузьменко", "[NAME] морозов": a known first name (or a name already found)
+    # and a lower-case word that can only be a surname.
+    Rule("name, a first name and a surname in lower case", NAME, re.compile(
+        r"(?<![\w])(?P<pii>(?:\[NAME\]|[" + _UP + r"][" + _LO + r"]+)[ \u00a0]+" + _NOT_A_SURNAME + _NAME_TAIL + r")"),
+        lambda m: m.group("pii").startswith(NAME) or _is_first_name(m.group("pii").split()[0])),
     Rule("name, initials", NAME, re.compile(
         r"(?<![\w])(?:" + _CAP + r"[ \u00a0]+(?![IVX]\.)[" + _UP + r"]\.[ ]?(?:[" + _UP + r"]\.)?"
         r"|(?![IVX]\.)[" + _UP + r"]\.[ ]?(?:[" + _UP + r"]\.[ ]?)?" + _CAP + r")(?![\w])")),
