@@ -65,9 +65,11 @@ def pairwise(truth: list, predicted: list) -> tuple[float, float, float]:
 
 
 def quality(rows, matcher, glossary, distance: float) -> dict:
-    from bot.core.curation.clustering import features, group
+    from bot.core.curation.features import Reader
+    from bot.core.curation.grouping import group
 
-    labels = group([features(q, lang, matcher, glossary) for _, lang, q in rows], distance)
+    read = Reader(matcher, glossary)
+    labels = group([read(q, lang) for _, lang, q in rows], distance)
     truth = [g for g, _, _ in rows]
     precision, recall, f1 = pairwise(truth, labels)
     return {"questions": len(rows), "groups": len(set(truth)), "clusters": len(set(labels)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,24 @@ DOMAIN = "messages"
 LANGUAGES = ("kk", "ru", "en")
 # Shown in the language picker, each in its own language.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation (pybabel extracts N_) without translating it here."""
+    return message
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message whose words follow a number, {n}: Russian has three forms of the noun after it."""
+
+    singular: str
+    plural: str
+
+
+def Nn_(singular: str, plural: str) -> Plural:
+    """Marks a plural pair for translation (pybabel extracts Nn_:1,2) without translating it here."""
+    return Plural(singular, plural)
 
 
 class Translator:

@@ -47,6 +47,9 @@ VARIABLES = {v.name: v for v in (
     Variable("QOGAM_WEB_URL", "http://127.0.0.1:8080",
              "the web console's public address, for the sign-in links /web sends (https behind nginx)"),
     Variable("QOGAM_WATCH_KNOWLEDGE", "", "1: reload when a knowledge file changes (editing on the server)"),
+    Variable("QOGAM_LITESTREAM", "", "1: Litestream replicates the database (deploy/litestream.yml), so qogam's WAL "
+             "checkpoints are PASSIVE and never truncate under it; deleted text then lingers in the -wal file until "
+             "overwritten, and in the replica for its retention (docs/operations.md)"),
     Variable("TELEGRAM_BOT_TOKEN", "", "from @BotFather; without it `make run` opens the terminal chat"),
     Variable("TELEGRAM_API_BASE_URL", "https://api.telegram.org", "a self-hosted Bot API server, or tests' fake"),
     Variable("TELEGRAM_WEBHOOK_SECRET", "", "the webhook's secret header; made and kept in the data directory if "
@@ -141,6 +144,10 @@ def web_url() -> str:
 
 def watch_knowledge() -> bool:
     return _flag("QOGAM_WATCH_KNOWLEDGE")
+
+
+def litestream() -> bool:
+    return _flag("QOGAM_LITESTREAM")
 
 
 def bot_token() -> str:

@@ -25,17 +25,20 @@ def clusters(env):  # noqa: F811
 
 def test_gaps_clusters_json_contract(asked):
     found = clusters(asked)
-    assert all(set(c) == {"id", "size", "langs", "first", "last", "samples", "candidates"} for c in found)
-    by_size = sorted(found, key=lambda c: -c["size"])
-    assert by_size[0]["size"] == 2 and by_size[0]["langs"] == {"kk": 0, "ru": 2, "en": 0}
+    assert all(set(c) == {"id", "size", "questions", "langs", "first", "last", "samples", "candidates"}
+               for c in found)
+    by_size = sorted(found, key=lambda c: -c["questions"])
+    # One resident (the terminal's) asked all three: sizes and languages count residents, "questions" rows.
+    assert by_size[0]["size"] == 1 and by_size[0]["questions"] == 2
+    assert by_size[0]["langs"] == {"kk": 0, "ru": 1, "en": 0}
     assert set(by_size[0]["samples"]) == {"какой курс доллара сегодня", "курс доллара на сегодня"}
-    assert sum(c["size"] for c in found) == 3
+    assert sum(c["questions"] for c in found) == 3 and sum(c["size"] for c in found) == 2
     text = qogam("gaps", "--clusters", env=asked).stdout
     assert f"#{by_size[0]['id']}" in text and "qogam gaps resolve" in text
 
 
 def test_resolve_ignore_and_new_entry_then_kb_todo(asked):
-    dollar, pilaf = sorted(clusters(asked), key=lambda c: -c["size"])
+    dollar, pilaf = sorted(clusters(asked), key=lambda c: -c["questions"])
     out = qogam("gaps", "resolve", str(dollar["id"]), "--ignore", "--json", env=asked)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["closed"] == 2
@@ -51,7 +54,7 @@ def test_resolve_ignore_and_new_entry_then_kb_todo(asked):
 
 
 def test_resolve_as_a_phrasing_then_kb_learned(asked):
-    dollar = max(clusters(asked), key=lambda c: c["size"])
+    dollar = max(clusters(asked), key=lambda c: c["questions"])
     out = qogam("gaps", "resolve", str(dollar["id"]), "--phrasing-of", "budget.village.revenue", "--json",
                 env=asked)
     result = json.loads(out.stdout)
@@ -62,7 +65,7 @@ def test_resolve_as_a_phrasing_then_kb_learned(asked):
 
 
 def test_resolve_as_not_our_topic_then_kb_learned(asked):
-    dollar = max(clusters(asked), key=lambda c: c["size"])
+    dollar = max(clusters(asked), key=lambda c: c["questions"])
     out = qogam("gaps", "resolve", str(dollar["id"]), "--not-our-topic", "--json", env=asked)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
@@ -93,3 +96,19 @@ def test_kb_learned_and_todo_on_a_fresh_data_directory(env):  # noqa: F811
     assert json.loads(qogam("kb", "todo", "--json", env=env).stdout) == {"todo": []}
     assert json.loads(qogam("gaps", "--clusters", "--json", env=env).stdout) == {"clusters": []}
     assert json.loads(qogam("gaps", "--disputed", "--json", env=env).stdout) == {"disputed": []}
+
+
+def test_ask_answers_with_a_phrasing_learned_through_gaps_resolve(env):  # noqa: F811
+    """`qogam ask` reads the knowledge base as the bot serves it: a question an editor resolved as a
+    phrasing is then answered by `ask` too, not only by `chat` and the running bot."""
+    question = "номер секретаря акима"
+    before = json.loads(qogam("ask", "--json", question, env=env).stdout)
+    assert before["status"] != "answered"
+    assert qogam("chat", stdin=question + "\n", env=env).returncode == 0
+    [cluster] = clusters(env)
+    out = qogam("gaps", "resolve", str(cluster["id"]), "--phrasing-of", "akim.find", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    # The terminal chat reads a short question without Kazakh letters in its saved language (Kazakh).
+    assert [added["text"] for added in json.loads(out.stdout)["added"]] == [question]
+    after = json.loads(qogam("ask", "--json", question, env=env).stdout)
+    assert (after["status"], after["entry"]) == ("answered", "akim.find")

@@ -80,7 +80,7 @@ def test_add_queues_the_announcement_and_broadcast_show_counts_it(env, tmp_path,
 
 
 @pytest.mark.parametrize("toml, expected", [
-    (hearing_toml(starts_at="2020-01-01T10:00"), "The start 2020-01-01 10:00 is in the past"),
+    (hearing_toml(starts_at="2020-01-01T10:00"), "The start Jan 1, 2020, 10:00 is in the past"),
     (hearing_toml(area="nowhere"), "Unknown area “nowhere”"),
     (hearing_toml(ru=False), "The hearing has no text in ru"),
     (hearing_toml(agenda="Ұзақ күн тәртібі. " * 300), "Telegram allows 4096"),
@@ -114,14 +114,14 @@ def test_change_cancel_results_and_questions(env, tmp_path, subscribed):  # noqa
     hearings.add_question(subscribed, int(hid), "tg:502", "ru", "дорогу в ауле когда отремонтируют")
     hearings.add_question(subscribed, int(hid), "tg:503", "ru", "Будет ли новая школа?")
     rows = list(csv.reader(io.StringIO(qogam("hearings", "questions", hid, "--csv", env=env).stdout)))
-    assert rows[0] == ["group", "group_size", "question", "lang", "asked_at"]
+    assert rows[0] == ["group", "group_size", "question", "lang", "asked_at", "group_questions"]
     assert [(r[0], r[1]) for r in rows[1:]] == [("1", "2"), ("1", "2"), ("2", "1")]
     results = write(tmp_path, 'kk = "Жоба мақұлданды."\nru = "Проект одобрен."\n', "results.toml")
     published = qogam("hearings", "results", hid, results, "--json", env=env)
     assert published.returncode == 0, published.stderr
     assert hearing_store.get(subscribed, int(hid)).status == "held"
     refused = qogam("hearings", "cancel", hid, env=env)
-    assert refused.returncode == 1 and "held" in refused.stderr
+    assert refused.returncode == 1 and "already taken place" in refused.stderr
     listed = json.loads(qogam("hearings", "list", "--json", env=env).stdout)
     assert listed[0]["id"] == int(hid) and listed[0]["questions"] == 3 and listed[0]["status"] == "held"
 
@@ -138,7 +138,9 @@ def test_questions_csv_never_hands_a_spreadsheet_a_formula(env, tmp_path, subscr
                          capture_output=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     cells = [r[2] for r in csv.reader(io.StringIO(out.stdout.decode("utf-8"), newline=""))][1:]
-    assert sorted(cells) == sorted(["'" + t for t in typed[:-1]] + [typed[-1]])
+    # The questions are scrubbed when grouped: the carriage return is shown as the newline it meant.
+    shown = [t.replace("\r", "\n") for t in typed]
+    assert sorted(cells) == sorted(["'" + t for t in shown[:-1]] + [shown[-1]])
     # What a spreadsheet would run: a cell that starts with one of these.
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")]
 
@@ -148,4 +150,5 @@ def test_the_spreadsheet_cell_quotes_only_text_that_starts_a_formula():
 
     assert cell("=1+1") == "'=1+1" and cell("@x") == "'@x" and cell("-") == "'-" and cell("\t+") == "'\t+"
     assert cell("Дорога = ремонт") == "Дорога = ремонт" and cell("") == "" and cell("'=x") == "'=x"
+    assert cell("\n=1+1") == "'\n=1+1" and cell("  @x") == "'  @x" and cell(" a = b") == " a = b"
     assert row([1, -2, 2.5, None, "+7 701 000 00 00"]) == [1, -2, 2.5, None, "'+7 701 000 00 00"]

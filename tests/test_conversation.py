@@ -110,7 +110,7 @@ def test_suggestions_then_none_of_these_logs_the_gap(conversation, resident, db,
     (reply,) = conversation.ask(resident, "аким маслихат бюджет")
     assert reply.outcome == "suggested"
     choices = buttons([reply])
-    assert choices[-1].label == "Ничего из этого" and 2 <= len(choices) <= 4
+    assert choices[-1].label == "Ничего не подходит" and 2 <= len(choices) <= 4
     gap_id = int(choices[-1].data.split(":")[1])
     assert gaps.get(db, gap_id)[0].status == gaps.SUGGESTED
     assert "редакторам" in texts(conversation.press(resident, choices[-1].data))

@@ -12,7 +12,7 @@ from bot.core.delivery.pacing import QuietHours, Settings, quiet_hours
 from bot.core.delivery.sender import Delivered, Rejected, Sender, TooMany, Transient, Unreachable
 from bot.core.hearings import broadcasts as announcing
 from bot.core.hearings.hearing import HearingError, check_start, from_mapping, parse_point
-from bot.storage import outbox, subscriptions
+from bot.storage import outbox, roles, subscriptions
 from bot.telegram.sender import TelegramTransport, result_of
 from tests.telegram.fakes import FakeBotAPI
 from tests.telegram.test_hearings import hearing_file
@@ -183,3 +183,106 @@ def test_the_quiet_hours_end_at_the_next_morning_and_the_progress_names_what_was
     counts = {"sent": 0, "pending": 0, "stopped": 0, "failed": 0, "skipped": 4}
     assert "Not sent, as the hearing had begun or was cancelled: 4" in progress_text(counts, 0, "en", done=True)
     assert "Not sent" not in progress_text({**counts, "skipped": 0}, 0, "en", done=True)
+
+
+@pytest.mark.parametrize("length, ru", [(301, "301 символ,"), (302, "302 символа,"), (305, "305 символов,")])
+def test_a_too_long_place_is_counted_in_the_readers_words(length, ru):
+    from bot.core.hearings.hearing import PLACE_MAX, check_place
+    from bot.i18n import translator
+
+    assert PLACE_MAX == 300
+    with pytest.raises(HearingError) as raised:
+        check_place("д" * length)
+    (problem,) = raised.value.problems
+    assert problem.text(translator("ru")) == f"Адрес слишком длинный: {ru} а допускается не больше 300."
+    assert problem.text(translator("kk")) == f"Мекенжай тым ұзын: {length} таңба, ал ең көбі 300 таңба болуы керек."
+    assert str(raised.value) == f"The place is {length} characters long; at most 300 fit."
+
+
+# A closed hearing refuses in one whole sentence per status: the verb agrees with it in Kazakh and Russian.
+REFUSED = {
+    ("held", "correct"): ("Бұл тыңдау өтіп кетті, оны енді өзгерту мүмкін емес.",
+                          "Эти слушания уже прошли, изменить их нельзя.",
+                          "This hearing has already taken place; it can no longer be changed."),
+    ("held", "cancel"): ("Бұл тыңдау өтіп кетті, оны енді болдырмау мүмкін емес.",
+                         "Эти слушания уже прошли, отменить их нельзя.",
+                         "This hearing has already taken place; it can no longer be cancelled."),
+    ("cancelled", "correct"): ("Бұл тыңдау болдырылмады, оны енді өзгерту мүмкін емес.",
+                               "Эти слушания отменены, изменить их нельзя.",
+                               "This hearing has been cancelled; it can no longer be changed."),
+    ("cancelled", "cancel"): ("Бұл тыңдау бұрын-ақ болдырылмаған.", "Эти слушания уже отменены.",
+                              "This hearing has already been cancelled."),
+    ("cancelled", "publish_results"): ("Бұл тыңдау болдырылмады, жариялайтын нәтижесі жоқ.",
+                                       "Эти слушания отменены, публиковать итоги нечего.",
+                                       "This hearing has been cancelled; it has no results to publish."),
+}
+RESULTS = {"kk": "Жоба мақұлданды.", "ru": "Проект одобрен."}
+
+
+@pytest.mark.parametrize("status, operation", REFUSED)
+def test_a_closed_hearing_says_why_in_a_whole_sentence(db, wall, status, operation):
+    from bot.i18n import translator
+
+    areas = conversation_areas()
+    hid = announcing.announce(db, areas, from_mapping(hearing_file(), areas), "cli:test").hearing
+    if status == "held":
+        announcing.publish_results(db, areas, hid, RESULTS, "cli:test")
+    else:
+        announcing.cancel(db, areas, hid, "cli:test")
+    operations = {"correct": lambda: announcing.correct(db, areas, hid, "cli:test", place="Хромтау, Дом культуры"),
+                  "cancel": lambda: announcing.cancel(db, areas, hid, "cli:test"),
+                  "publish_results": lambda: announcing.publish_results(db, areas, hid, RESULTS, "cli:test")}
+    with pytest.raises(HearingError) as raised:
+        operations[operation]()
+    assert tuple(raised.value.texts(translator(lang))[0] for lang in ("kk", "ru", "en")) == REFUSED[status, operation]
+    assert str(raised.value) == REFUSED[status, operation][2]
+
+
+def test_a_status_without_its_own_sentence_is_named_in_the_readers_language(wall):
+    from dataclasses import replace
+
+    from bot.i18n import translator
+
+    hearing = replace(from_mapping(hearing_file(), conversation_areas()), status="announced")
+    refused = announcing.refusal("correct", hearing)
+    assert [refused.texts(translator(lang))[0] for lang in ("kk", "ru", "en")] == [
+        "Тыңдауды қазір өзгерту мүмкін емес (күйі: жарияланды).",
+        "Сейчас изменить слушания нельзя (статус: объявлены).",
+        "The hearing cannot be changed now (status: announced)."]
+    assert "(status: postponed)" in str(announcing.refusal("cancel", replace(hearing, status="postponed")))
+
+
+def test_an_area_outside_the_broadcasters_own_is_named_in_their_language(db):
+    from bot.i18n import translator
+
+    areas = conversation_areas()
+    with db.conn:
+        roles.grant(db, "tg:7", "broadcaster", "akt", "tg:1")
+    with pytest.raises(HearingError) as raised:
+        announcing.check_scope(db, areas, "tg:7", "zha.shu")
+    assert "«Шу ауданы, Жамбыл облысы»" in raised.value.texts(translator("kk"))[0]
+    assert "«Шуский район, Жамбылская область»" in raised.value.texts(translator("ru"))[0]
+    assert str(raised.value) == ("You may announce hearings only in your own area; Shu District, Zhambyl Region is "
+                                 "outside it.")
+
+
+def test_a_start_in_the_past_is_written_as_the_readers_language_writes_dates():
+    from bot.i18n import translator
+
+    with pytest.raises(HearingError) as raised:
+        check_start("01.01.2020 10:00", dt.datetime(2026, 11, 23, 10, 0))
+    kk, ru, en = (raised.value.texts(translator(lang))[0] for lang in ("kk", "ru", "en"))
+    assert kk.startswith("Басталу уақыты (2020\u202fж. 01 қаң., 10:00) өтіп кеткен.")
+    assert ru.startswith("Начало (1 янв. 2020\u202fг., 10:00) уже прошло.")
+    assert en == str(raised.value) == "The start Jan 1, 2020, 10:00 is in the past. Give a future date and time."
+
+
+def test_the_links_length_limit_follows_its_number(monkeypatch):
+    from bot.core.hearings import hearing
+    from bot.i18n import translator
+
+    for limit, words in ((500, "не длиннее 500 символов."), (21, "не длиннее 21 символа.")):
+        monkeypatch.setattr(hearing, "URL_MAX", limit)  # a constant today: the sentence must not rely on it
+        with pytest.raises(HearingError) as raised:
+            hearing.check_url("ftp://x")
+        assert raised.value.texts(translator("ru"))[0].endswith(words)

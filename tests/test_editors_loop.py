@@ -3,6 +3,7 @@ export to the entry files, reload. Real SQLite, the real knowledge base and glos
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 
@@ -58,12 +59,14 @@ def test_one_need_in_three_languages_and_scripts_is_one_cluster(conversation):
 
 
 def test_a_cluster_prints_as_the_contract_says(conversation):
-    ask_all(conversation, DOLLAR)
+    for n, question in enumerate(DOLLAR):
+        ask_all(conversation, [question], key=f"tg:{70 + n}")
     cluster = open_gap_clusters(conversation)[0]
     shown = cluster.as_dict()
-    assert set(shown) == {"id", "size", "langs", "first", "last", "samples", "candidates"}
+    assert set(shown) == {"id", "size", "questions", "langs", "first", "last", "samples", "candidates"}
     # "dollar exchange rate today" reads as English or as Latin Kazakh: its language is the detector's
-    assert shown["size"] == 3 and shown["langs"]["ru"] == 1 and sum(shown["langs"].values()) == 3
+    assert shown["size"] == 3 and shown["questions"] == 3
+    assert shown["langs"]["ru"] == 1 and sum(shown["langs"].values()) == 3
     assert len(shown["samples"]) == 3 and set(shown["samples"]) == set(DOLLAR)
     assert all(set(c) == {"entry", "score"} for c in shown["candidates"])
     assert shown["id"] == min(g.id for g in cluster.gaps)
@@ -72,8 +75,22 @@ def test_a_cluster_prints_as_the_contract_says(conversation):
 def test_samples_are_at_most_three_and_redacted(conversation):
     ask_all(conversation, [f"курс доллара сегодня позвоните мне +7 701 234 56 7{i}" for i in range(5)])
     cluster = open_gap_clusters(conversation)[0]
-    assert cluster.size == 5 and len(cluster.samples()) <= 3
+    assert cluster.questions == 5 and len(cluster.samples()) <= 3
     assert all("701" not in s and "[PHONE]" in s for s in cluster.samples())
+
+
+def test_a_cluster_counts_residents_not_rows(conversation):
+    # Issue 32: one resident asked about the dollar 25 times; three residents asked about land once each.
+    ask_all(conversation, [f"{DOLLAR[0]} {'а' * (n % 5)} {n}" for n in range(25)], key="tg:7")
+    for n, question in enumerate(LAND[:3]):
+        ask_all(conversation, [question], key=f"tg:{80 + n}")
+    clusters = open_gap_clusters(conversation)
+    land = clustering.find(clusters, next(g.id for c in clusters for g in c.gaps if g.question == LAND[0]))
+    dollar = clustering.find(clusters, next(g.id for c in clusters for g in c.gaps if g.question.startswith(DOLLAR[0])))
+    assert (land.size, land.questions) == (3, 3) and (dollar.size, dollar.questions) == (1, 25)
+    assert dollar.as_dict()["size"] == 1 and dollar.as_dict()["questions"] == 25
+    assert dollar.langs == {"kk": 0, "ru": 1, "en": 0}
+    assert clusters[0] is land  # three residents come before one resident's 25 questions
 
 
 def test_clusters_asked_most_in_the_last_week_come_first(conversation, wall):
@@ -295,3 +312,24 @@ def test_export_writes_not_our_topic_questions_into_the_out_of_scope_file(knowle
     assert "когда выборы в мажилис в этом году" in load_or_fail(knowledge_copy).out_of_scope["ru"]
     assert all(r["exported_at"] for r in learned.not_our_topic(db))
     assert export.export(db, knowledge_copy).written == {}
+
+
+@pytest.mark.parametrize("days, heading", [(21, "За последний 21 день ни один"), (22, "За последние 22 дня ни один"),
+                                           (30, "За последние 30 дней ни один")])
+def test_the_disputed_answers_count_their_days_in_the_readers_words(conversation, monkeypatch, days, heading):
+    from bot.core.dialogue import editors
+
+    monkeypatch.setattr(editors, "DISPUTED_DAYS", days)  # a constant today, but one a maintainer may change
+    (reply,) = conversation.press(Person("console:local", "console", "ru"), "g:d")
+    assert reply.text.startswith(heading)
+
+
+def test_a_clusters_days_are_kazakhstan_days_written_as_dates_are(conversation, wall):
+    wall.set_local(dt.datetime(2026, 11, 20, 4, 30))  # 19 November in UTC
+    ask_all(conversation, DOLLAR[:1])
+    wall.set_local(dt.datetime(2026, 11, 23, 10, 0))
+    ask_all(conversation, DOLLAR[1:], key="tg:8")
+    (cluster,) = [c for c in open_gap_clusters(conversation) if c.size == len(DOLLAR)]
+    (screen,) = conversation.press(Person("console:local", "console", "ru"), f"g:o:{cluster.id}")
+    assert "Впервые спросили 20 нояб. 2026\u202fг., последний раз — 23 нояб. 2026\u202fг." in screen.text
+    assert "последний 23 нояб. 2026\u202fг." in screen.text.split("\n")[0]

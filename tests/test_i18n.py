@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 from bot.i18n import LANGUAGES, LOCALES_DIR, read_catalog, translator
 
 REPO = LOCALES_DIR.parent
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "_": None}  # _: the console's templates
+# As the Makefile's `messages` target extracts them (_: the console's templates).
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "Nn_": (1, 2), "_": None}
 
 
 def placeholders(text):

@@ -23,7 +23,7 @@ LAYERS = (
     ("bot.core.curation", "bot.core.hearings"),
     ("bot.core.delivery",),
     ("bot.core.dialogue",),
-    ("bot.console", "bot.telegram", "bot.web"),
+    ("bot.console", "bot.telegram", "bot.web", "bot.ops"),
     ("bot.cli", "bot.__main__"),
 )
 TRANSPORTS = ("telegram", "aiohttp", "click")

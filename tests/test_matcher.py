@@ -175,9 +175,9 @@ def test_naive_bayes_score_is_counted_from_the_candidates_phrasings(matcher, kb)
 
 
 def test_question_words_count_for_matching_but_not_for_grouping_gaps():
-    from bot.core.curation import clustering
+    from bot.core.curation.features import normal_form
     from bot.core.matching.reading import features
 
     assert "кто" in features(("кто", "аким")) and "когда" in features(("когда", "слушания"))
     assert "как" not in features(("как", "аким"))
-    assert clustering.normal_form("Кто наш аким?", "ru") == "аким"
+    assert normal_form("Кто наш аким?", "ru") == "аким"

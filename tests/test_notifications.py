@@ -1,4 +1,4 @@
-""""Tell me when there is an answer" (editors' loop, part 4): the 🔔 under an unanswered question, the
+""""Notify me when answered" (editors' loop, part 4): the 🔔 under an unanswered question, the
 notifications editors queue when they answer it, and the sender that delivers them like broadcasts.
 The real conversation, knowledge base and SQLite; fake only the Bot API and the clocks."""
 
@@ -23,7 +23,7 @@ from tests.telegram.fakes import FakeBotAPI
 from tests.test_delivery import Monotonic
 
 ENTRY = "akim.role"
-BELL = "🔔 Tell me when there is an answer"
+BELL = "🔔 Notify me when answered"
 PROMISE = "I will write to you once when the editors add an answer. /forget deletes this too."
 EXPIRED = "This button has expired. Please ask your question again or use /topics."
 TOLD = ("{n} answer you asked to be told about", "{n} answers you asked to be told about")

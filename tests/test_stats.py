@@ -128,11 +128,30 @@ def test_a_longer_window_reaches_older_days(busy_week):
 
 def test_feedback_per_entry_with_reasons_most_disputed_first(busy_week):
     votes = report(busy_week, days=7)["feedback"]
-    assert (votes["up"], votes["down"]) == (1, 4)
+    # Residents, not votes: KEYS[2] rated maslikhat.role 👎 twice (one with a reason, one without).
+    assert (votes["up"], votes["down"], votes["up_votes"], votes["down_votes"]) == (1, 2, 1, 4)
     assert votes["by_entry"] == [
-        {"entry": "maslikhat.role", "up": 0, "down": 3, "reasons": {"wrong_topic": 0, "outdated": 0, "unclear": 2}},
-        {"entry": "akim.election", "up": 1, "down": 1, "reasons": {"wrong_topic": 1, "outdated": 0, "unclear": 0}},
+        {"entry": "maslikhat.role", "up": 0, "down": 2, "reasons": {"wrong_topic": 0, "outdated": 0, "unclear": 2},
+         "up_votes": 0, "down_votes": 3},
+        {"entry": "akim.election", "up": 1, "down": 1, "reasons": {"wrong_topic": 1, "outdated": 0, "unclear": 0},
+         "up_votes": 1, "down_votes": 1},
     ]
+
+
+def test_one_residents_twenty_downvotes_are_one_resident(db, wall):
+    # Issue 32: one resident shown the same answer 20 times rated it 👎 each time; another once.
+    for _ in range(20):
+        rated(db, KEYS[0], "akim.election", -1, "outdated")
+    rated(db, KEYS[1], "akim.election", -1, "unclear")
+    votes = report(db, days=1)["feedback"]
+    assert (votes["down"], votes["down_votes"]) == (2, 21)
+    assert votes["by_entry"] == [{"entry": "akim.election", "up": 0, "down": 2, "up_votes": 0, "down_votes": 21,
+                                  "reasons": {"wrong_topic": 0, "outdated": 1, "unclear": 1}}]
+    from bot.core.curation.stats import disputed
+
+    assert [(r["entry"], r["down"], r["down_votes"]) for r in disputed(db, 30)] == [("akim.election", 2, 21)]
+    assert list(db.query("select down, down_votes, outdated from feedback_per_entry")) == [
+        {"down": 2, "down_votes": 21, "outdated": 1}]
 
 
 def test_a_changed_vote_counts_as_it_stands(db, wall):
@@ -140,15 +159,17 @@ def test_a_changed_vote_counts_as_it_stands(db, wall):
     feedback_id = feedback.vote(db, answer_id=answer, user_key=KEYS[0], entry_id="akim.election", lang="kk", vote=-1)
     feedback.set_reason(db, feedback_id, KEYS[0], "outdated")
     feedback.vote(db, answer_id=answer, user_key=KEYS[0], entry_id="akim.election", lang="kk", vote=1)
-    assert report(db, days=1)["feedback"] == {"up": 1, "down": 0, "by_entry": [
-        {"entry": "akim.election", "up": 1, "down": 0, "reasons": {"wrong_topic": 0, "outdated": 0, "unclear": 0}}]}
+    assert report(db, days=1)["feedback"] == {"up": 1, "down": 0, "up_votes": 1, "down_votes": 0, "by_entry": [
+        {"entry": "akim.election", "up": 1, "down": 0, "reasons": {"wrong_topic": 0, "outdated": 0, "unclear": 0},
+         "up_votes": 1, "down_votes": 0}]}
 
 
 def test_an_empty_database_reports_zeros_not_errors(db, wall):
     r = report(db, days=3)
     assert r["questions"] == 0 and r["rates"] == {"answered": 0.0, "suggested": 0.0, "unanswered": 0.0}
     assert set(r["by_lang"]) == {"kk", "ru", "en"} and [d["questions"] for d in r["per_day"]] == [0, 0, 0]
-    assert r["top_entries"] == [] and r["top_clusters"] == [] and r["feedback"] == {"up": 0, "down": 0, "by_entry": []}
+    assert r["top_entries"] == [] and r["top_clusters"] == []
+    assert r["feedback"] == {"up": 0, "down": 0, "up_votes": 0, "down_votes": 0, "by_entry": []}
     with pytest.raises(ValueError):
         report(db, days=0)
 
@@ -186,9 +207,9 @@ def test_summary_text_is_short_and_names_what_matters(busy_week):
     assert "Questions: 14" in text and "Answered: 9 (64%)" in text and "Unanswered: 3 (21%)" in text
     assert "• English: 4, answered 50%, unanswered 50%" in text
     assert "• What the maslikhat does: 5" in text and "• akim.election: 4" in text
-    assert text.count("sample ") == 3 and "9 questions, e.g. “sample 0 xxx" in text and "sample 3" not in text
-    assert "Ratings: 👍 1  👎 4" in text
-    assert "• What the maslikhat does: 👎 3 (unclear 2)" in text
+    assert text.count("sample ") == 3 and "9 residents, e.g. “sample 0 xxx" in text and "sample 3" not in text
+    assert "Ratings: 👍 1  👎 2" in text
+    assert "• What the maslikhat does: 👎 2 (unclear 2)" in text
     assert "• akim.election: 👎 1 (wrong topic 1)" in text
     assert len(text) < 1500 and not any(key in text for key in KEYS)
 
@@ -257,8 +278,8 @@ def test_stats_json_contract_and_no_resident_in_it(data):
     assert len(r["per_day"]) == 7 and set(r["per_day"][0]) == {"day", "questions", "answered", "suggested",
                                                                "unanswered"}
     assert r["top_entries"] == [{"entry": "maslikhat.role", "answered": 3}]
-    assert r["feedback"]["by_entry"] == [{"entry": "maslikhat.role", "up": 0, "down": 3,
-                                          "reasons": {"wrong_topic": 0, "outdated": 3, "unclear": 0}}]
+    assert r["feedback"]["by_entry"] == [{"entry": "maslikhat.role", "up": 0, "down": 3, "up_votes": 0,
+                                          "down_votes": 3, "reasons": {"wrong_topic": 0, "outdated": 3, "unclear": 0}}]
     assert not any(key in out.output for key in KEYS) and "700100200" not in out.output
 
 
@@ -303,7 +324,8 @@ def test_views_answer_and_show_no_user(data):
         {"day": "2026-11-23", "lang": "ru", "questions": 3, "answered": 3, "suggested": 0, "unanswered": 0},
     ]
     assert list(db.query("select * from feedback_per_entry")) == [
-        {"entry_id": "maslikhat.role", "up": 0, "down": 3, "wrong_topic": 0, "outdated": 3, "unclear": 0}]
+        {"entry_id": "maslikhat.role", "up": 0, "down": 3, "wrong_topic": 0, "outdated": 3, "unclear": 0,
+         "up_votes": 0, "down_votes": 3}]
     assert [r["question"] for r in db.query("select * from open_gaps")] == ["курс евро"]
     assert list(db.query("select * from kb_todo")) == [] and list(db.query("select * from learned")) == []
     assert "user_key" in db["gaps"].columns_dict  # the table keeps it (a resident's /mydata); views do not

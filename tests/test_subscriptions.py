@@ -34,15 +34,30 @@ def test_subscribe_by_buttons(conversation, lang, region, district, done):
 
 def test_the_region_itself_or_everything_in_it_is_one_tap_each(conversation, resident):
     region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
-    done = conversation.press(resident, pressed(region, "со всеми районами"))
+    done = conversation.press(resident, pressed(region, "Вместе со всем"))
     assert subscriptions.scopes_of(conversation.db, resident.key) == {"akt": "tree"}
-    assert "включая все входящие районы" in done[0].text
+    assert "по всем входящим в неё территориям" in done[0].text
     region = conversation.press(resident, pressed(conversation.command(resident, "subscribe"), "Актюбинская"))
-    done = conversation.press(resident, pressed(region, "только общие слушания"))
+    done = conversation.press(resident, pressed(region, "Только общие слушания"))
     assert subscriptions.scopes_of(conversation.db, resident.key) == {"akt": "area"}  # changed, not doubled
-    assert "Слушания отдельных районов и населённых пунктов приходить не будут" in done[0].text
+    assert "Слушания входящих в неё территорий и населённых пунктов приходить не будут" in done[0].text
     listing = conversation.command(resident, "subscriptions")[0].text
     assert "Актюбинская область — только общие слушания" in listing
+
+
+@pytest.mark.parametrize("lang, code", [("ru", "ast"), ("kk", "akt"), ("en", "ala")])
+def test_the_scope_buttons_leave_the_area_name_to_the_screen(conversation, lang, code):
+    from bot.i18n import translator
+
+    t = translator(lang)
+    person = Person(f"test:{lang}", "test", lang)
+    (screen,) = conversation.press(person, f"a:{code}:0")
+    name = conversation.areas.get(code).name(lang)
+    assert screen.text.startswith(name)  # the name is said once, above
+    assert [(b.label, b.data) for b in (screen.buttons[0][0], screen.buttons[1][0])] == [
+        (t.gettext("📍 Only its own hearings"), f"sb:{code}:area"),
+        (t.gettext("🗺 With everything in it"), f"sb:{code}:tree")]
+    assert not any(name in b.label for row in screen.buttons for b in row)
 
 
 @pytest.mark.parametrize("typed", ["aktobe", "актобе", "Ақтөбе", "Актбе"])
@@ -68,7 +83,7 @@ def test_following_the_country_offers_its_own_hearings_first_and_says_what_each_
     country = conversation.areas.get("kz").name(lang)
     assert [b.data for row in offer.buttons for b in row] == ["sb:kz:area", "sb:kz:tree"]
     assert [b.label for row in offer.buttons for b in row] == [
-        t.gettext("📍 Only {area} itself", area=country), t.gettext("🗺 {area} and everything in it", area=country)]
+        t.gettext("📍 Only its own hearings"), t.gettext("🗺 With everything in it")]
     assert t.gettext("🗺 Those, and the hearings of every district, town and village in it: many more messages.") \
         in offer.text
     [done] = conversation.press(person, "sb:kz:area")
@@ -81,6 +96,24 @@ def test_following_the_country_offers_its_own_hearings_first_and_says_what_each_
 def test_a_name_given_with_the_command(conversation, resident):
     offer = conversation.command(resident, "subscribe", "Хромтау")
     assert offer[0].buttons[0][0].data == "sb:akt.khromtau"
+
+
+def test_one_typed_match_is_offered_as_a_posters_link_offers_it(conversation, resident):
+    (typed,) = conversation.command(resident, "subscribe", "Хромтау")
+    (linked,) = conversation.start(resident, "sub-akt.khromtau")
+    assert (typed.text, typed.buttons) == (linked.text, linked.buttons) and typed.outcome == "area_found"
+    assert "Хромтауский район, Актюбинская область" in typed.text
+
+
+def test_several_typed_matches_are_numbered_with_their_paths_and_the_buttons_carry_the_names(conversation):
+    person = Person("test:ru", "test", "ru")
+    (reply,) = conversation.command(person, "subscribe", "Абай")
+    lines = reply.text.split("\n")[1:]
+    labels = [row[0].label for row in reply.buttons]
+    assert "2. Абайский район, область Абай" in lines and "3. Абайский район, Карагандинская область" in lines
+    assert labels[1:3] == ["2. Абайский район", "3. Абайский район"]
+    assert len(labels) == len(lines) and all(len(label) < 30 for label in labels)
+    assert [row[0].data for row in reply.buttons][1:3] == ["sb:aba.abai", "sb:kar.abai"]
 
 
 def test_an_unknown_name_is_said_so_and_a_question_is_still_a_question(conversation, resident):
@@ -123,6 +156,7 @@ def test_several_subscriptions_listed_each_with_a_remove_tap(conversation, resid
     conversation.press(resident, "sb:akt:tree")  # twice: still once
     listing = conversation.command(resident, "subscriptions")
     assert [b.data for row in listing[0].buttons for b in row] == ["us:akt", "us:ast.esil"]
+    assert [b.label for row in listing[0].buttons for b in row] == ["✖ Актюбинская область", "✖ район Есиль"]
     after = conversation.press(resident, "us:akt")
     assert after[0].replaces_pressed and subscriptions.of_user(conversation.db, resident.key) == ["ast.esil"]
 

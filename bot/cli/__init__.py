@@ -1,7 +1,7 @@
 """The `qogam` command line: one click group here, and one module per command group beside it (serve: run,
 chat; answers: ask, eval; kb; gaps; stats; areas: areas, subscribers, qr; roles: roles, audit; hearings:
-hearings, broadcasts, broadcast; web: the web console). Helpers they share are in _common.py, which never
-imports this module.
+hearings, broadcasts, broadcast; ops: backup, restore, doctor; web: the web console). Helpers they
+share are in _common.py, which never imports this module.
 
 Heavy imports stay inside the commands so that `qogam ask` starts fast.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import answers, areas, gaps, hearings, kb, roles, serve, stats, web
+from bot.cli import answers, areas, gaps, hearings, kb, ops, roles, serve, stats, web
 from bot.cli._common import setup_logging
 
 
@@ -42,5 +42,5 @@ def main(ctx: click.Context, verbose: bool, log_content: bool) -> None:
 
 for command in (serve.run, serve.chat, answers.ask, answers.evaluate, kb.kb, gaps.gaps, stats.stats,
                 areas.areas_command, areas.subscribers, areas.qr, roles.roles, roles.audit, hearings.hearings,
-                hearings.broadcasts, hearings.broadcast, web.web):
+                hearings.broadcasts, hearings.broadcast, ops.backup, ops.restore, ops.doctor, web.web):
     main.add_command(command)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli._common import load_kb
+from bot.cli._common import Status, build_served, learned_rows
 
 
 @click.command()
@@ -16,12 +16,12 @@ from bot.cli._common import load_kb
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @click.argument("question", nargs=-1, required=True)
 def ask(lang: str | None, as_json: bool, question: tuple[str, ...]) -> None:
-    """Answer QUESTION (or, with "-", every line of standard input). Never writes to the database."""
+    """Answer QUESTION (or, with "-", every line of standard input) from the knowledge base as the bot
+    serves it: the files plus the phrasings and not-our-topic questions editors taught it. Never writes
+    to the database."""
     from bot.core.matching import policy
-    from bot.core.matching.engine import build_matcher
 
-    kb = load_kb()
-    matcher = build_matcher(kb)
+    kb, matcher = build_served(learned_rows()[0], quiet=as_json)
     text = " ".join(question)
     questions = [line.rstrip("\n") for line in sys.stdin] if text == "-" else [text]
     for q in questions:
@@ -64,7 +64,6 @@ def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sw
     """Measure the matcher on a labelled TSV (expected id or "-", language, question, [kind, [split, [also]]]),
     beside a plain TF-IDF character n-gram baseline at the same wrong-answer rate."""
     from bot.core.matching import evaluation
-    from bot.core.matching.engine import build_matcher
 
     try:
         cases = evaluation.read_cases(file)
@@ -74,10 +73,14 @@ def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sw
         cases = [c for c in cases if c.split == split]
         if not cases:
             raise click.ClickException(f"no questions in split {split!r} (the fifth column)")
-    kb = load_kb()
-    outcomes = evaluation.run(build_matcher(kb), cases)
+    # As served: an editor's learned phrasing counts, as it does for residents.
+    kb, matcher = build_served(learned_rows()[0], quiet=as_json)
+    status = Status(quiet=as_json)
+    outcomes = evaluation.run(matcher, cases, progress=lambda share: status("evaluating", share))
     summary = evaluation.summarize(outcomes)
+    status("the baseline (TF-IDF character n-grams)")
     summary["baseline"] = evaluation.baseline(kb, cases, summary["false_answer_rate"] or 0.0)
+    status.done(f"evaluated {len(cases)} questions in {status.seconds:.1f} s")
     if sweep:
         cuts = [round(0.05 * i, 2) for i in range(1, 20)]
         summary["sweep"] = evaluation.sweep(outcomes, cuts)

@@ -130,9 +130,11 @@ def hearings_list(as_json: bool) -> None:
 
 @hearings.command("questions")
 @click.argument("hearing_id", type=int)
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: group, group_size, question, lang, asked_at.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print CSV: group, group_size (residents), question, lang, asked_at, group_questions.")
 def hearings_questions(hearing_id: int, as_csv: bool) -> None:
-    """Residents' questions for a hearing, grouped by similarity, with the number who will attend."""
+    """Residents' questions for a hearing, grouped by similarity, with the number who will attend. A
+    group's size counts residents: one who asked five times is one."""
     from bot.core.hearings import hearing as hearing_store
     from bot.core.hearings.questions import group_questions
     from bot.core.text.spreadsheet import row
@@ -145,16 +147,18 @@ def hearings_questions(hearing_id: int, as_csv: bool) -> None:
     groups = group_questions(stored.questions(db, hearing_id))
     if as_csv:
         writer = csv.writer(sys.stdout)
-        writer.writerow(["group", "group_size", "question", "lang", "asked_at"])
+        # group_questions (the rows) was added after group_size, at the end, so readers by position still work.
+        writer.writerow(["group", "group_size", "question", "lang", "asked_at", "group_questions"])
         for number, group in enumerate(groups, 1):
             for q in group.questions:
                 # Residents' text never runs as a formula in the akimat's spreadsheet.
-                writer.writerow(row([number, group.count, q["question"], q["lang"], q["created_at"]]))
+                writer.writerow(row([number, group.count, q["question"], q["lang"], q["created_at"], group.asked]))
         return
-    click.echo(f"hearing {hearing_id}: {sum(g.count for g in groups)} questions in {len(groups)} groups, "
+    click.echo(f"hearing {hearing_id}: {sum(g.asked for g in groups)} questions in {len(groups)} groups, "
                f"{stored.attending(db, hearing_id)} will attend")
     for number, group in enumerate(groups, 1):
-        click.echo(f"\n{number}. ×{group.count}")
+        click.echo(f"\n{number}. ×{group.count} " + ("resident" if group.count == 1 else "residents")
+                   + (f", {group.asked} questions" if group.asked != group.count else ""))
         for q in group.questions:
             click.echo(f"   - {q['question']}")
 

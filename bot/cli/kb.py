@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bot.cli._common import echo_cluster, load_kb, served, served_glossary
+from bot.cli._common import Status, echo_cluster, load_kb, served, served_glossary
 
 
 @click.group()
@@ -21,7 +21,10 @@ def kb_check(strict: bool) -> None:
     """Validate every entry; exit 1 on errors. Prints file and entry id for each problem."""
     from bot.core.curation.check import check
 
-    knowledge, problems = check()
+    status = Status()
+    knowledge, problems = check(progress=lambda what, share: status(f"kb check: {what}", share))
+    if status.shown and status.terminal:
+        status.done(f"kb check: done in {status.seconds:.1f} s")
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bot.cli._common import check_broadcast_settings, open_conversation
+from bot.cli._common import Status, check_broadcast_settings, open_conversation
 
 
 @click.command()
@@ -18,7 +18,12 @@ from bot.cli._common import check_broadcast_settings, open_conversation
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook mode: address to listen on.")
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535),
               help="Webhook mode: port to listen on.")
-def run(webhook_url: str | None, listen: str, port: int) -> None:
+@click.option("--metrics-port", type=click.IntRange(1, 65535), metavar="N",
+              help="Serve /healthz, /readyz and /metrics on this port (in webhook mode they are also on the "
+                   "webhook's port).")
+@click.option("--metrics-listen", default="127.0.0.1", show_default=True,
+              help="Address for --metrics-port (0.0.0.0 inside a container).")
+def run(webhook_url: str | None, listen: str, port: int, metrics_port: int | None, metrics_listen: str) -> None:
     """Run the Telegram bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL and QOGAM_DATA_DIR
     (and TELEGRAM_WEBHOOK_SECRET in webhook mode). Stops cleanly on Ctrl-C or SIGTERM."""
     from bot import settings
@@ -53,7 +58,9 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
     # Held until the process ends (the kernel releases it, even after kill -9); a second `qogam run` on the
     # same data directory stops here with one line naming the first (AlreadyRunning is a StorageError).
     instance.hold(data_dir())
-    conversation = open_conversation(busy_ms=SERVICE_BUSY_MS)
+    # Never waits for training: without the cached model the bot answers with the last good one (or
+    # offers "did you mean") and trains in the background (bot/telegram/app.py).
+    conversation = open_conversation(busy_ms=SERVICE_BUSY_MS, train=False)
     secret = None
     if webhook_url:
         # Never an open webhook: without TELEGRAM_WEBHOOK_SECRET a random one is made and registered.
@@ -67,15 +74,16 @@ def run(webhook_url: str | None, listen: str, port: int) -> None:
                                            "; roles can still be granted with `qogam roles grant`")
     try:
         run_bot(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url, listen=listen,
-                port=port, secret_token=secret)
+                port=port, secret_token=secret, metrics_port=metrics_port, metrics_listen=metrics_listen)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from exc
     except InvalidToken as exc:
         raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather") from exc
     except NetworkError as exc:
         raise click.ClickException(f"cannot reach the Telegram Bot API: {type(exc).__name__}") from exc
-    except OSError as exc:  # the webhook's port taken, an address not ours
-        raise click.ClickException(f"cannot listen on {listen}:{port}: {exc.strerror}") from exc
+    except OSError as exc:  # the webhook's or the metrics' port taken, an address not ours
+        where = f"{listen}:{port}" + (f" or {metrics_listen}:{metrics_port}" if metrics_port else "")
+        raise click.ClickException(f"cannot listen on {where}: {exc.strerror or exc}") from exc
 
 
 @click.command()
@@ -84,4 +92,11 @@ def chat() -> None:
     from bot.console.repl import ConsoleChat
 
     check_broadcast_settings()  # the quotas apply in the terminal too: a bad value is one line here as well
-    ConsoleChat(open_conversation()).run(sys.stdin)
+    # Someone typing gets the prompt at once, and the model trains behind it if it must; piped questions
+    # (`printf ... | qogam chat`) are answered by the trained model, after a status line.
+    interactive = sys.stdin.isatty()
+    conversation = open_conversation(train=not interactive)
+    chat = ConsoleChat(conversation)
+    if conversation.matcher.provisional:
+        chat.train_in_background(Status())
+    chat.run(sys.stdin)

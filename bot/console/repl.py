@@ -7,9 +7,11 @@ Telegram ones (/help, /language, /topics ...). Ctrl-D or the end of piped input 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.curation import serving
 from bot.core.dialogue.router import Conversation
 from bot.core.replies import Button, Person, Reply
 from bot.settings import terminal_language
@@ -22,6 +24,31 @@ class ConsoleChat:
         self.out = out
         self.person = Person(key="console:local", channel="console", language_hint=terminal_language())
         self.choices: list[Button] = []
+
+    def train_in_background(self, status) -> threading.Thread:
+        """Train the model the provisional matcher stands in for, in a thread, and serve it when done
+        (unless something else was served meanwhile). `status` says so on stderr (cli._common.Status)."""
+        ctx = self.conversation.ctx
+        learned, generation = serving.snapshot(ctx.db)
+        current = ctx.matcher
+        status.done("Preparing the matcher's model for this knowledge base (a few seconds): until then "
+                    "questions get \"did you mean\" suggestions" if current.model is None else
+                    "Preparing the matcher's model for this knowledge base (a few seconds): until then the "
+                    "last one answers")
+
+        def work() -> None:
+            try:
+                served = serving.retrained(learned)
+            except Exception as exc:  # noqa: BLE001 - the provisional matcher keeps answering
+                status.done(f"could not train the matcher's model: {exc}")
+                return
+            if ctx.matcher is current:
+                serving.install(ctx, served, generation)
+            status.done(f"The matcher's model is ready (trained in {status.seconds:.1f} s)")
+
+        thread = threading.Thread(target=work, name="train-model", daemon=True)
+        thread.start()
+        return thread
 
     def handle(self, line: str) -> list[Reply]:
         """One line of input: a command, the number of a choice, or a question."""

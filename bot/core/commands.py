@@ -5,6 +5,11 @@
 
 PUBLIC = ("start", "topics", "subscribe", "subscriptions", "language", "help", "about", "mydata", "forget")
 
+# Commands everyone may use that the menu does not list: /whoami tells a person their numeric Telegram id,
+# which only someone about to be made an admin or given a role needs (README, "For operators"); nine
+# commands already fill a phone's menu.
+UNLISTED = ("whoami",)
+
 # Commands that show or delete one resident's data: in a group they answer with a link to the private
 # chat (/start <command> opens them there).
-PRIVATE = ("mydata", "forget")
+PRIVATE = ("mydata", "forget", "whoami")

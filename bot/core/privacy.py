@@ -41,8 +41,9 @@ STORED = (
 )
 
 # Tables with a user_key that hold no resident's data: the roles staff hold (granted by admins, kept in the
-# audit log), not anything a resident sent.
-STAFF_TABLES = ("roles",)
+# audit log), and the web console's sign-in links and sessions, which only role holders get (hashed tokens,
+# swept when they expire), not anything a resident sent.
+STAFF_TABLES = ("roles", "web_links", "web_sessions")
 
 
 def stored_list(t: Translator) -> str:

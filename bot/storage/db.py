@@ -176,7 +176,7 @@ def m005_inbox_and_answers(db: Database) -> None:
 
 @migrations()
 def m006_editors_loop(db: Database) -> None:
-    # A resident who pressed "Tell me when there is an answer" under an unanswered question (notify = 1);
+    # A resident who pressed "Notify me when answered" under an unanswered question (notify = 1);
     # when and by which editor's action the gap was closed. New gap statuses: learned (added as a phrasing
     # of chosen_entry), new_entry (waits in `qogam kb todo`), ignored.
     db["gaps"].add_column("notify", int)
@@ -305,6 +305,22 @@ def m011_web_console(db: Database) -> None:
                                not_null={"content_hash", "taken_at"})
 
 
+@migrations()
+def m012_feedback_per_entry_counts_residents(db: Database) -> None:
+    # Issue 32: one resident's 20 👎 on one entry (one per answer shown) are one resident, not 20. The view
+    # counts residents in up, down and the reasons (a vote without a resident as its own), as
+    # bot/storage/stats.py does, and the votes in up_votes and down_votes. Still no user_key in it.
+    who = "coalesce(user_key, 'row:' || id)"
+    db.execute("drop view feedback_per_entry")
+    db.execute("create view feedback_per_entry as select entry_id, "
+               f"count(distinct case when vote > 0 then {who} end) as up, "
+               f"count(distinct case when vote < 0 then {who} end) as down, "
+               f"count(distinct case when vote < 0 and reason = 'wrong_topic' then {who} end) as wrong_topic, "
+               f"count(distinct case when vote < 0 and reason = 'outdated' then {who} end) as outdated, "
+               f"count(distinct case when vote < 0 and reason = 'unclear' then {who} end) as unclear, "
+               "sum(vote > 0) as up_votes, sum(vote < 0) as down_votes "
+               "from feedback group by entry_id")
+
 def data_dir() -> Path:
     return settings.data_dir()
 
@@ -345,7 +361,8 @@ def open_db(path: Path | str | None = None, *, memory: bool = False, busy_ms: in
                                "qogam (chmod u+w, and the same for its -wal and -shm files)") from exc
         raise StorageError(f"cannot open the database {path}: {exc}") from exc
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{path} is not a usable SQLite database ({exc}): restore it from a backup") from exc
+        raise StorageError(f"{path} is not a usable SQLite database ({exc}): restore the last backup with "
+                           "`qogam restore FILE` (made by `qogam backup --out FILE`)") from exc
     # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives a crash or kill -9
     # of the process (only a power cut can lose the last ones), and the outbox's one commit per message
     # costs microseconds instead of an fsync each (~100 a second at best).
@@ -434,9 +451,44 @@ def after_commit(db: Database, action: Callable[[], object]) -> None:
         action()
 
 
+def file_of(db: Database) -> str | None:
+    """The file the database lives in, or None for one in memory."""
+    for _, name, path in db.execute("pragma database_list").fetchall():
+        if name == "main":
+            return path or None
+    return None
+
+
+@contextmanager
+def reader(path: str) -> Iterator[Database]:
+    """A connection to the database file for the calling thread alone, that can only read (query_only):
+    a worker thread's, for slow reading work off the bot's event loop (one SQLite connection belongs to
+    one thread). In WAL mode it reads the last committed state and neither waits for writers nor holds
+    them up; it may wait CLI_BUSY_MS for a lock, which blocks only its own thread."""
+    conn = sqlite3.connect(path, timeout=CLI_BUSY_MS / 1000)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        yield Database(conn)
+    finally:
+        conn.close()
+
+
+def checkpoint_mode() -> str:
+    """TRUNCATE by default; PASSIVE while Litestream replicates (QOGAM_LITESTREAM=1).
+
+    Litestream reads the WAL to replicate it, holding a read transaction so that frames are not
+    checkpointed away before it copied them, and runs its own checkpoints (PASSIVE every minute and at
+    1,000 pages, TRUNCATE only past ~500 MB). A TRUNCATE or RESTART checkpoint from the application waits on
+    that reader, blocking the bot's own writers for the busy timeout, and then fails anyway. PASSIVE copies
+    what it can and never waits. The price: a resident's deleted text (zeroed in the database file by
+    secure_delete) stays in the -wal file until SQLite writes over those frames, instead of being emptied
+    at once; docs/operations.md says so."""
+    return "PASSIVE" if settings.litestream() else "TRUNCATE"
+
+
 def checkpoint(db: Database, *, after_forget: bool = False) -> bool:
-    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file.
-    True when the WAL is empty now.
+    """Copy the WAL into the database and empty it, so deleted text does not linger in the -wal file (only
+    copy it while Litestream replicates: see checkpoint_mode). True when the WAL is empty now.
 
     Another process reading the database (Datasette, a sqlite3 shell with a transaction open) keeps the
     frames it may still read: then SQLite answers busy, or copies fewer frames than the WAL holds, and
@@ -444,7 +496,7 @@ def checkpoint(db: Database, *, after_forget: bool = False) -> bool:
     as one WARNING without ids; the bot's minute-by-minute checkpoint tries again and logs when it
     succeeds."""
     try:
-        busy, frames, copied = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        busy, frames, copied = db.execute(f"PRAGMA wal_checkpoint({checkpoint_mode()})").fetchone()
         complete = not busy and frames <= copied  # (0, -1, -1) when the database is not in WAL mode
     except sqlite3.OperationalError:  # locked by another writer
         busy, frames, copied, complete = 1, -1, -1, False

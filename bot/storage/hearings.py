@@ -91,9 +91,11 @@ def add_question(db: Database, hearing_id: int, user_key: str, lang: str, questi
 
 
 def questions(db: Database, hearing_id: int) -> list[dict]:
-    """The questions without who asked them: broadcasters see what was asked, not by whom."""
-    return list(db.query("select id, lang, question, created_at from hearing_questions where hearing_id = ? "
-                         "order by id", [hearing_id]))
+    """The questions without who asked them: broadcasters see what was asked, not by whom. `asker` is a
+    number that stands for the resident within this reading only, so that groups count residents."""
+    return list(db.query("select id, lang, question, created_at, case when user_key is null then null "
+                         "else dense_rank() over (order by user_key) end as asker from hearing_questions "
+                         "where hearing_id = ? order by id", [hearing_id]))
 
 
 def questions_of(db: Database, user_key: str) -> list[dict]:

@@ -171,6 +171,13 @@ def backlog(db: Database) -> int:
     return db.execute("select count(*) from inbox where status in (?, ?)", [PENDING, HANDLED]).fetchone()[0]
 
 
+def last_received(db: Database) -> str | None:
+    """When the newest update arrived (ISO 8601, UTC), or None before the first. Telegram's update ids
+    grow, so the newest is the last row of the primary key: no scan."""
+    row = db.execute("select received_at from inbox order by update_id desc limit 1").fetchone()
+    return row[0] if row else None
+
+
 def counts(db: Database) -> dict[str, int]:
     return dict(db.execute("select status, count(*) from inbox group by status").fetchall())
 

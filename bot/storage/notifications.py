@@ -1,4 +1,4 @@
-""""Tell me when there is an answer": a resident's request under a question the bot could not answer
+""""Notify me when answered": a resident's request under a question the bot could not answer
 (gaps.notify), and the one message per request that the sender (bot/core/delivery/sender.py) delivers once the
 editors add an answer. The sender-side functions have the outbox's names and signatures, so the same
 delivery path drives both.
@@ -141,3 +141,9 @@ def pending_for(db: Database, user_key: str) -> list[dict]:
         f"where g.user_key = ? and g.notify = 1 and (n.status = 'pending' or "
         f"(n.id is null and g.status in ({marks}))) order by g.id", [user_key, *WAITING]))
 
+
+
+def waiting(db: Database) -> dict[str, int]:
+    """Notifications pending and failed (the (status, id) index counts them without a scan)."""
+    return {status: db.execute("select count(*) from notifications where status = ?", [status]).fetchone()[0]
+            for status in ("pending", "failed")}

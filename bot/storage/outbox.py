@@ -225,3 +225,15 @@ def received(db: Database, user_key: str) -> list[dict]:
     return list(db.query("select b.hearing_id, b.kind, d.sent_at from deliveries d join broadcasts b "
                          "on b.id = d.broadcast_id where d.user_key = ? and d.status = 'sent' order by d.id",
                          [user_key]))
+
+
+def waiting(db: Database) -> dict[str, int]:
+    """Deliveries pending and failed, across every broadcast, for /metrics and `qogam doctor`. Read through
+    the (broadcast_id, status) index one broadcast at a time: the table keeps a year of sent rows, which a
+    plain count by status would scan on every scrape."""
+    result = {}
+    for status in ("pending", "failed"):
+        result[status] = db.execute(
+            "select count(*) from deliveries where status = ? and broadcast_id in (select id from broadcasts)",
+            [status]).fetchone()[0]
+    return result

@@ -61,18 +61,41 @@ def top_answered(db: Database, first: dt.date, last: dt.date, limit: int = 10) -
     ))
 
 
+# Who cast a vote, inside these queries only: a vote whose resident is unknown counts as its own.
+_WHO = "coalesce(user_key, 'row:' || id)"
+
+
 def feedback_per_entry(db: Database, first: dt.date, last: dt.date) -> list[dict]:
-    """[{entry, up, down, reasons: {wrong_topic, outdated, unclear}}] for votes cast in first..last
-    (Kazakhstan's dates), the most 👎 first. A vote changed later counts once, as it stands now."""
+    """[{entry, up, down, reasons: {wrong_topic, outdated, unclear}, up_votes, down_votes}] for votes cast
+    in first..last (Kazakhstan's dates), the most 👎 first. `up`, `down` and the reasons count residents:
+    one resident's 20 👎 on one entry (one per answer shown) are one; `up_votes` and `down_votes` count the
+    votes. A vote changed later counts once, as it stands now."""
     since, until = _utc_bounds(first, last)
-    reasons = ", ".join(f"sum(vote < 0 and reason = '{r}') as {r}" for r in REASONS)
+    reasons = ", ".join(f"count(distinct case when vote < 0 and reason = '{r}' then who end) as {r}" for r in REASONS)
     rows = db.query(
-        f"select entry_id, sum(vote > 0) as up, sum(vote < 0) as down, {reasons} from feedback "
-        "where created_at >= ? and created_at < ? group by entry_id order by down desc, up, entry_id",
+        "select entry_id, count(distinct case when vote > 0 then who end) as up, "
+        f"count(distinct case when vote < 0 then who end) as down, {reasons}, "
+        "sum(vote > 0) as up_votes, sum(vote < 0) as down_votes "
+        f"from (select *, {_WHO} as who from feedback where created_at >= ? and created_at < ?) "
+        "group by entry_id order by down desc, up, entry_id",
         [since, until],
     )
-    return [{"entry": r["entry_id"], "up": r["up"], "down": r["down"], "reasons": {x: r[x] for x in REASONS}}
-            for r in rows]
+    return [{"entry": r["entry_id"], "up": r["up"], "down": r["down"], "reasons": {x: r[x] for x in REASONS},
+             "up_votes": r["up_votes"], "down_votes": r["down_votes"]} for r in rows]
+
+
+def feedback_totals(db: Database, first: dt.date, last: dt.date) -> dict:
+    """{up, down, up_votes, down_votes} over every entry for votes cast in first..last: residents who
+    rated any answer 👍 (or 👎), and the votes."""
+    since, until = _utc_bounds(first, last)
+    row = next(db.query(
+        "select count(distinct case when vote > 0 then who end) as up, "
+        "count(distinct case when vote < 0 then who end) as down, "
+        "coalesce(sum(vote > 0), 0) as up_votes, coalesce(sum(vote < 0), 0) as down_votes "
+        f"from (select *, {_WHO} as who from feedback where created_at >= ? and created_at < ?)",
+        [since, until],
+    ))
+    return dict(row)
 
 
 def _utc_bounds(first: dt.date, last: dt.date) -> tuple[str, str]:

@@ -7,10 +7,12 @@ for tests, which point it at a fake server on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import signal
 import sqlite3
+import threading
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -25,6 +27,9 @@ from bot.core.delivery.sender import Sender
 from bot.core.dialogue.router import Conversation
 from bot.core.flood import Throttle
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.ops.health import Health, database_check
+from bot.ops.health import serve as serve_health
+from bot.ops.metrics import Metrics
 from bot.settings import retention_days, watch_knowledge
 from bot.storage import retention
 from bot.storage.db import checkpoint
@@ -217,16 +222,28 @@ async def reach_api(client: BotAPIClient, base: str, tries: int = STARTUP_TRIES)
 
 def run(conversation: Conversation, token: str, *, api_base_url: str | None = None,
         webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-        secret_token: str | None = None) -> None:
+        secret_token: str | None = None, metrics_port: int | None = None, metrics_listen: str = "127.0.0.1") -> None:
     """Long polling by default; with `webhook_url`, a webhook server behind a reverse proxy. Both stop
-    cleanly on SIGINT and SIGTERM: the updates in hand finish, the rest stay in the inbox."""
+    cleanly on SIGINT and SIGTERM: the updates in hand finish, the rest stay in the inbox. /healthz,
+    /readyz and /metrics are on the webhook server, and on `metrics_port` when given (any mode)."""
     asyncio.run(serve(conversation, token, api_base_url=api_base_url, webhook_url=webhook_url,
-                      listen=listen, port=port, secret_token=secret_token))
+                      listen=listen, port=port, secret_token=secret_token, metrics_port=metrics_port,
+                      metrics_listen=metrics_listen))
+
+
+def matcher_check(conversation: Conversation):
+    def check() -> tuple[bool, str]:
+        matcher = conversation.matcher
+        if matcher is None or getattr(matcher, "model", None) is None:
+            return False, "the matcher has no model yet"
+        return True, f"{len(conversation.kb.entries)} entries"
+    return check
 
 
 async def serve(conversation: Conversation, token: str, *, api_base_url: str | None = None,
                 webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-                secret_token: str | None = None) -> None:
+                secret_token: str | None = None, metrics_port: int | None = None,
+                metrics_listen: str = "127.0.0.1") -> None:
     base = check_api_base_url(api_base_url)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -240,6 +257,11 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
                                     rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
     inbox = build_inbox(application, conversation)
     client, sender = build_sender(conversation, token, api_base_url=base)
+    # Metrics from the lines the handlers log and the sender's counts; readiness from what is running.
+    metrics = Metrics(conversation.db, sender_outcomes=lambda: sender.outcomes)
+    health = Health(metrics, {"database": database_check(conversation.db), "matcher": matcher_check(conversation)})
+    metrics_log = metrics.log_handler()
+    logging.getLogger().addHandler(metrics_log)
     # Its own client for getUpdates and setWebhook: a long poll holds a connection for POLL_SECONDS.
     updates_client = BotAPIClient(token, api_urls(base)[0], connections=2, timeout=POLL_SECONDS + 10)
     async with updates_client:
@@ -247,16 +269,24 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
         await application.initialize()
         await client.open()
         try:
-            log.info("started as @%s with %d knowledge entries", application.bot.username,
-                     len(conversation.kb.entries))
+            log.info("started as @%s with %d knowledge entries; matcher model: %s", application.bot.username,
+                     len(conversation.kb.entries), _model_state(conversation.matcher))
             await set_menus(application)
             if webhook_url:
-                source = _webhook(updates_client, inbox, webhook_url, listen, port, secret_token, stopping)
+                hooked = {"set": False}
+                health.checks["updates"] = lambda: ((True, f"webhook set ({webhook_url})") if hooked["set"]
+                                                    else (False, "setWebhook has not succeeded"))
+                source = _webhook(updates_client, inbox, webhook_url, listen, port, secret_token, stopping,
+                                  health=health, hooked=hooked)
             else:
-                source = _polling(updates_client, inbox, stopping)
-            tasks = [asyncio.create_task(work) for work in (
-                source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping),
-                _knowledge_watch(conversation, stopping, reload_asked))]
+                poller = Poller(updates_client, inbox, ALLOWED_UPDATES)
+                health.checks["updates"] = poller.readiness
+                source = _polling(updates_client, poller, stopping)
+            work = [source, inbox.run(stopping), sender.run(stopping), _housekeeping(conversation, stopping),
+                    _knowledge_watch(conversation, stopping, reload_asked)]
+            if metrics_port:
+                work.append(serve_health(health, listen=metrics_listen, port=metrics_port, stopping=stopping))
+            tasks = [asyncio.create_task(job) for job in work]
             stop = asyncio.create_task(stopping.wait())
             done, _ = await asyncio.wait([*tasks, stop], return_when=asyncio.FIRST_COMPLETED)
             failed = [t for t in done if t is not stop and not t.cancelled() and t.exception() is not None]
@@ -269,23 +299,24 @@ async def serve(conversation: Conversation, token: str, *, api_base_url: str | N
             if failed:
                 raise failed[0].exception()
         finally:
+            logging.getLogger().removeHandler(metrics_log)
             await client.close()
             await application.shutdown()
             conversation.db.close()
 
 
-async def _polling(client: BotAPIClient, inbox: Inbox, stopping: asyncio.Event) -> None:
+async def _polling(client: BotAPIClient, poller: Poller, stopping: asyncio.Event) -> None:
     # getUpdates fails with 409 while a webhook is set: a bot moved from webhook to polling removes it.
     # Updates waiting at Telegram are kept (drop_pending_updates is false).
     await client.call("deleteWebhook", {"drop_pending_updates": False})
-    await Poller(client, inbox, ALLOWED_UPDATES).run(stopping)
+    await poller.run(stopping)
 
 
 async def _webhook(client: BotAPIClient, inbox: Inbox, url: str, listen: str, port: int, secret: str,
-                   stopping: asyncio.Event) -> None:
+                   stopping: asyncio.Event, *, health: Health | None = None, hooked: dict | None = None) -> None:
     ready = asyncio.Event()
     server = asyncio.create_task(webhook.serve(inbox, path=urlsplit(url).path, listen=listen, port=port,
-                                               secret=secret, stopping=stopping, ready=ready))
+                                               secret=secret, stopping=stopping, ready=ready, health=health))
     await asyncio.wait([server, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED)
     if ready.is_set():
         status, body = await client.call("setWebhook", {"url": url, "secret_token": secret,
@@ -293,6 +324,8 @@ async def _webhook(client: BotAPIClient, inbox: Inbox, url: str, listen: str, po
         if status != 200 or not body.get("ok"):
             log.error("setWebhook failed: %s", body.get("description") or f"HTTP {status}")
             stopping.set()
+        elif hooked is not None:
+            hooked["set"] = True
     await server
 
 
@@ -325,8 +358,9 @@ async def _housekeeping(conversation: Conversation, stopping: asyncio.Event) -> 
 
 
 # How often the bot looks for phrasings another process learned (`qogam gaps resolve`) and, with
-# QOGAM_WATCH_KNOWLEDGE=1, for changed knowledge files: an editor sees the effect within seconds.
-WATCH_SECONDS = 2.0
+# QOGAM_WATCH_KNOWLEDGE=1, for changed knowledge files: one small query a second, so an editor's phrasing
+# is served within about 1.5 s (the rebuild itself takes about half a second, not waiting for training).
+WATCH_SECONDS = 1.0
 WATCH_ENV = "QOGAM_WATCH_KNOWLEDGE"
 
 
@@ -339,58 +373,86 @@ def _knowledge_files() -> dict[str, float]:
         return {}
 
 
+def _model_state(matcher) -> str:
+    if not matcher.provisional:
+        return "trained for this knowledge base"
+    return ("the last good model, until this knowledge base's is trained" if matcher.model is not None
+            else "none yet (\"did you mean\" only), until this knowledge base's is trained")
+
+
+async def _in_thread(function, *args):
+    """function(*args) in a daemon thread: a process asked to stop does not wait for a training to end, as
+    it would for asyncio.to_thread's executor."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+
+    def work() -> None:
+        def settle(result=None, error: BaseException | None = None) -> None:
+            if done.done():  # the awaiting task was cancelled (the bot is stopping)
+                return
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(result)
+
+        try:
+            outcome = (function(*args), None)
+        except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
+            outcome = (None, error)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the loop has closed: the bot stopped meanwhile
+            pass
+
+    threading.Thread(target=work, name="knowledge", daemon=True).start()
+    return await done
+
+
 async def reload_knowledge(conversation: Conversation, why: str) -> bool:
     """Rebuild the served knowledge in a thread (the event loop keeps answering meanwhile) and swap it in.
-    On errors the previous knowledge base keeps serving and the problems are logged.
-
-    The new files are served at once with the model already trained (an index takes a fraction of a
-    second; the model's features do not depend on the content), so an editor's save or phrasing is live
-    within the watch's 2 s; the model for the new content is trained meanwhile and swapped in when ready,
-    unless the content changed again."""
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+    On errors the previous knowledge base keeps serving and the problems are logged. It does not wait for
+    training: without the cached model the new matcher is provisional, and _train_model follows."""
+    started = asyncio.get_running_loop().time()
     learned_rows, generation = serving.snapshot(conversation.db)
     try:
-        served = await asyncio.to_thread(serving.build, learned_rows, None, conversation.matcher.model)
+        served = await _in_thread(functools.partial(serving.build, learned_rows, train=False))
     except serving.ReloadRefused as exc:
         log.error("knowledge base not reloaded (%s): %d errors, the previous one keeps serving; first: %s",
                   why, len(exc.problems), exc.problems[0])
         return False
     serving.install(conversation.ctx, served, generation)
-    log.info("knowledge base reloaded (%s): %d entries, %d phrasings and not-our-topic questions learned, %.2f s",
-             why, len(served.kb.entries), len(learned_rows), loop.time() - started)
-
-    _trainer(conversation).request(learned_rows, generation)
+    log.info("knowledge base reloaded (%s): %d entries, %d phrasings and not-our-topic questions learned, %.2f s; "
+             "matcher model: %s", why, len(served.kb.entries), len(learned_rows),
+             asyncio.get_running_loop().time() - started, _model_state(served.matcher))
     return True
 
 
-def _trainer(conversation: Conversation) -> serving.Trainer:
-    """The conversation's background trainer; its result is installed on the event loop, unless the content
-    changed again meanwhile."""
-    trainer = getattr(conversation, "_qogam_trainer", None)
-    if trainer is None:
-        loop = asyncio.get_running_loop()
-
-        def install(trained: serving.Served, generation: tuple) -> None:
-            if conversation.ctx.generation == generation:
-                serving.install(conversation.ctx, trained, generation)
-                log.info("knowledge base model trained for the reloaded content")
-
-        def done(trained: serving.Served, generation: tuple) -> None:
-            try:
-                loop.call_soon_threadsafe(install, trained, generation)
-            except RuntimeError:  # the bot stopped meanwhile
-                pass
-
-        trainer = conversation._qogam_trainer = serving.Trainer(done)
-    return trainer
+async def _train_model(conversation: Conversation) -> None:
+    """Train the model the provisional matcher stands in for, in a thread, and serve it, unless another
+    reload was served meanwhile (the watch then starts again for that one)."""
+    ctx = conversation.ctx
+    current = ctx.matcher
+    started = asyncio.get_running_loop().time()
+    learned_rows, generation = serving.snapshot(conversation.db)
+    log.info("training the matcher's model for the served knowledge base")
+    try:
+        served = await _in_thread(serving.retrained, learned_rows)
+    except serving.ReloadRefused as exc:  # the files changed since and have errors: the watch reports it
+        log.warning("matcher model not trained: the knowledge base has errors (%s)", exc.problems[0])
+        return
+    if ctx.matcher is current:
+        serving.install(ctx, served, generation)
+    log.info("matcher model trained and serving, %.1f s", asyncio.get_running_loop().time() - started)
 
 
 async def _knowledge_watch(conversation: Conversation, stopping: asyncio.Event, reload_asked: asyncio.Event,
                            every: float = WATCH_SECONDS) -> None:
     watch_files = watch_knowledge()
     files = _knowledge_files() if watch_files else {}
+    training: asyncio.Task | None = None
     while not stopping.is_set():
+        if conversation.matcher.provisional and (training is None or training.done()):
+            training = asyncio.create_task(_train_model(conversation))
         try:
             await asyncio.wait_for(reload_asked.wait(), every)
         except TimeoutError:

@@ -41,7 +41,7 @@ from telegram.ext import (
 )
 
 from bot.core import commands
-from bot.core.dialogue.base import deep_link_payload
+from bot.core.dialogue.base import Slow, deep_link_payload
 from bot.core.dialogue.router import Conversation
 from bot.core.flood import Throttle, Verdict
 from bot.core.knowledge.render import clip
@@ -50,6 +50,7 @@ from bot.i18n import translator
 from bot.storage import inbox
 from bot.storage.db import transaction
 from bot.telegram.keyboards import chunks, markup
+from bot.telegram.slow import Worker
 
 log = logging.getLogger("bot.telegram")
 T = TypeVar("T")
@@ -76,6 +77,8 @@ class Handlers:
     def __init__(self, conversation: Conversation, throttle: Throttle | None = None):
         self.conversation = conversation
         self.throttle = throttle if throttle is not None else Throttle()
+        # Grouping questions for editors and broadcasters, off the event loop (bot/telegram/slow.py).
+        self.worker = Worker(conversation.db)
 
     def register(self, application: Application) -> None:
         new_messages = filters.UpdateType.MESSAGE  # edited messages and channel posts fall through: silence
@@ -102,8 +105,9 @@ class Handlers:
             _log_update(update, "command", [], started, outcome="ignored")
             return
         person = person_of(message.from_user, message.chat)
-        replies = self._throttled(person) or self.core(update, lambda: self.conversation.command(
-            person, name, argument.strip()))
+        replies = self._throttled(person) or await self._answer(
+            update, self.conversation.slow(person, command=name, argument=argument),
+            lambda: self.conversation.command(person, name, argument.strip()))
         await self._send(context, message, replies)
         _log_update(update, "command", replies, started)
 
@@ -152,7 +156,8 @@ class Handlers:
             await query.answer(text=_toast(throttled[0].text) if throttled[0].text else None)
             _log_update(update, "button", [], started, outcome="throttled")
             return
-        replies = self.core(update, lambda: self.conversation.press(person, query.data or ""))
+        replies = await self._answer(update, self.conversation.slow(person, data=query.data or ""),
+                                     lambda: self.conversation.press(person, query.data or ""))
         if query.message is None:
             # A button under a message sent through inline mode: there is no chat of ours, only a toast.
             await query.answer(text=_toast(replies[0].text), show_alert=True)
@@ -235,6 +240,15 @@ class Handlers:
         _log_update(update, "other", [], time.perf_counter(), outcome="ignored")
 
     # ---- helpers --------------------------------------------------------------------------------
+    async def _answer(self, update: Update, slow: Slow | None, work: Callable[[], T]) -> T:
+        """The core's work for an update; its slow part first, in the worker thread (the event loop serves
+        other residents meanwhile), then the rest with that result, as any update's work."""
+        if slow is None:
+            return self.core(update, work)
+        result = await self.worker.run(slow)
+        with slow.use(result):
+            return self.core(update, work)
+
     def core(self, update: Update, work: Callable[[], T]) -> T:
         """Run the core's work for an update in one transaction with the update's "handled" mark in the
         inbox: a crash leaves either both or neither. An update already handled (a crash came while its
@@ -339,9 +353,13 @@ def _log_update(update: Update, kind: str, replies: list[Reply], started: float,
     first = replies[0] if replies else None
     score = f"{first.score:.3f}" if first and first.score is not None else "-"
     chat = update.effective_chat.type if update.effective_chat else "-"
+    outcome = outcome or (first.outcome if first else "none")
+    lang = first.lang if first else "-"
+    seconds = time.perf_counter() - started
+    # The same fields, as values, for /metrics (bot/ops/metrics.py reads them off the record).
+    fields = {"kind": kind, "outcome": outcome, "lang": lang, "seconds": seconds}
     log.info(
         "update=%s kind=%s chat=%s outcome=%s score=%s lang=%s entry=%s ms=%.1f",
-        update.update_id, kind, chat, outcome or (first.outcome if first else "none"), score,
-        first.lang if first else "-", (first.entry_id if first else None) or "-",
-        (time.perf_counter() - started) * 1000,
+        update.update_id, kind, chat, outcome, score, lang, (first.entry_id if first else None) or "-",
+        seconds * 1000, extra={"qogam_update": fields},
     )

@@ -186,7 +186,8 @@ class Inbox:
         except Exception as exc:  # noqa: BLE001 - anything Telegram or a forger sends must not stop the bot
             error = type(exc).__name__
             await retrying(lambda: inbox.set_aside(self.db, row.update_id, "parse", error, row.attempts))
-            log.error("update=%s outcome=set_aside stage=parse error=%s", row.update_id, error)
+            log.error("update=%s outcome=set_aside stage=parse error=%s", row.update_id, error,
+                      extra={"qogam_update": {"kind": "unparsed", "outcome": "set_aside"}})
             return
         self._errors.pop(row.update_id, None)
         try:
@@ -216,7 +217,7 @@ class Inbox:
         stage = "reply" if handled else "handle"
         await retrying(lambda: inbox.set_aside(self.db, row.update_id, stage, type(error).__name__, attempts))
         log.error("update=%s outcome=set_aside stage=%s attempts=%d\n%s", row.update_id, stage, attempts,
-                  short_traceback(error))
+                  short_traceback(error), extra={"qogam_update": {"kind": "failed", "outcome": "set_aside"}})
         if self.apologise is not None:
             try:
                 await self.apologise(update)

@@ -33,6 +33,20 @@ class Poller:
         self.inbox = inbox
         self.allowed_updates = allowed_updates
         self.poll_seconds = poll_seconds
+        # For /readyz: when getUpdates last answered, and why it fails now (None while it works).
+        self.last_ok: float | None = None
+        self.failure: str | None = None
+
+    def readiness(self) -> tuple[bool, str]:
+        """Ready while getUpdates answers: it did within a long poll and a margin, and is not failing."""
+        if self.failure:
+            return False, f"getUpdates failing: {self.failure}"
+        if self.last_ok is None:
+            return False, "no getUpdates answer yet"
+        age = asyncio.get_running_loop().time() - self.last_ok
+        if age > self.poll_seconds + 35:
+            return False, f"no getUpdates answer for {age:.0f} s"
+        return True, f"polling (last answer {age:.0f} s ago)"
 
     async def run(self, stopping: asyncio.Event) -> None:
         offset: int | None = None
@@ -47,6 +61,7 @@ class Poller:
             status, body = answer
             if status == 200 and body.get("ok") and isinstance(body.get("result"), list):
                 backoff = 1.0
+                self.last_ok, self.failure = asyncio.get_running_loop().time(), None
                 updates = body["result"]
                 if not await self.inbox.accept(updates, stopping):
                     return  # stopping while the database was locked: Telegram keeps the batch
@@ -61,6 +76,7 @@ class Poller:
             what = "no answer" if status == NO_ANSWER else f"HTTP {status}"
             if status == 409:  # another instance polls, or a webhook is set
                 what += " (another qogam polling with this token, or a webhook set)"
+            self.failure = what
             log.warning("getUpdates failed: %s; retrying in %.0f s", what, backoff)
             await _sleep_unless_stopping(backoff, stopping)
             backoff = min(backoff * 2, MAX_BACKOFF)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.ops.health import Health, add_routes
 from bot.storage.inbox import update_id_of
 from bot.telegram.inbox import Inbox
 
@@ -128,9 +129,11 @@ def endpoint(inbox: Inbox, secret: str, stopping: asyncio.Event):
 
 
 async def serve(inbox: Inbox, *, path: str, listen: str, port: int, secret: str, stopping: asyncio.Event,
-                ready: asyncio.Event | None = None) -> None:
+                ready: asyncio.Event | None = None, health: Health | None = None) -> None:
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post("/" + path.lstrip("/"), endpoint(inbox, secret, stopping))
+    if health is not None:  # /healthz, /readyz, /metrics beside the hook (the reverse proxy forwards the hook only)
+        add_routes(app, health)
     runner = web.AppRunner(app, access_log=None)  # the access log would hold chat-free but noisy lines
     await runner.setup()
     try:

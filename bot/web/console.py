@@ -8,6 +8,7 @@ longer (building a matcher, clustering) runs in a thread on plain values, never 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -52,9 +53,9 @@ class Console:
     async def knowledge(self, *, force: bool = False) -> serving.Served:
         """The served knowledge base, rebuilt (in a thread) when the files or the learned rows changed.
 
-        A rebuild first applies the model it already has to the new files (an index in a fraction of a
-        second: the page an editor saved to opens at once), and trains the model for the new content in
-        the background, swapping it in when it is ready."""
+        A rebuild never waits for training: without the cached model of the new content it serves the last
+        good model (an index in a fraction of a second: the page an editor saved to opens at once), and
+        trains the model for the new content in the background, swapping it in when it is ready."""
         now = time.monotonic()
         if self.served is not None and not force and now - self._checked_at < FRESH_SECONDS:
             return self.served
@@ -63,9 +64,9 @@ class Console:
             rows, generation = serving.snapshot(self.db)
             if self.served is None or force or generation != self.generation:
                 started = time.monotonic()
-                model = self.served.matcher.model if self.served is not None else None
                 try:
-                    self.served = await asyncio.to_thread(serving.build, rows, self.directory, model)
+                    self.served = await asyncio.to_thread(functools.partial(serving.build, rows, self.directory,
+                                                                            train=False))
                     self.generation = generation
                     log.info("console: knowledge base built, %d entries, %.2f s", len(self.served.kb.entries),
                              time.monotonic() - started)
@@ -75,9 +76,14 @@ class Console:
                     log.error("console: knowledge base not rebuilt (%d errors), the previous one is shown; "
                               "first: %s", len(exc.problems), exc.problems[0])
                     return self.served
-                if model is not None:
+                if self.served.matcher.provisional:
                     self._train(rows, generation, asyncio.get_running_loop())
             return self.served
+
+    def changed(self) -> None:
+        """This console changed what is served (a save, a revert, an editor's action on questions): the next
+        request rebuilds at once, without waiting out FRESH_SECONDS, so the editor sees their own change."""
+        self._checked_at = 0.0
 
     def _train(self, rows: list[dict], generation: tuple, loop: asyncio.AbstractEventLoop) -> None:
         """Ask for the model trained on what is served now; swapped in unless the content changed again."""

@@ -92,6 +92,11 @@ class FakeBotAPI:
             return status, body
         if method == "getMe":
             return 200, {"ok": True, "result": BOT}
+        if method == "getWebhookInfo":
+            hooks = [c.params for c in self.calls if c.method in ("setWebhook", "deleteWebhook")]
+            url = hooks[-1].get("url", "") if hooks else ""
+            return 200, {"ok": True, "result": {"url": url, "has_custom_certificate": False,
+                                                "pending_update_count": len(self._updates)}}
         if method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
             return 200, {"ok": True, "result": self._message(params)}
         return 200, {"ok": True, "result": True}

@@ -53,6 +53,10 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
     assert QUESTION in screen["text"] and "akim.find" in screen["text"]
     actions = {data: text for text, data in keyboard(screen)}
     assert f"g:p:{gap_id}:akim.find" in actions and f"g:n:{gap_id}" in actions and f"g:i:{gap_id}" in actions
+    # The title in full is in the message; the button carries its first 20 characters.
+    title = conversation.kb.entries["akim.find"].texts["en"].title
+    assert f"{title} (akim.find)" in screen["text"]
+    assert actions[f"g:p:{gap_id}:akim.find"] == f"➕ Phrasing of: {title[:19]}…"
 
     calls = await bot.send(fakes.button(f"g:p:{gap_id}:akim.find", user_id=editor, language_code="en"))
     [done] = [c.params for c in calls if c.method == "editMessageText"]

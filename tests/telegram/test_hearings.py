@@ -88,7 +88,7 @@ async def test_a_broadcaster_announces_a_hearing_step_by_step_and_every_subscrib
 
     (refused,) = await say("01.01.2020 10:00")
     assert translator("en").gettext("The start {start} is in the past. Give a future date and time.",
-                                    start="2020-01-01 10:00") in refused["text"]
+                                    start="Jan 1, 2020, 10:00") in refused["text"]
     assert "step 2 of 12" in refused["text"]  # the same question again
     (duration_step,) = await say("05.12.2026 15:00")
     calls = await press(button_with(duration_step, "hb:du:"))

@@ -1,4 +1,4 @@
-""""Tell me when there is an answer" through the real Application and the sender `qogam run` starts, with a
+""""Notify me when answered" through the real Application and the sender `qogam run` starts, with a
 fake Bot API at the HTTP boundary: a resident asks what the bot cannot answer, presses 🔔, the editors
 answer the question, and the resident gets one message with the answer."""
 

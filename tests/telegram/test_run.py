@@ -490,3 +490,40 @@ def test_a_phrasing_resolved_on_the_command_line_reaches_a_running_bot_without_r
         finally:
             stderr = stop(proc)
     assert "Traceback" not in stderr
+
+
+def test_a_fresh_data_directory_answers_at_once_and_trains_its_model_meanwhile(tmp_path, matcher, kb):
+    """No cached model at all (a new installation, or a MODEL_VERSION change): `qogam run` answers the first
+    question without waiting for training (by the ranking alone: "did you mean", never an answer), trains
+    the model in a thread, caches it, and then answers the same question."""
+    question, lang, decision = find_question(matcher, policy.Answer, "ru")
+    answer = answer_text(kb.entries[decision.entry_id], translator(lang))
+    cache = tmp_path / "models"
+    api = FakeBotAPI()
+    with FakeBotAPIServer(api) as server:
+        env = {**bot_env(server, tmp_path / "data"), "QOGAM_MODEL_CACHE": str(cache)}
+        api.push(fakes.message(question, user_id=501))  # waiting at Telegram when the bot starts
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert api.wait_for(lambda a: len(a.sent("sendMessage")) >= 1, timeout=60)
+            trained_before_reply = any(cache.glob("matcher-*.npz"))
+            first = api.sent("sendMessage")[0]
+            assert first["text"] != answer and not trained_before_reply
+            # The model trains behind the answers, is cached, and then serves.
+            deadline = time.monotonic() + 180
+            replies = [first]
+            user = 502
+            while replies[-1]["text"] != answer and time.monotonic() < deadline:
+                time.sleep(2)
+                before = len(api.sent("sendMessage"))
+                api.push(fakes.message(question, user_id=user))
+                user += 1
+                assert api.wait_for(lambda a, n=before: len(a.sent("sendMessage")) > n, timeout=30)
+                replies.append(api.sent("sendMessage")[before])
+            assert replies[-1]["text"] == answer
+            assert any(cache.glob("matcher-*.npz"))
+        finally:
+            stderr = stop(proc)
+    assert "Traceback" not in stderr
+    assert "matcher model: none yet" in stderr and "matcher model trained and serving" in stderr

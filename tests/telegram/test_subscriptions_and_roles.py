@@ -84,3 +84,16 @@ async def test_an_admin_grants_a_broadcaster_for_an_area_step_by_step(bot, conve
     from bot.storage import audit
 
     assert audit.entries(conversation.db)[0]["action"] == "role.grant"
+
+
+async def test_roles_are_numbered_and_a_revoke_button_carries_the_number(bot, conversation):
+    roles.grant(conversation.db, "tg:1234567890", "broadcaster", "akt.khromtau", "tg:1")
+    roles.grant(conversation.db, "tg:1234567891", "editor", None, "tg:1")
+    (listing,) = await bot.replies(fakes.command("/roles", user_id=ADMIN, language_code="ru"))
+    lines = listing["text"].split("\n")
+    assert lines[1] == "1. tg:1234567890 — ответственный за объявления — Хромтауский район, Актюбинская область"
+    assert lines[2].startswith("2. tg:1234567891 — редактор")
+    revoke = [b for b in buttons(listing) if b["callback_data"].startswith("ro:r:")]
+    assert [b["text"] for b in revoke] == ["✖ Отозвать роль №1", "✖ Отозвать роль №2"]
+    await bot.send(fakes.button(revoke[1]["callback_data"], user_id=ADMIN, language_code="ru"))
+    assert [r["user"] for r in roles.all_roles(conversation.db)] == ["tg:1234567890"]

@@ -114,7 +114,7 @@ async def test_a_new_entry_in_three_languages_is_answered(client, web_db, state,
     assert (knowledge / "appeals" / "village.wells.toml").exists()
     served = await state.knowledge()
     result = served.matcher.match("кто ремонтирует колодец в селе", "ru")
-    assert result.candidates[0].entry_id == "village.wells"
+    assert result.candidates[0].entry_id == "village.wells", result.candidates[:3]
 
 
 async def test_the_second_of_two_editors_is_shown_the_first_ones_change(client, web_db, knowledge):

@@ -126,7 +126,7 @@ def field_findings(draft: Draft, kb: KnowledgeBase, *, editing: str | None) -> l
         if required and not value:
             found.append(Finding(N_("This field is empty."), {}, lang=lang, field=where))
         elif len(value) > limit:
-            found.append(Finding(N_("This field has {length} characters; at most {limit} fit."),
+            found.append(Finding(N_("This field is too long (length: {length}, at most {limit})."),
                                  {"length": len(value), "limit": limit}, lang=lang, field=where))
         if INVISIBLE.search(value):
             found.append(Finding(N_("This field contains invisible characters (control, zero-width or "
@@ -158,7 +158,7 @@ def field_findings(draft: Draft, kb: KnowledgeBase, *, editing: str | None) -> l
             found.append(Finding(N_("Write at least one phrasing: a question as residents ask it."), {}, lang=lang,
                                  field="questions"))
         if len(text.questions) > MAX_PHRASINGS:
-            found.append(Finding(N_("{count} phrasings; at most {limit} fit."),
+            found.append(Finding(N_("Too many phrasings: {count}; at most {limit} fit."),
                                  {"count": len(text.questions), "limit": MAX_PHRASINGS}, lang=lang, field="questions"))
         for question in text.questions:
             if len(question) > MAX_PHRASING or INVISIBLE.search(question):
@@ -169,7 +169,7 @@ def field_findings(draft: Draft, kb: KnowledgeBase, *, editing: str | None) -> l
     if not draft.sources:
         found.append(Finding(N_("Name at least one source."), {}, field="sources"))
     if len(draft.sources) > MAX_SOURCES:
-        found.append(Finding(N_("{count} sources; at most {limit} fit."),
+        found.append(Finding(N_("Too many sources: {count}; at most {limit} fit."),
                              {"count": len(draft.sources), "limit": MAX_SOURCES}, field="sources"))
     for number, source in enumerate(draft.sources, start=1):
         if not source.title:

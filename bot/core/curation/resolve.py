@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from bot.core.curation.clustering import PLACEHOLDER, Cluster, features, normal_form
+from bot.core.curation.clustering import Cluster
+from bot.core.curation.features import PLACEHOLDER, Reader, normal_form
 from bot.core.curation.serving import phrasing_key, with_learned
 from bot.core.knowledge.glossary import Glossary
 from bot.core.knowledge.loader import KnowledgeBase
@@ -31,6 +32,9 @@ from bot.storage.db import transaction
 
 # A learned phrasing is one question; a longer text is a message, not a phrasing.
 MAX_PHRASING_CHARS = 200
+# Different texts of one language compared to find a cluster's most central question: 200 texts are
+# 40,000 comparisons, about 0.1 s.
+CENTRAL_TEXTS = 200
 
 
 @dataclass
@@ -56,14 +60,17 @@ def proposed_phrasings(cluster: Cluster, matcher: Matcher, glossary: Glossary) -
     """(lang, text): per language of the cluster, its most central question (closest on average to the
     others of that language), without placeholders."""
     chosen = []
+    read = Reader(matcher, glossary)
     for lang in ("kk", "ru", "en"):
         texts = list(dict.fromkeys(_phrasing_text(g.question) for g in cluster.gaps if g.lang == lang))
-        texts = [t for t in texts if t]
+        # Centrality compares every text with every other: the first CENTRAL_TEXTS keep it bounded
+        # (a cluster of 5,000 gaps from one resident took seconds).
+        texts = [t for t in texts if t][:CENTRAL_TEXTS]
         if not texts:
             continue
         central = 0  # of one or two, the first asked
         if len(texts) > 2:
-            bags = [features(t, lang, matcher, glossary) for t in texts]
+            bags = [read(t, lang) for t in texts]
             central = max(range(len(texts)), key=lambda i: sum(_overlap(bags[i], b) for b in bags))
         chosen.append((lang, texts[central]))
     return chosen
@@ -103,8 +110,8 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
     """(why it is refused or None, the knowledge base with it, its matcher).
 
     model: the served matcher's trained model, reused so that a check takes a fraction of a second. The
-    new phrasing is answered through the exact-phrasing rule at once; the model itself is retrained on
-    the grown knowledge base at the next reload (the running bot does that within seconds, in a thread)."""
+    new phrasing is answered through the exact-phrasing rule at once; the matcher is provisional, so the
+    running bot trains the grown knowledge base's model in a thread and swaps it in."""
     key = phrasing_key(text, lang)
     if not key.strip():
         return Refusal("empty"), kb, None
@@ -112,20 +119,22 @@ def check_phrasing(kb: KnowledgeBase, entry_id: str, lang: str, text: str, model
         return (Refusal("has_it") if owner == entry_id else Refusal("elsewhere", owner)), kb, None
     grown = with_learned(kb, [{"entry_id": entry_id, "lang": lang, "text": text}])
     matcher = Matcher(grown, model=model)
+    # Its model is the old knowledge base's: the running bot trains the grown one's behind the answers.
+    matcher.provisional = True
     own = matcher.match(text, lang).candidates
     if not own or own[0].entry_id != entry_id:
         return Refusal("not_first", found=own[0].entry_id if own else None), kb, None
-    # Only phrasings that share a feature with the new one can rank differently now: check those.
+    # Only phrasings that share a feature with the new one can rank differently now: check those, all
+    # at once (Matcher.match_many), in the knowledge base's order so the first one broken is named.
     new_features = set(matcher_features(read_phrasing(lang, text)))
-    for entry in grown.entries.values():
-        for other_lang, local in entry.texts.items():
-            for question in local.questions:
-                words = read_phrasing(other_lang, question)
-                if not new_features & set(matcher_features(words)):
-                    continue
-                top = matcher.match(question, other_lang).candidates
-                if top and top[0].entry_id != entry.id:
-                    return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
+    affected = [(entry, other_lang, question) for entry in grown.entries.values()
+                for other_lang, local in entry.texts.items() for question in local.questions
+                if new_features & set(matcher_features(read_phrasing(other_lang, question)))]
+    results = matcher.match_many([(question, other_lang) for _, other_lang, question in affected])
+    for (entry, _, question), result in zip(affected, results):
+        top = result.candidates
+        if top and top[0].entry_id != entry.id:
+            return Refusal("breaks", entry.id, question, top[0].entry_id), kb, None
     return None, grown, matcher
 
 
@@ -162,8 +171,8 @@ def add_as_phrasing(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary:
             learning.add_phrasing(db, entry_id=entry_id, lang=lang, text=text, cluster_id=cluster.id, by=by)
         outcome.closed = gaps.close(db, ids, gaps.LEARNED, by=by, entry_id=entry_id)
         outcome.notified = notifications.queue_for_gaps(db, ids, entry_id)
-        audit.record(db, by, "gaps_phrasing", f"cluster:{cluster.id}", entry=entry_id, questions=cluster.size,
-                     added=[f"{lang}: {text}" for lang, text in outcome.added],
+        audit.record(db, by, "gaps_phrasing", f"cluster:{cluster.id}", entry=entry_id, questions=cluster.questions,
+                     residents=cluster.size, added=[f"{lang}: {text}" for lang, text in outcome.added],
                      refused=[f"{lang}: {reason.english()}" for lang, _, reason in outcome.refused],
                      notified=outcome.notified)
     outcome.kb, outcome.matcher = served, served_matcher
@@ -174,8 +183,8 @@ def mark_new_entry(db: Database, cluster: Cluster, *, by: str) -> Outcome:
     outcome = Outcome("new_entry", cluster.id)
     with transaction(db):
         outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.NEW_ENTRY, by=by)
-        audit.record(db, by, "gaps_new_entry", f"cluster:{cluster.id}", questions=cluster.size,
-                     samples=cluster.samples())
+        audit.record(db, by, "gaps_new_entry", f"cluster:{cluster.id}", questions=cluster.questions,
+                     residents=cluster.size, samples=cluster.samples())
     return outcome
 
 
@@ -202,13 +211,17 @@ def not_our_topic(db: Database, kb: KnowledgeBase, matcher: Matcher, glossary: G
         for row in new:
             learning.add_not_our_topic(db, lang=row["lang"], text=row["text"], cluster_id=cluster.id, by=by)
         outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.NOT_OUR_TOPIC, by=by)
-        audit.record(db, by, "gaps_not_our_topic", f"cluster:{cluster.id}", questions=cluster.size,
-                     added=[f"{lang}: {text}" for lang, text in outcome.added],
+        audit.record(db, by, "gaps_not_our_topic", f"cluster:{cluster.id}", questions=cluster.questions,
+                     residents=cluster.size, added=[f"{lang}: {text}" for lang, text in outcome.added],
                      refused=[f"{lang}: {reason.english()}" for lang, _, reason in outcome.refused])
     # The list is part of the content hash: the served matcher reuses the trained model now, and the next
     # reload trains a new one (as after a learned phrasing).
     outcome.kb = with_learned(kb, new)
-    outcome.matcher = Matcher(outcome.kb, model=matcher.model) if new else matcher
+    if new:
+        outcome.matcher = Matcher(outcome.kb, model=matcher.model)
+        outcome.matcher.provisional = True  # as for a learned phrasing
+    else:
+        outcome.matcher = matcher
     return outcome
 
 
@@ -219,8 +232,8 @@ def ignore(db: Database, cluster: Cluster, *, by: str) -> Outcome:
         for gap in cluster.gaps:
             learning.ignore(db, form=normal_form(gap.question, gap.lang), lang=gap.lang, by=by)
         outcome.closed = gaps.close(db, [g.id for g in cluster.gaps], gaps.IGNORED, by=by)
-        audit.record(db, by, "gaps_ignore", f"cluster:{cluster.id}", questions=cluster.size,
-                     samples=cluster.samples())
+        audit.record(db, by, "gaps_ignore", f"cluster:{cluster.id}", questions=cluster.questions,
+                     residents=cluster.size, samples=cluster.samples())
     return outcome
 
 

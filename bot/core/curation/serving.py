@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.core.curation.check import check_content
-from bot.core.curation.clustering import PLACEHOLDER
+from bot.core.curation.features import PLACEHOLDER
 from bot.core.knowledge.glossary import Glossary, load_glossary
 from bot.core.knowledge.loader import KnowledgeBase, load
-from bot.core.matching.engine import build_matcher
+from bot.core.matching.engine import Progress, build_matcher
 from bot.core.matching.ranker import Matcher
 from bot.core.matching.reading import transliterates
 from bot.core.text.normalize import clean, tokens
@@ -81,12 +81,12 @@ class ReloadRefused(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def load_served(learned: list[dict], directory: Path | None = None, model=None) -> tuple[KnowledgeBase, Matcher]:
+def load_served(learned: list[dict], directory: Path | None = None, *, train: bool = True,
+                progress: Progress | None = None) -> tuple[KnowledgeBase, Matcher]:
     """Read and validate the knowledge files, add the learned phrasings, build the matcher. Errors of the
     loader and of the content checks refuse the whole knowledge base (ReloadRefused). Touches no database:
-    a running bot reads `learned` first and may build this in a thread. `model`: a trained model to apply
-    instead of finding or training the one for this content (an index in a fraction of a second; the
-    model's features do not depend on the content, so the last one still ranks and decides)."""
+    a running bot reads `learned` first and may build this in a thread. train=False: do not wait for
+    a model that is not cached (engine.build_matcher: the matcher is then provisional)."""
     kb, problems = load(directory)
     errors = [p for p in problems if p.severity == "error"]
     if not errors:
@@ -94,7 +94,7 @@ def load_served(learned: list[dict], directory: Path | None = None, model=None) 
     if errors:
         raise ReloadRefused(errors)
     kb = with_learned(kb, learned)
-    return kb, build_matcher(kb) if model is None else Matcher(kb, model=model)
+    return kb, build_matcher(kb, train=train, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -112,23 +112,26 @@ def snapshot(db: Database) -> tuple[list[dict], tuple]:
     return learning.served(db), generation
 
 
-def build(learned: list[dict], directory: Path | None = None, model=None) -> Served:
+def build(learned: list[dict], directory: Path | None = None, *, train: bool = True) -> Served:
     """Everything a reload reads from disk and computes; no database, so it may run in a thread."""
-    kb, matcher = load_served(learned, directory, model)
+    kb, matcher = load_served(learned, directory, train=train)
     return Served(kb, matcher, load_glossary(directory)[0])
 
 
 def install(ctx, served: Served, generation: tuple) -> None:
     """Swap the served knowledge in one step: the next message is answered from it."""
     ctx.kb, ctx.matcher, ctx.glossary_loaded, ctx.generation = served.kb, served.matcher, served.glossary, generation
+    ctx.clusters.forget()
 
 
 def reload(ctx) -> list:
     """Serve the knowledge files and learned phrasings anew (`ctx`: the dialogue's Context). Returns the
-    problems that refused it, [] when it was served; on problems the old knowledge base keeps serving."""
+    problems that refused it, [] when it was served; on problems the old knowledge base keeps serving.
+    It never waits for training: without the cached model the matcher is provisional, and the running
+    bot trains the model in the background (`retrained`)."""
     learned, generation = snapshot(ctx.db)
     try:
-        served = build(learned)
+        served = build(learned, train=False)
     except ReloadRefused as exc:
         return exc.problems
     install(ctx, served, generation)
@@ -174,8 +177,14 @@ class Trainer:
                 learned, generation = self._next
                 self._next = None
             try:
-                served = build(learned, self.directory)
+                served = build(learned, self.directory, train=True)
             except Exception:  # the quick rebuild keeps serving; the next change tries again
                 log.exception("training the model for the served content failed")
                 continue
             self.done(served, generation)
+
+
+def retrained(learned: list[dict], directory: Path | None = None) -> Served:
+    """The served knowledge with its model trained (and cached): what replaces a provisional matcher. No
+    database; it runs in a thread beside the answers (a few seconds)."""
+    return build(learned, directory, train=True)

@@ -48,6 +48,7 @@ def report(db: Database, *, days: int = 30, clusters: Iterable = (), today: dt.d
         for key in totals:
             totals[key] += counts[key]
     votes = stored.feedback_per_entry(db, first, last)
+    raters = stored.feedback_totals(db, first, last)
     return {
         "days": days,
         "first_day": first.isoformat(),
@@ -58,11 +59,9 @@ def report(db: Database, *, days: int = 30, clusters: Iterable = (), today: dt.d
         "per_day": [{"day": day, **counts} for day, counts in per_day.items()],
         "top_entries": stored.top_answered(db, first, last, TOP_ENTRIES),
         "top_clusters": [_cluster(c) for c in list(clusters)[:TOP_CLUSTERS]],
-        "feedback": {
-            "up": sum(v["up"] for v in votes),
-            "down": sum(v["down"] for v in votes),
-            "by_entry": votes,
-        },
+        # Residents, not rows (issue 32): `up` and `down` count the residents who rated any answer so, per
+        # entry too; `up_votes` and `down_votes` the votes.
+        "feedback": {**raters, "by_entry": votes},
     }
 
 
@@ -121,7 +120,8 @@ def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | Non
         lines += ["", t.gettext("Frequent questions without an answer:")]
         for cluster in clusters:
             samples = cluster.get("samples") or [""]
-            lines.append("• " + t.ngettext("{n} question, e.g. “{sample}”", "{n} questions, e.g. “{sample}”",
+            # A cluster's size counts residents (bot/core/curation/clustering.py).
+            lines.append("• " + t.ngettext("{n} resident, e.g. “{sample}”", "{n} residents, e.g. “{sample}”",
                                            int(cluster.get("size") or 0), sample=_clip(str(samples[0]))))
     votes = report["feedback"]
     if votes["up"] or votes["down"]:

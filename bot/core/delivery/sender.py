@@ -17,6 +17,7 @@ message goes out twice only if the crash fell between Telegram's answer and that
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import logging
 import time
@@ -150,6 +151,9 @@ class Sender:
         self._monotonic = monotonic
         self._sleep = sleep
         self.sent = 0
+        # What became of each send since start (sent, stopped, failed, retry, too_many): plain counts that
+        # an adapter may publish (bot/ops/metrics.py reads them for /metrics); the core knows no Prometheus.
+        self.outcomes: collections.Counter[str] = collections.Counter()
 
     @property
     def settings(self) -> Settings:
@@ -334,22 +338,28 @@ class Sender:
         if isinstance(result, Delivered):
             rows.mark_sent(self.db, row_id)
             self.sent += 1
+            self.outcomes["sent"] += 1
         elif isinstance(result, TooMany):
             # Telegram says stop: every sender waits, this row goes again after the wait.
+            self.outcomes["too_many"] += 1
             self.pacer.pause(self._monotonic(), result.retry_after)
             log.warning("429 from Telegram: pausing %.1f s", result.retry_after)
             rows.hold(self.db, row_id, _after(result.retry_after), "429", attempt=False)
         elif isinstance(result, Unreachable):
             rows.mark_stopped(self.db, row_id, user_key, result.reason)
+            self.outcomes["stopped"] += 1
         elif isinstance(result, Transient):
             tried = rows.attempts(self.db, row_id) + 1
             if tried >= MAX_ATTEMPTS:
                 rows.mark_failed(self.db, row_id, f"after {tried} tries: {result.reason}")
+                self.outcomes["failed"] += 1
             else:
                 rows.hold(self.db, row_id, _after(BACKOFF_SECONDS * 2 ** (tried - 1)), result.reason,
                           attempt=True)
+                self.outcomes["retry"] += 1
         else:
             rows.mark_failed(self.db, row_id, result.reason)
+            self.outcomes["failed"] += 1
 
     async def _show_progress(self, broadcast: dict, progress: dict, *, done: bool) -> None:
         counts = outbox.counts(self.db, broadcast["id"])

@@ -48,12 +48,12 @@ class Admins:
         held = stored.all_roles(self.ctx.db)
         lines = [t.gettext("Roles:")] if held else [t.gettext("Nobody holds a role yet.")]
         rows = []
-        for r in held:
+        # A role's button carries its number in the list: a user id, a role and an area do not fit a button.
+        for number, r in enumerate(held, start=1):
             where = self.ctx.areas.path(r["area"], t.lang) if r["area"] in self.ctx.areas else t.gettext("all areas")
-            label = _role_name(r["role"], t)
-            lines.append(f"• {r['user']} — {label} — {where}")
+            lines.append(f"{number}. {r['user']} — {_role_name(r['role'], t)} — {where}")
             code = r["role"][0]
-            rows.append((Button(t.gettext("✖ Revoke: {user} {role}", user=r["user"], role=label),
+            rows.append((Button(t.gettext("✖ Revoke #{number}", number=number),
                                 f"ro:r:{r['user'][3:]}:{code}:{r['area'] or '-'}"),))
         rows.append((Button(t.gettext("➕ Grant a role"), "ro:g"),))
         return [Reply("\n".join(lines), tuple(rows), "command", lang=t.lang)]

@@ -7,10 +7,13 @@ module that owns the button; the router sends a press to that module and nowhere
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
+from bot.core.curation.cache import ClusterCache
 from bot.core.knowledge.areas import Areas
 from bot.core.knowledge.glossary import Glossary, load_glossary
 from bot.core.knowledge.loader import KnowledgeBase
@@ -36,6 +39,8 @@ class Context:
     # Read on first use: only editors' screens group questions, so residents' start-up does not pay for it.
     glossary_loaded: Glossary | None = None
     generation: tuple = ()
+    # The clusters of the open gaps, kept between an editor's screens (computed again when gaps change).
+    clusters: ClusterCache = field(default_factory=ClusterCache)
 
     @property
     def glossary(self) -> Glossary:
@@ -50,6 +55,36 @@ class Context:
 
     def t(self, person: Person) -> Translator:
         return translator(self.language(person))
+
+
+@dataclass(frozen=True)
+class Slow:
+    """The part of answering an update that may take seconds: grouping thousands of open gaps (/gaps,
+    /stats) or a hearing's questions. The dialogue stays synchronous and shared with the terminal chat,
+    which simply waits; a transport serving many residents at once (Telegram) runs `compute` elsewhere.
+
+    `compute(db)` reads only through the connection it is given and changes nothing the dialogue holds,
+    so it may run in a worker thread with a connection of that thread's own (one SQLite connection
+    belongs to one thread). Its result is handed back with `use(result)`, a context manager inside which
+    the dialogue answers the update with that result instead of computing it again."""
+
+    compute: Callable[[Database], object]
+    use: Callable[[object], AbstractContextManager]
+
+
+class Pinned:
+    """A result computed for the one dialogue call that answers an update (see Slow), or None."""
+
+    def __init__(self):
+        self.value = None
+
+    @contextmanager
+    def holding(self, value) -> Iterator[None]:
+        self.value = value
+        try:
+            yield
+        finally:
+            self.value = None
 
 
 def client_language(person: Person) -> str:

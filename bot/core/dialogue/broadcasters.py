@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.core import roles
-from bot.core.dialogue.base import Context, after_press, expired, unknown_command
+from bot.core.dialogue.base import Context, Pinned, Slow, after_press, expired, unknown_command
 from bot.core.hearings import broadcasts as announcing
 from bot.core.hearings import hearing as hearing_store
+from bot.core.hearings.broadcasts import status_name
 from bot.core.hearings.hearing import (
     N_,
     Hearing,
@@ -51,9 +52,10 @@ from bot.core.hearings.messages import (
     when,
 )
 from bot.core.hearings.messages import text as message_text
-from bot.core.hearings.questions import group_questions
+from bot.core.hearings.questions import Group, group_questions
+from bot.core.knowledge.glossary import Glossary
 from bot.core.replies import Button, Person, Reply
-from bot.i18n import Translator, translator
+from bot.i18n import translator
 from bot.storage import hearings as stored
 from bot.storage import outbox, users
 
@@ -92,6 +94,8 @@ GROUPS_SHOWN = 10
 @dataclass
 class Broadcasters:
     ctx: Context
+    # (hearing id, its question groups) computed by the transport for the update being answered (Slow).
+    _grouped: Pinned = field(default_factory=Pinned)
 
     COMMANDS = ("hearing",)
     PREFIXES = ("hb",)
@@ -126,10 +130,10 @@ class Broadcasters:
         hearings = self._mine(person)
         rows = [(Button(t.gettext("➕ New hearing"), "hb:new"),)]
         for draft in stored.drafts_of(self.ctx.db, person.key)[-1:]:
-            rows.append((Button(t.gettext("✎ Continue the unfinished draft"), f"hb:h:{draft}"),))
+            rows.append((Button(t.gettext("✎ Continue the draft"), f"hb:h:{draft}"),))
         for hearing in hearings:
             title = hearing.texts[hearing.language_for(t.lang)].title
-            rows.append((Button(f"{hearing.starts_at:%d.%m %H:%M} · {_status(hearing.status, t)} · {title}"[:60],
+            rows.append((Button(f"{hearing.starts_at:%d.%m %H:%M} · {status_name(hearing.status, t)} · {title}"[:60],
                                 f"hb:h:{hearing.id}"),))
         text = (t.gettext("Public hearings in your area. Choose one to follow it up, or announce a new one.")
                 if hearings else t.gettext("No hearings yet. Announce one: residents who follow the area get it "
@@ -278,7 +282,7 @@ class Broadcasters:
         sent = sum(outbox.counts(self.ctx.db, b["id"])["sent"] for b in outbox.of_hearing(self.ctx.db, hearing.id)
                    if b["kind"] == ANNOUNCEMENT)
         lines = [hearing.texts[hearing.language_for(t.lang)].title, f"🗓 {when(hearing, t)}", f"📍 {hearing.place}",
-                 t.gettext("Status: {status}", status=_status(hearing.status, t)),
+                 t.gettext("Status: {status}", status=status_name(hearing.status, t)),
                  t.gettext("Announcement received by: {n}", n=sent),
                  t.gettext("Will attend: {n}", n=stored.attending(self.ctx.db, hearing.id)),
                  t.gettext("Questions: {n}", n=stored.question_count(self.ctx.db, hearing.id))]
@@ -291,14 +295,31 @@ class Broadcasters:
         rows.append((Button(t.gettext("« All hearings"), "hb:ls"),))
         return [Reply("\n".join(lines), tuple(rows), "command", lang=t.lang)]
 
+    def slow(self, person: Person, *, command: str | None = None, data: str | None = None) -> Slow | None:
+        """"❓ Questions" groups a hearing's questions: thousands in a busy area (base.Slow). Only for a
+        hearing the broadcaster may see: the check is a query, the grouping is not done for anyone else."""
+        parts = (data or "").split(":")
+        if len(parts) != 3 or parts[1] != "q" or not parts[2].isdigit() or len(parts[2]) > 12:
+            return None
+        hearing = self._own(person, int(parts[2]))
+        if hearing is None:
+            return None
+        glossary = self.ctx.glossary
+        return Slow(lambda db: (hearing.id, _grouped(stored.questions(db, hearing.id), glossary)),
+                    self._grouped.holding)
+
     def questions(self, person: Person, hearing: Hearing) -> list[Reply]:
         t = self.ctx.t(person)
-        asked = stored.questions(self.ctx.db, hearing.id)
         back = ((Button(t.gettext("‹ Back"), f"hb:h:{hearing.id}"),),)
+        pinned = self._grouped.value
+        if pinned is not None and pinned[0] == hearing.id:
+            groups = pinned[1]
+        else:
+            groups = _grouped(stored.questions(self.ctx.db, hearing.id), self.ctx.glossary)
+        asked = sum(g.asked for g in groups)
         if not asked:
             return [Reply(t.gettext("No questions for this hearing yet."), back, "command", lang=t.lang)]
-        groups = group_questions(asked)
-        lines = [t.ngettext("{n} question, grouped by theme:", "{n} questions, grouped by theme:", len(asked)),
+        lines = [t.ngettext("{n} question, grouped by theme:", "{n} questions, grouped by theme:", asked),
                  t.gettext("Will attend: {n}", n=stored.attending(self.ctx.db, hearing.id)), ""]
         for group in groups[:GROUPS_SHOWN]:
             lines.append(f"• ×{group.count} {group.example['question'][:300]}")
@@ -510,6 +531,10 @@ class Broadcasters:
         return expired(t)
 
 
+def _grouped(asked: list[dict], glossary: Glossary) -> list[Group]:
+    return group_questions(asked, glossary=glossary) if asked else []
+
+
 def _has(hearing: Hearing, step: str) -> bool:
     if "." in step:
         lang, part = step.split(".")
@@ -518,8 +543,3 @@ def _has(hearing: Hearing, step: str) -> bool:
               "point": "latitude", "url": "online_url"}[step]
     return getattr(hearing, column) is not None
 
-
-def _status(status: str, t: Translator) -> str:
-    names = {"announced": N_("announced"), "corrected": N_("changed"), "cancelled": N_("cancelled"),
-             "held": N_("held"), "draft": N_("draft")}
-    return t.gettext(names.get(status, status))

@@ -15,6 +15,7 @@ Buttons it owns (<c> is a cluster's id: the id of its first question):
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from bot.clock import KZ_TIME
 from bot.clock import now as clock_now
 from bot.core import roles
 from bot.core.curation import clustering, resolve, review, serving
-from bot.core.dialogue.base import Context, after_press, expired, page, unknown_command
+from bot.core.dialogue.base import Context, Slow, after_press, expired, page, unknown_command
 from bot.core.replies import Button, Document, Person, Reply
 from bot.i18n import Translator
 from bot.storage import learning as learned
@@ -39,7 +40,14 @@ DISPUTED_SHOWN = 10
 DUE_SHOWN = 15
 # Clusters per page of /gaps, each as a line and a button.
 CLUSTERS_PER_PAGE = 5
+# Clusters /stats reports (bot/core/curation/stats.py shows them with their closest entries).
+TOP_CLUSTERS = 5
+# Buttons that name a cluster: g:<action>:<cluster>[:...].
+CLUSTER_ACTIONS = ("o", "p", "c", "k", "n", "i", "x")
 SAMPLE_CHARS = 80
+# An entry's title on the "add as its phrasing" button: the message above lists the titles in full, and
+# the button's own words ("➕ Жазбаға қосу:") take half a phone's width.
+BUTTON_TITLE_CHARS = 20
 
 
 @dataclass
@@ -63,7 +71,28 @@ class Editors:
 
     # ---- clusters -------------------------------------------------------------------------------
     def _clusters(self) -> list[clustering.Cluster]:
-        return clustering.open_clusters(self.ctx.db, self.ctx.matcher, self.ctx.glossary)
+        return self.ctx.clusters.get(self.ctx.db, self.ctx.matcher, self.ctx.glossary)
+
+    def slow(self, person: Person, *, command: str | None = None, data: str | None = None) -> Slow | None:
+        """/gaps, /stats and the cluster buttons group every open gap: with 20,000 of them, about a
+        second of CPU (base.Slow). The screen's closest entries are ranked there too: the opened
+        cluster's, or for /stats the first ones'."""
+        args = (data or "").split(":")
+        if command not in ("gaps", "stats") and not (args[0] == "g" and len(args) > 1 and args[1] != "d"):
+            return None
+        matcher, glossary, cache = self.ctx.matcher, self.ctx.glossary, self.ctx.clusters
+        opened = int(args[2]) if len(args) > 2 and args[1] in CLUSTER_ACTIONS and args[2].isdigit() else None
+
+        def compute(db):
+            result = cache.compute(db, matcher, glossary)
+            clusters = result[1]
+            shown = clusters[:TOP_CLUSTERS] if command == "stats" else \
+                [c for c in [clustering.find(clusters, opened)] if c is not None] if opened is not None else []
+            for cluster in shown:
+                cluster.candidates  # noqa: B018 - ranked here, read by the screen
+            return result
+
+        return Slow(compute, cache.using)
 
     def listing(self, person: Person, number: int = 0) -> list[Reply]:
         t = self.ctx.t(person)
@@ -71,7 +100,7 @@ class Editors:
         if not clusters:
             text = t.gettext("No open questions: every question residents asked has an answer or was dealt with.")
             return [Reply(text, self._more_rows(t), "command", lang=t.lang)]
-        questions = sum(c.size for c in clusters)
+        questions = sum(c.questions for c in clusters)
         number = min(max(number, 0), (len(clusters) - 1) // CLUSTERS_PER_PAGE)
         shown = clusters[number * CLUSTERS_PER_PAGE:(number + 1) * CLUSTERS_PER_PAGE]
         lines = [t.ngettext("{n} open question", "{n} open questions", questions) + " · "
@@ -115,7 +144,8 @@ class Editors:
     def cluster(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
         t = self.ctx.t(person)
         lines = [t.gettext("Cluster #{id}", id=cluster.id) + ": " + _headline(cluster, t),
-                 t.gettext("First asked {first}, last {last}.", first=cluster.first[:10], last=cluster.last[:10]),
+                 t.gettext("First asked {first}, last {last}.", first=_day(cluster.first, t),
+                           last=_day(cluster.last, t)),
                  "", t.gettext("Questions (redacted):")]
         lines += [f"• {_short(s, 200)}" for s in cluster.samples()]
         rows = []
@@ -126,7 +156,8 @@ class Editors:
                 if entry is None:
                     continue
                 lines.append(f"• {entry.texts[t.lang].title} ({entry_id}) — {score:.2f}")
-                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=_short(entry.texts[t.lang].title, 40)),
+                short_title = _short(entry.texts[t.lang].title, BUTTON_TITLE_CHARS)
+                rows.append((Button(t.gettext("➕ Phrasing of: {title}", title=short_title),
                                     f"g:p:{cluster.id}:{entry_id}"),))
         rows += [(Button(t.gettext("🔎 Another entry…"), f"g:c:{cluster.id}"),),
                  (Button(t.gettext("📝 Needs a new entry"), f"g:n:{cluster.id}"),),
@@ -179,6 +210,7 @@ class Editors:
     def _serve(self, outcome: resolve.Outcome) -> None:
         """What an action taught is answered from the next message on: no restart, no reload."""
         self.ctx.kb, self.ctx.matcher = outcome.kb, outcome.matcher
+        self.ctx.clusters.forget()
         self.ctx.generation = learned.generation(self.ctx.db)
 
     def new_entry(self, person: Person, cluster: clustering.Cluster) -> list[Reply]:
@@ -218,9 +250,11 @@ class Editors:
         t = self.ctx.t(person)
         rows = disputed(self.ctx.db, DISPUTED_DAYS)
         if not rows:
-            lines = [t.gettext("No 👎 on any answer in the last {n} days.", n=DISPUTED_DAYS)]
+            lines = [t.ngettext("No 👎 on any answer in the last {n} day.", "No 👎 on any answer in the last {n} days.",
+                                DISPUTED_DAYS)]
         else:
-            lines = [t.gettext("Answers residents disputed in the last {n} days:", n=DISPUTED_DAYS)]
+            lines = [t.ngettext("Answers residents disputed in the last {n} day:",
+                                "Answers residents disputed in the last {n} days:", DISPUTED_DAYS)]
             for r in rows[:DISPUTED_SHOWN]:
                 entry = self.ctx.kb.entries.get(r["entry"])
                 title = entry.texts[t.lang].title if entry else r["entry"]
@@ -237,12 +271,13 @@ class Editors:
         from bot.core.curation.stats import report, summary_text
 
         t = self.ctx.t(person)
-        figures = report(self.ctx.db, days=STATS_DAYS, clusters=[c.as_dict() for c in self._clusters()[:5]])
+        figures = report(self.ctx.db, days=STATS_DAYS,
+                         clusters=[c.as_dict() for c in self._clusters()[:TOP_CLUSTERS]])
         picture = Document("qogam-stats.png", chart_png(figures, t), "image/png")
         titles = {e.id: e.texts[t.lang].title for e in self.ctx.kb.entries.values()}
         return [Reply(summary_text(figures, t, titles), (), "command", lang=t.lang),
-                Reply(t.gettext("Questions per day, last {n} days", n=STATS_DAYS), (), "command", lang=t.lang,
-                      document=picture)]
+                Reply(t.ngettext("Questions per day, last {n} day", "Questions per day, last {n} days", STATS_DAYS),
+                      (), "command", lang=t.lang, document=picture)]
 
     def reload(self, person: Person) -> list[Reply]:
         t = self.ctx.t(person)
@@ -258,8 +293,8 @@ class Editors:
             return [Reply("\n".join(lines), (), "command", lang=t.lang)]
         seconds = time.perf_counter() - started
         log.info("knowledge base reloaded by an editor: %d entries in %.2f s", len(self.ctx.kb.entries), seconds)
-        return [Reply(t.gettext("Reloaded: {n} entries, in {seconds} s.", n=len(self.ctx.kb.entries),
-                                seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
+        return [Reply(t.ngettext("Reloaded: {n} entry, in {seconds} s.", "Reloaded: {n} entries, in {seconds} s.",
+                                 len(self.ctx.kb.entries), seconds=f"{seconds:.2f}"), (), "command", lang=t.lang)]
 
     # ---- buttons --------------------------------------------------------------------------------
     def press(self, person: Person, data: str) -> list[Reply]:
@@ -272,7 +307,7 @@ class Editors:
                 return after_press(self.disputed(person), replaces_pressed=True)
             if args == ["r"]:
                 return after_press(self.due_for_review(person), replaces_pressed=True)
-            if len(args) >= 2 and args[0] in ("o", "p", "c", "k", "n", "i", "x"):
+            if len(args) >= 2 and args[0] in CLUSTER_ACTIONS:
                 cluster = clustering.find(self._clusters(), int(args[1]))
                 if cluster is None:
                     return [Reply(t.gettext("This cluster was dealt with already. See /gaps."), (), "stale",
@@ -298,9 +333,18 @@ class Editors:
 
 
 def _headline(cluster: clustering.Cluster, t: Translator) -> str:
+    """Residents first (how many need an answer), then the rows when one resident asked more than once."""
     langs = " · ".join(f"{lang} {n}" for lang, n in cluster.langs.items() if n)
-    return t.ngettext("{n} question", "{n} questions", cluster.size) + f" ({langs}), " + \
-        t.gettext("last {day}", day=cluster.last[:10])
+    counts = t.ngettext("{n} resident", "{n} residents", cluster.size)
+    if cluster.questions != cluster.size:
+        counts += ", " + t.ngettext("{n} question", "{n} questions", cluster.questions)
+    return counts + f" ({langs}), " + t.gettext("last {day}", day=_day(cluster.last, t))
+
+
+def _day(moment: str, t: Translator) -> str:
+    """A stored UTC time as the day it was in Kazakhstan, written as the rest of the bot writes dates."""
+    when = dt.datetime.fromisoformat(moment)
+    return t.date((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(KZ_TIME).date(), "medium")
 
 
 def _short(text: str, limit: int = SAMPLE_CHARS) -> str:

@@ -1,4 +1,4 @@
-"""The residents' dialogue: questions and answers, topics, language, /about, /mydata, /forget.
+"""The residents' dialogue: questions and answers, topics, language, /about, /mydata, /forget, /whoami.
 
 Buttons it owns (the prefix names the module; see base.py):
     e:<entry>            open an entry                 l:<lang>           set the language
@@ -57,7 +57,7 @@ class Residents:
     ctx: Context
 
     # The slash commands, in the order menus show them.
-    COMMANDS = ("start", "topics", "language", "help", "about", "mydata", "forget")
+    COMMANDS = ("start", "topics", "language", "help", "about", "mydata", "forget", "whoami")
     PREFIXES = ("e", "l", "s", "x", "v", "r", "t", "c", "n", "forget")
 
     @property
@@ -217,6 +217,24 @@ class Residents:
             ((Button(t.gettext("Yes, delete"), "forget"),),), "command", lang=t.lang,
         )]
 
+    def whoami(self, person: Person) -> list[Reply]:
+        """The resident's numeric Telegram id, which the operator needs to make them an admin
+        (QOGAM_ADMIN_IDS) or to grant a role (`qogam roles grant tg:<id> ...`). Nothing is stored."""
+        t = self._t(person)
+        if not person.private:
+            return private_only(t, "whoami")
+        channel, _, number = person.key.partition(":")
+        if channel != "tg" or not number.isdigit():
+            text = t.gettext("Here you have no Telegram id (you are {key}). Write /whoami to the bot in Telegram "
+                             "to see yours.", key=person.key)
+            return [Reply(text, (), "command", lang=t.lang)]
+        text = "\n\n".join([
+            t.gettext("Your Telegram user id: {id}", id=number),
+            t.gettext("Send this number to whoever runs the bot if you are to become its admin, an editor or an "
+                      "akimat's broadcaster. It is not a secret, and the bot does not store it for this."),
+        ])
+        return [Reply(text, (), "command", lang=t.lang)]
+
     def command(self, person: Person, name: str, argument: str = "") -> list[Reply]:
         """Dispatch one of this module's slash commands by name (without the slash)."""
         handlers = {
@@ -227,6 +245,7 @@ class Residents:
             "about": lambda: self.about(person),
             "mydata": lambda: self.my_data(person),
             "forget": lambda: self.forget(person),
+            "whoami": lambda: self.whoami(person),
         }
         handler = handlers.get(name)
         return handler() if handler else unknown_command(self._t(person), name)
@@ -443,7 +462,7 @@ class Residents:
         # there only to someone who has started it, which a resident asking in a group may never have done.
         if not person.private:
             return ()
-        return ((Button(t.gettext("🔔 Tell me when there is an answer"), f"n:{gap_id}"),),)
+        return ((Button(t.gettext("🔔 Notify me when answered"), f"n:{gap_id}"),),)
 
     def _open_deep_link(self, person: Person, payload: str) -> list[Reply] | None:
         # Deep-link payloads allow only A-Z a-z 0-9 _ -, so ids travel with "-" for ".".

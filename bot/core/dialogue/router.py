@@ -22,7 +22,7 @@ from bot.core import commands
 from bot.core.curation import serving
 from bot.core.dialogue.admins import Admins
 from bot.core.dialogue.announcements import Announcements
-from bot.core.dialogue.base import Context, expired, private_only, unknown_command
+from bot.core.dialogue.base import Context, Slow, expired, private_only, unknown_command
 from bot.core.dialogue.broadcasters import Broadcasters
 from bot.core.dialogue.console import Console
 from bot.core.dialogue.editors import Editors
@@ -47,10 +47,13 @@ MAX_TYPED_CHARS = 16384
 
 
 class Conversation:
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None):
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, db: Database, areas: Areas | None = None, *,
+                 generation: tuple | None = None):
+        """generation: the learned phrasings' state `kb` and `matcher` already serve (serving.snapshot);
+        without it they are the files alone, and the learned phrasings are added here."""
         self.ctx = Context(kb, matcher, db, areas if areas is not None else load_areas_or_fail(),
-                           generation=learned.generation(db))
-        if learned.taught(self.ctx.generation):
+                           generation=generation if generation is not None else learned.generation(db))
+        if generation is None and learned.taught(self.ctx.generation):
             # Editors taught the bot phrasings or not-our-topic questions that the given matcher (built
             # from the files) lacks.
             self.reload()
@@ -224,6 +227,26 @@ class Conversation:
         return module.press(person, data)
 
     # ---- for the transports -----------------------------------------------------------------------
+    def slow(self, person: Person, *, command: str | None = None, argument: str = "",
+             data: str | None = None) -> Slow | None:
+        """The slow part of answering this command or pressed button (base.Slow), or None: for most
+        updates, and for anyone the command or button would not answer (unknown, not allowed, or a
+        personal screen asked for in a group), so nobody can make the bot group questions for nothing."""
+        if command is not None:
+            name = command.lower().split("@")[0]
+            if name == "start":
+                name = argument.strip()
+                if name not in self._linked:
+                    return None
+            module = self._by_command.get(name)
+        else:
+            name = None
+            module = self._by_prefix.get((data or "").partition(":")[0])
+        if module is None or not hasattr(module, "slow") or not self._allowed(module, person) or (
+                not person.private and module in self._private):
+            return None
+        return module.slow(person, command=name, data=data)
+
     def stopped(self, person: Person) -> None:
         """The resident blocked the bot (or Telegram answered 403): send them nothing more."""
         subscriptions.mark_stopped(self.db, person.key)

@@ -31,7 +31,7 @@ from bot.core.dialogue.base import (
 )
 from bot.core.knowledge.areas import Area
 from bot.core.replies import Button, Person, Reply
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.storage import subscriptions, users
 from bot.storage.subscriptions import AREA, SCOPES, TREE
 
@@ -46,6 +46,11 @@ MAX_MATCHES = 6
 # Areas come two to a row, 14 to a page (7 rows and the navigation fit a phone screen): most regions'
 # districts fit on one page, and the 20 regions and cities on two.
 AREA_PAGE_SIZE = 14
+# The two meanings of following an area with areas under it. Both screens start with the area's name, so
+# the buttons do not repeat it: with it ("Восточно-Казахстанская область: только общие слушания") they
+# would not fit a phone's width.
+OWN_HEARINGS = N_("📍 Only its own hearings")
+WITH_EVERYTHING = N_("🗺 With everything in it")
 
 
 @dataclass
@@ -88,8 +93,8 @@ class Subscriptions:
         rows = _two_per_row(rows)
         name = area.name(t.lang)
         # The area itself, in either meaning, above the areas in it: the same two choices as `scope`.
-        own = (Button(t.gettext("📍 Only {area} itself", area=name), f"sb:{code}:{AREA}"),)
-        whole = (Button(t.gettext("🗺 {area} and everything in it", area=name), f"sb:{code}:{TREE}"),)
+        own = (Button(t.gettext(OWN_HEARINGS), f"sb:{code}:{AREA}"),)
+        whole = (Button(t.gettext(WITH_EVERYTHING), f"sb:{code}:{TREE}"),)
         back = (Button(t.gettext("« All regions"), "a:kz:0"),)
         text = t.gettext("{area}: choose a district, or the area as a whole (only its own hearings, or with "
                          "everything in it), or type a name.", area=name)
@@ -105,8 +110,8 @@ class Subscriptions:
             t.gettext("📍 Only those held for {area} as a whole.", area=name),
             t.gettext("🗺 Those, and the hearings of every district, town and village in it: many more messages."),
         ])
-        rows = ((Button(t.gettext("📍 Only {area} itself", area=name), f"sb:{code}:{AREA}"),),
-                (Button(t.gettext("🗺 {area} and everything in it", area=name), f"sb:{code}:{TREE}"),))
+        rows = ((Button(t.gettext(OWN_HEARINGS), f"sb:{code}:{AREA}"),),
+                (Button(t.gettext(WITH_EVERYTHING), f"sb:{code}:{TREE}"),))
         return [Reply(text, rows, "command", lang=t.lang)]
 
     def _has_children(self, code: str) -> bool:
@@ -117,7 +122,9 @@ class Subscriptions:
         return Button(area.name(t.lang), f"a:{area.code}:0" if self._has_children(area.code) else f"sb:{area.code}")
 
     def typed(self, person: Person, text: str) -> list[Reply]:
-        """A name typed after /subscribe: one match is offered with a confirm button, several as a list."""
+        """A name typed after /subscribe: one match is offered as a poster's link offers it, several as a
+        numbered list of their full paths with a numbered button each (two districts may share a name,
+        and a path is too long for a button)."""
         t = self.ctx.t(person)
         found = self.ctx.areas.find(text, limit=MAX_MATCHES)
         if not found:
@@ -126,11 +133,13 @@ class Subscriptions:
                                     "from the list with /subscribe.", name=text.strip()[:60]),
                           (), "area_unknown", lang=t.lang)]
         users.set_awaiting(self.ctx.db, person.key, person.channel, None)
-        rows = tuple((Button(t.gettext("Subscribe: {area}", area=self.ctx.areas.path(a.code, t.lang)),
-                             f"sb:{a.code}"),) for a in found)
-        text = (t.gettext("Is this the area?") if len(found) == 1
-                else t.gettext("Several areas have this name. Which one?"))
-        return [Reply(text, rows, "area_found", lang=t.lang)]
+        if len(found) == 1:
+            return self._confirm(found[0].code, t, "area_found")
+        lines = [t.gettext("Several areas have this name. Which one?")]
+        numbered = list(enumerate(found, start=1))
+        lines += [f"{number}. {self.ctx.areas.path(a.code, t.lang)}" for number, a in numbered]
+        rows = tuple((Button(f"{number}. {a.name(t.lang)}", f"sb:{a.code}"),) for number, a in numbered)
+        return [Reply("\n".join(lines), rows, "area_found", lang=t.lang)]
 
     def offer(self, person: Person, payload: str) -> list[Reply]:
         """/start sub-<code> from a poster: the area and one confirm button."""
@@ -142,9 +151,11 @@ class Subscriptions:
                           (), "stale", lang=t.lang)]
         if self._has_children(code):
             return self.scope(person, code)  # a region's or the country's poster: which hearings, at once
-        path = self.ctx.areas.path(code, t.lang)
-        text = t.gettext("Get announcements of public hearings in {area}?", area=path)
-        return [Reply(text, ((Button(t.gettext("Yes, subscribe"), f"sb:{code}"),),), "command", lang=t.lang)]
+        return self._confirm(code, t, "command")
+
+    def _confirm(self, code: str, t: Translator, outcome: str) -> list[Reply]:
+        text = t.gettext("Get announcements of public hearings in {area}?", area=self.ctx.areas.path(code, t.lang))
+        return [Reply(text, ((Button(t.gettext("Yes, subscribe"), f"sb:{code}"),),), outcome, lang=t.lang)]
 
     # ---- /subscriptions ---------------------------------------------------------------------------
     def listing(self, person: Person) -> list[Reply]:
@@ -154,8 +165,9 @@ class Subscriptions:
         if not followed:
             return [Reply(t.gettext("You do not follow any area yet. Choose one with /subscribe."),
                           (), "command", lang=t.lang)]
-        rows = tuple((Button(t.gettext("✖ Stop: {area}", area=self.ctx.areas.get(c).name(t.lang)), f"us:{c}"),)
-                     for c in followed)
+        # The sentence below says what a tap does, so the button carries the area's name alone: with
+        # "✖ Stop:" before it, the longest names did not fit a phone's width.
+        rows = tuple((Button(f"✖ {self.ctx.areas.get(c).name(t.lang)}", f"us:{c}"),) for c in followed)
         lines = [t.gettext("You get announcements of public hearings for:")]
         lines += [f"• {followed_line(self.ctx.areas, c, scope, t)}" for c, scope in followed.items()]
         lines.append(t.gettext("Tap an area below to stop following it. Add another with /subscribe."))
@@ -205,6 +217,7 @@ class Subscriptions:
             text = t.gettext("Done: you will get announcements of public hearings in {area}.", area=path)
         return [Reply(text + "\n" + t.gettext("See or stop your subscriptions with /subscriptions."),
                       (), "subscribed", lang=t.lang)]
+
 
 
 def _two_per_row(rows: tuple[tuple[Button, ...], ...]) -> tuple[tuple[Button, ...], ...]:

@@ -27,6 +27,7 @@ from bot.core.hearings import hearing as hearing_store
 from bot.core.hearings.hearing import N_, Hearing, HearingError, fail
 from bot.core.hearings.messages import ANNOUNCEMENT, CANCELLATION, CORRECTION, REMINDER, RESULTS, check_fits
 from bot.core.knowledge.areas import Areas
+from bot.i18n import LANGUAGES, Translator, translator
 from bot.settings import reminders
 from bot.storage import audit, outbox, subscriptions
 from bot.storage.db import transaction
@@ -35,6 +36,22 @@ REMINDERS_ENV = "QOGAM_REMINDERS"
 # Reminders a day and two hours before: the evening before to plan, the same morning to set off.
 DEFAULT_REMINDERS = "24h,2h"
 OPEN = ("announced", "corrected")
+# A hearing's status as a broadcaster reads it (the list of hearings, a refusal below).
+STATUS_NAMES = {"announced": N_("announced"), "corrected": N_("changed"), "cancelled": N_("cancelled"),
+                "held": N_("held"), "draft": N_("draft")}
+# Why a hearing refuses a change, a cancellation or results: one whole sentence per status that can reach
+# each, since the Kazakh and Russian verbs follow it ("тыңдау өтіп кетті / болдырылмады", "слушания прошли /
+# отменены"). A status without its sentence (a future one) is named in the general one.
+REFUSALS = {
+    "correct": {"held": N_("This hearing has already taken place; it can no longer be changed."),
+                "cancelled": N_("This hearing has been cancelled; it can no longer be changed."),
+                None: N_("The hearing cannot be changed now (status: {status}).")},
+    "cancel": {"held": N_("This hearing has already taken place; it can no longer be cancelled."),
+               "cancelled": N_("This hearing has already been cancelled."),
+               None: N_("The hearing cannot be cancelled now (status: {status}).")},
+    "publish_results": {"cancelled": N_("This hearing has been cancelled; it has no results to publish."),
+                        None: N_("The results cannot be published now (status: {status}).")},
+}
 
 
 @dataclass(frozen=True)
@@ -80,8 +97,21 @@ def in_audience(db: Database, areas: Areas, user_key: str, area: str) -> bool:
 
 def check_scope(db: Database, areas: Areas, actor: str, area: str) -> None:
     if not roles.may_broadcast(db, areas, actor, area):
+        # The broadcaster reads the area as they read the rest: its path in their language.
         raise fail(N_("You may announce hearings only in your own area; {area} is outside it."),
-                   area=areas.path(area, "en") if area in areas else area)
+                   area={lang: areas.path(area, lang) if area in areas else area for lang in LANGUAGES})
+
+
+def status_name(status: str, t: Translator) -> str:
+    return t.gettext(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def refusal(operation: str, hearing: Hearing) -> HearingError:
+    """Why `operation` (correct, cancel, publish_results) cannot be done to the hearing in its status."""
+    sentences = REFUSALS[operation]
+    if hearing.status in sentences:
+        return fail(sentences[hearing.status])
+    return fail(sentences[None], status={lang: status_name(hearing.status, translator(lang)) for lang in LANGUAGES})
 
 
 # ---- what may go out during the quiet hours ----------------------------------------------------------
@@ -164,7 +194,7 @@ def correct(db: Database, areas: Areas, hearing_id: int, actor: str, *, starts_a
     file (same UID, next SEQUENCE); reminders move with the time."""
     hearing = _open_hearing(db, areas, hearing_id, actor)
     if hearing.status not in OPEN:
-        raise fail(N_("The hearing is {status}; it can no longer be changed."), status=hearing.status)
+        raise refusal("correct", hearing)
     changed = replace(
         hearing,
         starts_at=starts_at or hearing.starts_at,
@@ -195,7 +225,7 @@ def cancel(db: Database, areas: Areas, hearing_id: int, actor: str, *, progress_
     announcement is told; within a day of the hearing, quiet hours do not hold the news back."""
     hearing = _open_hearing(db, areas, hearing_id, actor)
     if hearing.status not in OPEN:
-        raise fail(N_("The hearing is {status}; it can no longer be cancelled."), status=hearing.status)
+        raise refusal("cancel", hearing)
     cancelled = replace(hearing, status="cancelled", sequence=hearing.sequence + 1)
     with transaction(db):
         hearing_store.save(db, cancelled)
@@ -214,7 +244,7 @@ def publish_results(db: Database, areas: Areas, hearing_id: int, results: Mappin
     """After the hearing: its results go to those who received the announcement and still follow the area."""
     hearing = _open_hearing(db, areas, hearing_id, actor)
     if hearing.status not in (*OPEN, "held"):
-        raise fail(N_("The hearing is {status}; it has no results to publish."), status=hearing.status)
+        raise refusal("publish_results", hearing)
     texts = {lang: "\n".join(line.rstrip() for line in str(value).strip().splitlines())
              for lang, value in results.items() if str(value or "").strip() and lang in hearing.texts}
     missing = [lang for lang in ("kk", "ru") if lang not in texts]
@@ -251,5 +281,5 @@ def queue_due_followups(db: Database, areas: Areas) -> list[int]:
     return queued
 
 
-def error_texts(exc: HearingError, t) -> str:
+def error_texts(exc: HearingError, t: Translator) -> str:
     return "\n".join(f"• {text}" for text in exc.texts(t))

@@ -9,6 +9,7 @@ it in English, the conversation in the broadcaster's language.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 import re
 from collections.abc import Mapping
@@ -19,14 +20,8 @@ from sqlite_utils import Database
 
 from bot.clock import now as clock_now
 from bot.core.knowledge.areas import KZ_TIME, Areas
-from bot.i18n import Translator
+from bot.i18n import N_, Nn_, Plural, Translator
 from bot.storage import hearings as stored
-
-
-def N_(message: str) -> str:
-    """Marks a message for translation (pybabel extracts N_) without translating it here."""
-    return message
-
 
 # A resident reads the hearing in their language, else Kazakh, else Russian: kk and ru are required.
 REQUIRED_LANGUAGES = ("kk", "ru")
@@ -50,25 +45,47 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Problem:
-    message: str
+    """A message, or a Plural whose number is the parameter n, put into words when the reader's language
+    is known. So are its parameters: one that is itself words (an area's path, a status) is a mapping with
+    its value in each language, since the reader is not known when the problem is found, and a date and
+    time is written as the reader's language writes dates."""
+
+    message: str | Plural
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, t: Translator) -> str:
-        return t.gettext(self.message, **self.params)
+        params = {name: _in_words(value, t) for name, value in self.params.items()}
+        if isinstance(self.message, Plural):
+            n = params.pop("n")
+            return t.ngettext(self.message.singular, self.message.plural, n, **params)
+        return t.gettext(self.message, **params)
+
+
+def _in_words(value: object, t: Translator) -> object:
+    if isinstance(value, Mapping):
+        return value[t.lang]
+    if isinstance(value, dt.datetime):
+        # As an announcement gives the time: the language's own date, the 24-hour clock in every language.
+        return f"{t.date(value.date(), 'medium')}, {value:%H:%M}"
+    return value
+
+
+# The msgids themselves: what the command line and the logs show.
+SOURCE = Translator("en", gettext.NullTranslations())
 
 
 class HearingError(ValueError):
     """One or more problems with a hearing, each to be shown to the person who gave it."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message.format(**p.params) for p in problems))
+        super().__init__("; ".join(p.text(SOURCE) for p in problems))
         self.problems = problems
 
     def texts(self, t: Translator) -> list[str]:
         return [p.text(t) for p in self.problems]
 
 
-def fail(message: str, **params: object) -> HearingError:
+def fail(message: str | Plural, **params: object) -> HearingError:
     return HearingError([Problem(message, params)])
 
 
@@ -157,11 +174,9 @@ def check_start(value: object, now: dt.datetime | None = None) -> dt.datetime:
         raise fail(N_("Give the start as local time without a UTC offset, for example 2026-12-05T15:00."))
     start = start.replace(second=0, microsecond=0)
     if start <= now:
-        raise fail(N_("The start {start} is in the past. Give a future date and time."),
-                   start=start.strftime("%Y-%m-%d %H:%M"))
+        raise fail(N_("The start {start} is in the past. Give a future date and time."), start=start)
     if start > now + dt.timedelta(days=HORIZON_DAYS):
-        raise fail(N_("The start {start} is more than a year away. Check the year."),
-                   start=start.strftime("%Y-%m-%d %H:%M"))
+        raise fail(N_("The start {start} is more than a year away. Check the year."), start=start)
     return start
 
 
@@ -180,8 +195,8 @@ def check_place(value: object) -> str:
     if not place:
         raise fail(N_("Give the place: the address where the hearing is held."))
     if len(place) > PLACE_MAX:
-        raise fail(N_("The place is {length} characters long; at most {limit} fit."), length=len(place),
-                   limit=PLACE_MAX)
+        raise fail(Nn_("The place is {n} character long; at most {limit} fit.",
+                       "The place is {n} characters long; at most {limit} fit."), n=len(place), limit=PLACE_MAX)
     return place
 
 
@@ -190,8 +205,9 @@ def check_url(value: object) -> str | None:
     if not url:
         return None
     if len(url) > URL_MAX or not _URL.fullmatch(url):
-        raise fail(N_("The online link must be a web address starting with https:// (at most {limit} "
-                      "characters)."), limit=URL_MAX)
+        raise fail(Nn_("The online link must be a web address starting with https:// (at most {n} character).",
+                       "The online link must be a web address starting with https:// (at most {n} characters)."),
+                   n=URL_MAX)
     return url
 
 
@@ -222,8 +238,9 @@ def check_title(value: object, lang: str) -> str:
     if not title:
         raise fail(N_("The title in {lang} is missing."), lang=lang)
     if len(title) > TITLE_MAX:
-        raise fail(N_("The title in {lang} is {length} characters long; at most {limit} fit."),
-                   lang=lang, length=len(title), limit=TITLE_MAX)
+        raise fail(Nn_("The title in {lang} is {n} character long; at most {limit} fit.",
+                       "The title in {lang} is {n} characters long; at most {limit} fit."),
+                   lang=lang, n=len(title), limit=TITLE_MAX)
     return title
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.hearings.hearing import N_, Hearing, HearingError, Problem, Texts, fail
+from bot.core.hearings.hearing import Hearing, HearingError, Nn_, Problem, Texts, fail
 from bot.core.knowledge.areas import Areas
 from bot.core.knowledge.render import TELEGRAM_MESSAGE_LIMIT, utf16_length
 from bot.core.replies import Button, Outgoing
@@ -115,18 +115,22 @@ def check_agenda_fits(hearing: Hearing, lang: str, agenda: str, areas: Areas) ->
     the broadcaster is told how long it is and how long it may be (nothing is cut)."""
     room = _room(hearing, lang, areas, (ANNOUNCEMENT, CORRECTION))
     if room is not None and utf16_length(agenda) > room:
-        raise fail(N_("The agenda in {lang} is {length} characters long; with the rest of the announcement at most "
-                      "{limit} fit in one Telegram message. Shorten it and send it again."),
-                   lang=lang, length=utf16_length(agenda), limit=max(room, 0))
+        raise fail(Nn_("The agenda in {lang} is {n} character long; with the rest of the announcement at most "
+                       "{limit} fit in one Telegram message. Shorten it and send it again.",
+                       "The agenda in {lang} is {n} characters long; with the rest of the announcement at most "
+                       "{limit} fit in one Telegram message. Shorten it and send it again."),
+                   lang=lang, n=utf16_length(agenda), limit=max(room, 0))
 
 
 def check_results_fit(hearing: Hearing, lang: str, results: str, areas: Areas) -> None:
     """As check_agenda_fits, for the results typed in `lang`."""
     room = _room(hearing, lang, areas, (RESULTS,))
     if room is not None and utf16_length(results) > room:
-        raise fail(N_("The results in {lang} are {length} characters long; with the title and date at most {limit} "
-                      "fit in one Telegram message. Shorten them and send them again."),
-                   lang=lang, length=utf16_length(results), limit=max(room, 0))
+        raise fail(Nn_("The results in {lang} are {n} character long; with the title and date at most {limit} "
+                       "fit in one Telegram message. Shorten them and send them again.",
+                       "The results in {lang} are {n} characters long; with the title and date at most {limit} "
+                       "fit in one Telegram message. Shorten them and send them again."),
+                   lang=lang, n=utf16_length(results), limit=max(room, 0))
 
 
 def check_fits(hearing: Hearing, areas: Areas, kinds: tuple[str, ...] = (ANNOUNCEMENT, CORRECTION)) -> None:
@@ -138,7 +142,9 @@ def check_fits(hearing: Hearing, areas: Areas, kinds: tuple[str, ...] = (ANNOUNC
         longest = max(utf16_length(text(hearing, kind, translator(lang), areas)) for kind in kinds)
         if longest > MESSAGE_LIMIT:
             problems.append(Problem(
-                N_("The announcement in {lang} would be {length} characters long; Telegram allows {limit}. "
-                   "Shorten the agenda."), {"lang": lang, "length": longest, "limit": MESSAGE_LIMIT}))
+                Nn_("The announcement in {lang} would be {n} character long; Telegram allows {limit}. "
+                    "Shorten the agenda.",
+                    "The announcement in {lang} would be {n} characters long; Telegram allows {limit}. "
+                    "Shorten the agenda."), {"lang": lang, "n": longest, "limit": MESSAGE_LIMIT}))
     if problems:
         raise HearingError(problems)

@@ -71,9 +71,12 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
-def run(matcher: Matcher, cases: list[Case]) -> list[Outcome]:
+def run(matcher: Matcher, cases: list[Case], progress=None) -> list[Outcome]:
+    """progress(share done), every 50 questions."""
     outcomes = []
-    for case in cases:
+    for n, case in enumerate(cases):
+        if progress is not None and n % 50 == 0:
+            progress(n / len(cases))
         # No language hint: the evaluation measures what the text alone tells.
         started = time.perf_counter()
         result = matcher.match(case.question)

@@ -163,6 +163,147 @@ def vectorize(bag: Counter[str], vocabulary: Vocabulary, idf: np.ndarray, unknow
     return Vector(cols[known], weights_array / norm, float(unknown / norm**2))
 
 
+# Words a view remembers the feature columns of. Residents ask in the same words, and training asks every
+# phrasing in six variants, so a question's words are mostly known: reading a word's 5-30 features
+# (hashing them, finding their columns) is then one dict look-up. 50,000 words hold about 10 MiB.
+WORD_MEMO = 50_000
+
+
+class WordColumns:
+    """A word's features as columns of a view; a feature the view has never seen gets a negative id
+    (-1, -2 ... in order of first sight), so a question that repeats an unknown word still counts it
+    twice. Remembered per word, and forgotten together once WORD_MEMO words are held."""
+
+    def __init__(self, function: FeatureFunction, vocabulary: Vocabulary,
+                 unknown_value: Callable[[list[str]], np.ndarray] | None = None):
+        """unknown_value: a number to remember with each unknown feature (the listed questions' view
+        weighs a feature it lacks by the knowledge base's idf)."""
+        self.function = function
+        self.vocabulary = vocabulary
+        self.memo: dict[str, np.ndarray] = {}
+        self.unknown_value = unknown_value
+        self.forget()
+
+    @property
+    def n_unknown(self) -> int:
+        return len(self._hashes)
+
+    def __call__(self, word: str) -> np.ndarray:
+        ids = self.memo.get(word)
+        if ids is None:
+            if len(self.memo) >= WORD_MEMO:
+                self.forget()
+            self.learn([word])
+            ids = self.memo[word]
+        return ids
+
+    def forget(self) -> None:
+        self.memo.clear()
+        # The unknown features seen, as sorted hashes with their ids (numpy, not a dict: training meets
+        # some 300,000 features the listed questions' views lack).
+        self._hashes = np.zeros(0, np.int64)
+        self._ids = np.zeros(0, np.int64)
+        self._values = np.zeros(1)  # by id (-1 first), and a 0 after them
+
+    def unknown_values(self) -> np.ndarray:
+        """unknown_value of each unknown feature, by id (-1 first), and a 0 after them (never empty)."""
+        return self._values
+
+    def learn(self, words: list[str]) -> None:
+        """Find the columns of new words' features, all in one look-up."""
+        per_word = [list(self.function(w)) for w in words]
+        features = [f for fs in per_word for f in fs]
+        ids = self.vocabulary.columns(features)
+        unknown = np.flatnonzero(ids < 0)
+        if len(unknown):
+            hashes = np.fromiter((hash(features[k]) for k in unknown.tolist()), np.int64, len(unknown))
+            distinct, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+            at = np.minimum(np.searchsorted(self._hashes, distinct), max(len(self._hashes) - 1, 0))
+            seen = (self._hashes[at] == distinct) if len(self._hashes) else np.zeros(len(distinct), bool)
+            new = ~seen
+            new_ids = -1 - self.n_unknown - np.arange(int(new.sum()), dtype=np.int64)
+            distinct_ids = np.empty(len(distinct), np.int64)
+            distinct_ids[seen] = self._ids[at[seen]]
+            distinct_ids[new] = new_ids
+            ids[unknown] = distinct_ids[inverse]
+            if new.any():
+                hashes_all = np.concatenate([self._hashes, distinct[new]])
+                ids_all = np.concatenate([self._ids, new_ids])
+                order = np.argsort(hashes_all, kind="stable")
+                self._hashes, self._ids = hashes_all[order], ids_all[order]
+                if self.unknown_value is not None:
+                    added = self.unknown_value([features[unknown[k]] for k in first[new].tolist()])
+                    self._values = np.concatenate([self._values[:-1], added, [0.0]])
+        bounds = np.cumsum([0, *map(len, per_word)])
+        for i, word in enumerate(words):
+            self.memo[word] = ids[bounds[i]:bounds[i + 1]]
+
+    def many(self, questions: list[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Every question's feature ids end to end, and how many each has."""
+        memo = self.memo
+        distinct = list(dict.fromkeys(w for words in questions for w in words))
+        new = [w for w in distinct if w not in memo]
+        if len(memo) + len(new) > WORD_MEMO:
+            self.forget()
+            new = distinct
+        if new:
+            self.learn(new)
+        per_word = [[memo[w] for w in words] for words in questions]
+        lengths = np.fromiter((sum(map(len, arrays)) for arrays in per_word), np.int64, len(per_word))
+        flat = [a for arrays in per_word for a in arrays]
+        return (np.concatenate(flat) if flat else np.zeros(0, np.int64)), lengths
+
+
+def vectorize_many(ids: np.ndarray, lengths: np.ndarray, n_columns: int, n_unknown: int,
+                   feature_idf, sublinear: bool = True, unknown_in_norm_only: bool = False) -> list[Vector]:
+    """The unit vectors of many questions at once, given as their words' feature ids end to end
+    (WordColumns.many; repeats count), weighed as vectorize weighs one bag: one sort of all their ids
+    instead of a count per question (training reads 8,000). feature_idf(ids) gives each feature's idf,
+    unknown ones included. unknown_in_norm_only: the listed questions' view, whose vector keeps no
+    unknown weight of its own."""
+    n = len(lengths)
+    if not len(ids):
+        return [Vector(np.zeros(0, np.int64), np.zeros(0, np.float32), 0.0) for _ in range(n)]
+    if n == 1:
+        # One question (answering): counted by a Counter, with a third of the numpy calls.
+        bag = Counter(ids.tolist())
+        cols = np.fromiter(bag, np.int64, len(bag))
+        tf = np.fromiter(bag.values(), np.float64, len(bag))
+        weights = (1 + np.log(tf) if sublinear else tf) * feature_idf(cols)
+        known = cols >= 0
+        unknown_weights = weights[~known]
+        unknown = float(unknown_weights @ unknown_weights)
+        known_weights = weights[known].astype(np.float32)
+        norm = float(np.sqrt(unknown + float(known_weights.astype(np.float64) @ known_weights))) or 1.0
+        return [Vector(cols[known], known_weights / np.float32(norm),
+                       0.0 if unknown_in_norm_only else unknown / norm**2)]
+    width = np.int64(n_columns + n_unknown)
+    keys = np.sort(np.repeat(np.arange(n, dtype=np.int64), lengths) * width + (ids + n_unknown))
+    run = np.empty(len(keys), bool)
+    run[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=run[1:])
+    starts = np.flatnonzero(run)
+    tf = np.diff(np.append(starts, len(keys))).astype(np.float64)
+    owner, cols = np.divmod(keys[starts], width)
+    cols -= n_unknown
+    known = cols >= 0
+    weights = (1 + np.log(tf) if sublinear else tf) * feature_idf(cols)
+    unknown = np.bincount(owner[~known], weights=weights[~known] ** 2, minlength=n)
+    known_weights = weights[known].astype(np.float32)
+    owner, cols = owner[known], cols[known]
+    norms = np.sqrt(unknown + np.bincount(owner, weights=known_weights.astype(np.float64) ** 2, minlength=n))
+    norms[norms == 0] = 1.0
+    known_weights = (known_weights / norms[owner]).astype(np.float32)
+    unknown = np.zeros(n) if unknown_in_norm_only else unknown / norms**2
+    bounds = np.searchsorted(owner, np.arange(n + 1))
+    return [Vector(cols[bounds[i]:bounds[i + 1]], known_weights[bounds[i]:bounds[i + 1]], float(unknown[i]))
+            for i in range(n)]
+
+
+def _idf_with_unknown(idf: np.ndarray, unknown_idf: float):
+    return lambda cols: np.where(cols >= 0, idf[np.maximum(cols, 0)], unknown_idf)
+
+
 class WordView:
     """Every document and group scored against a question: the first stage of the ranking."""
 
@@ -187,12 +328,19 @@ class WordView:
         # Raw counts are kept only while the model is trained (leave-one-out), then dropped.
         self.doc_counts: sparse.csr_matrix | None = doc_counts
         self.group_counts: sparse.csr_matrix | None = group_counts
+        self.word_columns = WordColumns(function, self.vocabulary)
 
     def release_training_data(self) -> None:
         self.doc_counts = self.group_counts = None
 
     def vector(self, bag: Counter[str]) -> Vector:
         return vectorize(bag, self.vocabulary, self.idf, self.unknown_idf)
+
+    def read(self, questions: list[Iterable[str]]) -> list[Vector]:
+        """The vectors of questions' words (as vector(features(words)), each word's columns remembered)."""
+        ids, lengths = self.word_columns.many(questions)
+        return vectorize_many(ids, lengths, len(self.vocabulary), self.word_columns.n_unknown,
+                              _idf_with_unknown(self.idf, self.unknown_idf))
 
     def scores(self, q: Vector, leave_out: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Cosine of the question with every document, and with every group's centroid."""
@@ -249,27 +397,38 @@ class ListedView:
                 counts.append(count)
         self.vocabulary = Vocabulary(columns)
         matrix = sparse.csr_matrix((np.asarray(counts, np.float32), (rows, cols)), shape=(len(docs), len(columns)))
-        self.docs_t = _weigh(matrix, self._reference_idf(list(columns))).T.tocsr()
+        self.listed_idf = self._reference_idf(list(columns)).astype(np.float64)
+        self.docs_t = _weigh(matrix, self.listed_idf.astype(np.float32)).T.tocsr()
         self.n_docs = len(docs)
+        self.word_columns = WordColumns(function, self.vocabulary, self._reference_idf)
 
     def _reference_idf(self, features: list[str]) -> np.ndarray:
         at = self.reference.vocabulary.columns(features)
         return np.where(at >= 0, self.reference.idf[np.maximum(at, 0)], self.reference.unknown_idf).astype(np.float32)
 
+    def read(self, questions: list[Iterable[str]]) -> list[Vector]:
+        """The questions' words in this view: sublinear TF-IDF with the reference's idf, the norm over all
+        the question's features (those the list lacks too), as the first stage weighs a question."""
+        ids, lengths = self.word_columns.many(questions)
+        # Features the list lacks weigh as the knowledge base weighs them (remembered with their ids).
+        unknown = self.word_columns.unknown_values()
+        listed = self.listed_idf
+
+        def feature_idf(cols: np.ndarray) -> np.ndarray:
+            return np.where(cols >= 0, listed[np.maximum(cols, 0)], unknown[np.maximum(-1 - cols, 0)])
+
+        return vectorize_many(ids, lengths, len(self.vocabulary), self.word_columns.n_unknown, feature_idf,
+                              unknown_in_norm_only=True)
+
+    def vector(self, words: Iterable[str]) -> Vector:
+        return self.read([words])[0]
+
     def best(self, words: Iterable[str], leave_out: int | None = None) -> float:
         """The highest cosine of the words with one listed question (leave_out: one asked as if unlisted)."""
-        bag = Counter(feature for word in words for feature in self.function(word))
-        if not bag or not self.n_docs:
+        v = self.vector(words)
+        if not self.n_docs or not (len(v.cols) or v.unknown):
             return 0.0
-        features = list(bag)
-        tf = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
-        # Sublinear TF-IDF with the reference's idf, the norm over all the question's features (those the
-        # list lacks too), as the first stage weighs a question.
-        weights = (1 + np.log(tf)) * self._reference_idf(features)
-        weights /= float(np.linalg.norm(weights)) or 1.0
-        cols = self.vocabulary.columns(features)
-        known = cols >= 0
-        scores = rows_dot(self.docs_t, cols[known], weights[known])
+        scores = rows_dot(self.docs_t, v.cols, v.weights)
         if leave_out is not None:
             scores[leave_out] = 0.0
         return float(scores.max())
@@ -303,6 +462,7 @@ class CharView:
         # score (Matcher._bayes): the word's total mass, summed over the document's words.
         self.word_mass = np.asarray(self.word_grams.sum(axis=1), dtype=np.float64).ravel()
         self.doc_mass = (corpus.doc_words @ self.word_mass) / self.doc_norms
+        self.word_columns = WordColumns(function, self.vocabulary)
 
     def release_training_data(self) -> None:
         self.word_grams = None
@@ -317,6 +477,12 @@ class CharView:
 
     def vector(self, bag: Counter[str]) -> Vector:
         return vectorize(bag, self.vocabulary, self.idf, self.unknown_idf, sublinear=False)
+
+    def read(self, questions: list[Iterable[str]]) -> list[Vector]:
+        """The vectors of questions' words (as vector(grams(words)), each word's columns remembered)."""
+        ids, lengths = self.word_columns.many(questions)
+        return vectorize_many(ids, lengths, len(self.vocabulary), self.word_columns.n_unknown,
+                              _idf_with_unknown(self.idf, self.unknown_idf), sublinear=False)
 
     def group_scores(self, q: Vector, leave_out: int | None = None) -> np.ndarray:
         """Cosine of the question with every group's centroid."""

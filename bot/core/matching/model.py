@@ -6,10 +6,10 @@
   features and the probability mass of those candidates. Two likely neighbours ("как подать жалобу на
   акима": filing an appeal, or challenging a refusal) make the first uncertain but the pair a safe offer.
 
-All three are logistic regressions fitted by scikit-learn (bot/core/matching/training.py) on the knowledge
-base alone. Applying one is a dot product and a sigmoid, so a process that finds the model in its cache
-(bot/core/matching/engine.py) never imports scikit-learn (0.8 s) and `qogam ask` starts in well under a
-second. The cache is keyed by content_hash: every phrasing, its entry and language, and MODEL_VERSION.
+All three are logistic regressions fitted by Newton's method in numpy (bot/core/matching/training.py) on
+the knowledge base alone. Applying one is a dot product and a sigmoid. The cache is keyed by content_hash:
+every phrasing, its entry and language, and MODEL_VERSION, which the file also holds, so that a model of
+another knowledge base but the same features can serve while the right one trains (engine.py).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Bump when features, training data or the candidates change: old cache files are then ignored.
-MODEL_VERSION = 5
+# Bump when features, training data or the candidates change: old cache files are then ignored, and no
+# longer serve even as the last good model while a new one trains (engine.build_matcher).
+# 6: trained in bulk from the index's tables, fitted by Newton's method (the same features).
+MODEL_VERSION = 6
 
 # Candidates offered as "did you mean" at most (policy.MAX_SUGGESTIONS): a phone screen shows three
 # buttons without scrolling.
@@ -150,9 +152,7 @@ def apply(model: Model | None, ranking: Ranking, detection: Detection,
           out_of_scope_term: str | None = None) -> Applied:
     """out_of_scope_term: a word of the question that marks it as not ours (scope_terms), if any."""
     if model is None:
-        # Untrained (a quick ranking for a check): the first stage alone, no confidence.
-        scores = ranking.pairs[:, 2]
-        return Applied(np.arange(len(scores)), scores, 0.0, 0.0, {})
+        return _ranking_only(ranking, out_of_scope_term)
     probabilities = model.reranker.probability(ranking.pairs)
     exact = ranking.pairs[:, 0] >= EXACT
     # A question whose words are exactly an editor's phrasing is that entry's question: editors teach
@@ -185,6 +185,24 @@ def apply(model: Model | None, ranking: Ranking, detection: Detection,
     return Applied(order, probabilities, confidence, offered, signals)
 
 
+def _ranking_only(ranking: Ranking, out_of_scope_term: str | None) -> Applied:
+    """Without a model (a fresh installation in its first seconds, while the model trains in the
+    background): the first stage's order and scores, never sure enough to answer, except a question
+    whose words are exactly an entry's phrasing (as with a model). "Did you mean" is offered by the
+    first-stage score itself, so the policy offers candidates scoring at least policy.SUGGEST_MIN."""
+    scores = ranking.pairs[:, 2]
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    exact = bool(len(scores)) and bool(ranking.pairs[order[0], 0] >= EXACT)
+    if exact:
+        confidence = offered = 1.0
+    elif ranking.out_of_scope >= EXACT or not len(scores):
+        confidence = offered = 0.0
+    else:
+        confidence, offered = 0.0, float(scores[order[0]])
+    return Applied(order, scores, confidence, offered, {"ranking_only": 1.0,
+                                                        "out_of_scope_term": float(out_of_scope_term is not None)})
+
+
 def listed_nearer(ranking: Ranking) -> bool:
     """Whether the question is nearer, by the first stage's word cosine, a question the knowledge base
     lists as not answered than any phrasing of its candidates: a nearest-neighbour vote between the
@@ -215,7 +233,12 @@ def save(model: Model, path: Path) -> None:
         arrays.update({f"{name}_mean": part.mean, f"{name}_scale": part.scale, f"{name}_coef": part.coef,
                        f"{name}_intercept": np.array([part.intercept])})
     arrays["info"] = np.array([repr(model.info)])
-    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays["version"] = np.array([MODEL_VERSION])
+    # 0700, parents too (mkdir -p would give them the umask's 0755): by default the cache is in the data
+    # directory, which this may be the first to create, and which holds residents' questions.
+    for folder in reversed([path.parent, *path.parent.parents]):
+        if not folder.exists():
+            folder.mkdir(mode=0o700, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp.npz")
     np.savez(temporary, **arrays)
     os.replace(temporary, path)  # another process never reads half a file
@@ -228,6 +251,9 @@ def load(path: Path) -> Model:
         parts = {name: Logistic(data[f"{name}_mean"], data[f"{name}_scale"], data[f"{name}_coef"],
                                 float(data[f"{name}_intercept"][0])) for name in PARTS}
         info = ast.literal_eval(str(data["info"][0]))
+        version = int(data["version"][0]) if "version" in data.files else None
+    if version != MODEL_VERSION:
+        raise ValueError(f"model version {version}, not {MODEL_VERSION}")
     expected = [len(PAIR_FEATURES), len(DECISION_FEATURES), len(SUGGESTION_FEATURES)]
     if [len(parts[name].coef) for name in PARTS] != expected:
         raise ValueError("feature count changed")

@@ -36,13 +36,21 @@ from scipy import sparse
 
 from bot.core.knowledge.loader import KnowledgeBase
 from bot.core.matching import model as model_store
-from bot.core.matching.index import CharView, Corpus, ListedView, Vector, WordView, group_max
+from bot.core.matching.batch import TABLE_MAX_DOCUMENTS, Asked, Tables
+from bot.core.matching.index import (
+    WORD_MEMO,
+    CharView,
+    Corpus,
+    ListedView,
+    Vector,
+    WordView,
+    group_max,
+    rows_dot,
+)
 from bot.core.matching.reading import (
     MATCH_STOP_WORDS,
     PREFIX_LENGTHS,
     char_grams,
-    features,
-    grams,
     is_content_word,
     prepare,
     read_phrasing,
@@ -104,6 +112,8 @@ class Matcher:
         self._entry_doc_start = self.corpus.group_start[self._entry_group_start]
         self._entry_mass = np.add.reduceat(self.chars.doc_mass, self._entry_doc_start[:-1])
         self._feature_docs = np.diff(self.words.doc_t.indptr)  # documents with each feature
+        # Each word's typo correction, remembered (index.WORD_MEMO words at most).
+        self._corrections: dict[str, str] = {}
         self._by_initial: dict[str, list[str]] = {}
         for word in self.corpus.words:
             if len(word) >= TYPO_MIN_LENGTH - 1:
@@ -125,11 +135,21 @@ class Matcher:
             listed = [read_phrasing(lang, q) for lang, q in self.out_of_scope_text]
             self.out_of_scope = CharView(Corpus(listed, range(n), n), char_grams)
             self.out_of_scope_words = ListedView(listed, word_features, self.words)
+        # Tables that rank a question without counting from its candidates' phrasings (batch.py), for a
+        # knowledge base small enough to hold them.
+        self.tables: Tables | None = None
+        if self.n_documents <= TABLE_MAX_DOCUMENTS:
+            tables = Tables(self, centroid_weight=CENTROID_WEIGHT, candidates=CANDIDATES,
+                            char_candidates=CHAR_CANDIDATES, bayes_smoothing=BAYES_SMOOTHING,
+                            for_training=for_training)
+            self.tables = tables if tables.usable else None
         self.scope_terms = ScopeTerms(kb.out_of_scope_terms, self.corpus.words, read_phrasing)
         self.content_hash = model_store.content_hash(
             itertools.chain(map(self.document, range(self.n_documents)),
                             ((f"out_of_scope:{lang}", q) for lang, q in self.out_of_scope_text)), self.entry_ids)
         self.model = model
+        # A model of another knowledge base, or none, while the right one trains (engine.build_matcher).
+        self.provisional = False
         if not for_training:
             self.release_training_data()
 
@@ -138,6 +158,8 @@ class Matcher:
         self.words.release_training_data()
         self.chars.release_training_data()
         self._entry_counts = None
+        if self.tables is not None:
+            self.tables.release_training_data()
 
     @property
     def n_documents(self) -> int:
@@ -157,18 +179,33 @@ class Matcher:
         `hidden`: words treated as unknown (those of a phrasing left out in training)."""
         out = []
         for word in words:
-            known = (word in self.corpus.words and word not in hidden) or any(
-                word[:n] in self.words.vocabulary for n in PREFIX_LENGTHS[1:] if len(word) > n
-            )
-            if known or len(word) < TYPO_MIN_LENGTH or word in MATCH_STOP_WORDS:
-                out.append(word)
-                continue
-            choices = self._by_initial.get(word[0], ())
-            if hidden:
-                choices = [w for w in choices if w not in hidden]
-            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
-            out.append(best[0] if best else word)
+            read = self._corrections.get(word)
+            if read is None:
+                read = self._correct(word, frozenset())
+                if len(self._corrections) >= WORD_MEMO:
+                    self._corrections.clear()
+                self._corrections[word] = read
+            if hidden and (word in hidden or read in hidden):
+                # Removing choices other than the best keeps the best: only a hidden word or a hidden
+                # correction is read again.
+                read = self._correct(word, hidden)
+            out.append(read)
         return out
+
+    def _correct(self, word: str, hidden: frozenset[str]) -> str:
+        known = (word in self.corpus.words and word not in hidden) or any(
+            word[:n] in self.words.vocabulary for n in PREFIX_LENGTHS[1:] if len(word) > n
+        )
+        if known or len(word) < TYPO_MIN_LENGTH or word in MATCH_STOP_WORDS:
+            return word
+        choices = self._by_initial.get(word[0], ())
+        if hidden:
+            # The best choices, then the first not hidden: cheaper than a list without the hidden words.
+            best = next((b for b in process.extract(word, choices, scorer=fuzz.ratio, limit=len(hidden) + 1,
+                                                    score_cutoff=TYPO_SIMILARITY) if b[0] not in hidden), None)
+        else:
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+        return best[0] if best else word
 
     # -- ranking -----------------------------------------------------------------------------------------
 
@@ -179,31 +216,75 @@ class Matcher:
         centroid = group_max(groups, self._entry_group_start)
         return phrase, centroid, (1 - CENTROID_WEIGHT) * phrase + CENTROID_WEIGHT * centroid
 
+    def read(self, words: tuple[str, ...], leave_out: int | None = None,
+             leave_out_of_scope: int | None = None) -> Asked | None:
+        """A question's words read into each view (None when nothing of it is left to match): typos
+        corrected, unknown weight counted. leave_out: a document asked as if never seen (its words found
+        nowhere else are unknown); leave_out_of_scope: a listed question asked as if unlisted."""
+        return self.read_many([(words, leave_out, leave_out_of_scope)])[0]
+
+    def read_many(self, questions: list[tuple[tuple[str, ...], int | None, int | None]]) -> list[Asked | None]:
+        """read() for many questions (words, leave_out, leave_out_of_scope): each view's vectors of all
+        of them at once (index.vectorize_many)."""
+        corrected_words, own_features, counted = [], [], []
+        for words, leave_out, _ in questions:
+            hidden: frozenset[str] = frozenset()
+            own = np.zeros(0, np.int64)
+            if leave_out is not None:
+                doc_words = self.corpus.doc_words
+                row = doc_words.indices[doc_words.indptr[leave_out]:doc_words.indptr[leave_out + 1]]
+                only_here = row[self.corpus.word_docs[row] == 1]
+                if len(only_here):
+                    hidden = frozenset(self._words_by_id[i] for i in only_here)
+                counts = self.words.doc_counts
+                if counts is not None:
+                    own = counts.indices[counts.indptr[leave_out]:counts.indptr[leave_out + 1]]
+            read = self.correct(words, hidden)
+            corrected_words.append(read)
+            own_features.append(own)
+            counted.append((sum(map(is_content_word, words)), sum(a != b for a, b in zip(words, read))))
+        qs = self.words.read(corrected_words)
+        cqs = self.chars.read(corrected_words)
+        oqs = self.out_of_scope.read([words for words, _, _ in questions]) if self.out_of_scope is not None else None
+        lqs = self.out_of_scope_words.read(corrected_words) if self.out_of_scope_words is not None else None
+        out: list[Asked | None] = []
+        for i, ((_, leave_out, leave_listed), q, own) in enumerate(zip(questions, qs, own_features)):
+            if not q:
+                out.append(None)
+                continue
+            unknown = q.unknown
+            if len(own) and len(q.cols):
+                # Features found only in the left-out phrasing are unknown to the rest of the knowledge base.
+                at = np.minimum(np.searchsorted(own, q.cols), len(own) - 1)
+                alone = (self._feature_docs[q.cols] <= 1) & (own[at] == q.cols)
+                unknown += float(q.weights[alone] @ q.weights[alone])
+            content, corrected = counted[i]
+            out.append(Asked(q, cqs[i], oqs[i] if oqs is not None else None, lqs[i] if lqs is not None else None,
+                             unknown, corrected / max(1, content), content, leave_out, None, leave_listed))
+        return out
+
     def ranking(self, words: tuple[str, ...], leave_out: int | None = None,
                 hide_entry: int | None = None, leave_out_of_scope: int | None = None) -> Ranking | None:
         """The candidates and their pair features. leave_out: a document asked as if never seen;
         hide_entry: an entry removed from the knowledge base (the question then has no right answer);
         leave_out_of_scope: an out-of-scope question asked as if never seen."""
-        hidden: frozenset[str] = frozenset()
-        if leave_out is not None:
-            row = self.corpus.doc_words[leave_out]
-            only_here = row.indices[self.corpus.word_docs[row.indices] == 1]
-            if len(only_here):
-                hidden = frozenset(self._words_by_id[i] for i in only_here)
-        content = [w for w in words if is_content_word(w)]
-        corrected_words = self.correct(words, hidden)
-        corrected = sum(a != b for a, b in zip(words, corrected_words))
-        q = self.words.vector(features(corrected_words))
-        if not q:
+        asked = self.read(words, leave_out, leave_out_of_scope)
+        if asked is None:
             return None
-        unknown = q.unknown
-        if leave_out is not None and len(q.cols):
-            # Features found only in the left-out phrasing are unknown to the rest of the knowledge base.
-            alone = (self._feature_docs[q.cols] <= 1) & np.isin(
-                q.cols, self.words.doc_counts[leave_out].indices if self.words.doc_counts is not None else [])
-            unknown += float(q.weights[alone] @ q.weights[alone])
+        asked.hide_entry = hide_entry
+        return self.rankings([asked])[0]
+
+    def rankings(self, asked: list[Asked]) -> list[Ranking]:
+        """Rankings of questions already read, from the tables in batches where there are tables."""
+        if self.tables is not None:
+            return self.tables.rank(asked)
+        return [self._candidate_ranking(a) for a in asked]
+
+    def _candidate_ranking(self, asked: Asked) -> Ranking:
+        """One question ranked by counting from its candidates' phrasings: for a knowledge base too large
+        for the tables (batch.TABLE_MAX_DOCUMENTS)."""
+        q, cq, leave_out, hide_entry = asked.q, asked.cq, asked.leave_out, asked.hide_entry
         phrase, centroid, score = self.first_stage(q, leave_out)
-        cq = self.chars.vector(grams(corrected_words))
         char_groups = self.chars.group_scores(cq, leave_out)
         char_centroid = group_max(char_groups, self._entry_group_start)
         if hide_entry is not None:
@@ -213,11 +294,15 @@ class Matcher:
             char_centroid[hide_entry] = -1.0
         top = self._candidates(score, char_centroid)
         if not len(top):
-            return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), unknown,
-                           corrected / max(1, len(content)), len(content))
-        out_of_scope = self._out_of_scope_similarity(words, leave_out_of_scope)
-        out_of_scope_words = (self.out_of_scope_words.best(corrected_words, leave_out_of_scope)
-                              if self.out_of_scope_words is not None else 0.0)
+            return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), asked.unknown, asked.corrected,
+                           asked.content_words)
+        out_of_scope = self._out_of_scope_similarity(asked.oq, asked.leave_listed)
+        out_of_scope_words = 0.0
+        if self.out_of_scope_words is not None and asked.listed is not None and len(asked.listed.cols):
+            scores = rows_dot(self.out_of_scope_words.docs_t, asked.listed.cols, asked.listed.weights)
+            if asked.leave_listed is not None:
+                scores[asked.leave_listed] = 0.0
+            out_of_scope_words = float(scores.max())
         first = score[top]
         char_phrase, bayes = self._phrasing_scores(top, cq, leave_out)
         squared = q.weights * q.weights
@@ -233,7 +318,7 @@ class Matcher:
             char_centroid[top] - char_centroid[top].max(), coverage, 1.0 / (1.0 + np.arange(len(top))),
             bayes - bayes.max(),
         ])
-        return Ranking(top, pairs, unknown, corrected / max(1, len(content)), len(content), out_of_scope,
+        return Ranking(top, pairs, asked.unknown, asked.corrected, asked.content_words, out_of_scope,
                        out_of_scope_words)
 
     def _coverage(self, top: np.ndarray, cols: np.ndarray, squared: np.ndarray) -> np.ndarray:
@@ -247,12 +332,12 @@ class Matcher:
         per_entry = np.maximum.reduceat(has, starts, axis=0)
         return per_entry @ squared / (float(squared.sum()) or 1.0)
 
-    def _out_of_scope_similarity(self, words: tuple[str, ...], leave_out: int | None) -> float:
+    def _out_of_scope_similarity(self, oq: Vector | None, leave_out: int | None) -> float:
         """The best character cosine of the question, as written (not typo-corrected towards the knowledge
         base's words), with one of the questions the knowledge base does not answer."""
-        if self.out_of_scope is None:
+        if self.out_of_scope is None or oq is None:
             return 0.0
-        scores = self.out_of_scope.group_scores(self.out_of_scope.vector(grams(words)), leave_out)
+        scores = self.out_of_scope.group_scores(oq, leave_out)
         return float(scores.max()) if len(scores) else 0.0
 
     @staticmethod
@@ -341,8 +426,28 @@ class Matcher:
                     result = alternative
         return result
 
-    def _result(self, query: Query, limit: int) -> Result:
-        ranking = self.ranking(query.words)
+    def match_many(self, questions: list[tuple[str, str | None]], limit: int = 5) -> list[Result]:
+        """match() for many (text, hint) at once: their rankings in batches (batch.py), as `kb check`
+        asks every phrasing and an editor's new phrasing asks those it may change. Latin text whose
+        language is uncertain is matched alone, since match() tries its other readings."""
+        queries = [prepare(text, hint) for text, hint in questions]
+        alone = {i for i, q in enumerate(queries) if q.detection.script == "latin" and not q.detection.confident}
+        batch = [i for i in range(len(queries)) if i not in alone]
+        read = self.read_many([(queries[i].words, None, None) for i in batch])
+        asked = [a for a in read if a is not None]
+        ranked = iter(self.rankings(asked))
+        results: list[Result | None] = [None] * len(queries)
+        for i, a in zip(batch, read):
+            results[i] = self._result(queries[i], limit, next(ranked) if a is not None else None)
+        for i in alone:
+            text, hint = questions[i]
+            results[i] = self.match(text, hint, limit)
+        return results  # type: ignore[return-value]
+
+    def _result(self, query: Query, limit: int, ranking: Ranking | None | bool = False) -> Result:
+        """ranking: the query's, when ranked already (None: nothing to rank)."""
+        if ranking is False:
+            ranking = self.ranking(query.words)
         if ranking is None or not len(ranking.entries):
             unknown = ranking.unknown if ranking else (1.0 if query.words else 0.0)
             return Result(query, [], round(unknown, 4), 0.0, {})

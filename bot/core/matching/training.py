@@ -1,4 +1,4 @@
-"""Training the matcher's re-ranker and decision on the knowledge base alone (scikit-learn).
+"""Training the matcher's re-ranker and decision on the knowledge base alone.
 
 No labelled questions are used: the dev set only chooses the cut points in policy.py. The examples are
 made from the knowledge base's own phrasings, each asked as if the knowledge base had never seen it
@@ -25,10 +25,15 @@ The re-ranker's examples are the candidates of every question (right entry = 1).
 top candidate after re-ranking (right = 1); the suggestion's, the first three (right entry among them =
 1). Both are trained on re-ranker probabilities from two-fold cross-fitting, so they do not learn from a
 re-ranker that has seen the same question.
+
+All 8,000 questions are read and ranked together (Matcher.read_many and batch.py), not one by one: the
+real knowledge base trains in about 3 s of CPU (it took 40 s when each question built its own small
+scipy matrices).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -37,6 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.core.matching import model as model_store
+from bot.core.matching.batch import Asked
 from bot.core.text.language import Detection, detect
 from bot.core.text.normalize import clean
 
@@ -47,12 +53,14 @@ log = logging.getLogger(__name__)
 
 # Phrasings sampled to make examples (each gives about six questions). With 1,900 phrasings, 1,200 of them
 # trained as well as all (the dev set's tuning split moved by less than one question) in half the time;
-# the real knowledge base now has about 3,300.
+# the real knowledge base now has about 3,300. Fewer to train faster cost right answers on the tuning split
+# (2026-12-07: 900 phrasings 88.8% right and 2.3% wrong, 700 90.2% and 2.3%, against 90.9% and 2.0%).
 MAX_PHRASINGS = 1200
 # Training costs (sampled phrasings) x (one ranking), and a ranking scores every indexed phrasing, so its
 # cost grows with the knowledge base: at 250 times the real one (469,000 phrasings) a ranking takes about
 # 13 ms and 1,200 phrasings took 93 s. Past TRAINING_BUDGET / phrasings indexed the sample shrinks, so
-# training stays near 25 s at any size (bench/matching.py), but never below MIN_PHRASINGS: about 1,800
+# training there (one question at a time: no tables, batch.TABLE_MAX_DOCUMENTS) stays near 25 s at any
+# size (bench/matching.py), but never below MIN_PHRASINGS: about 1,800
 # examples, still far more than models of 11 and 20 numbers need. The real knowledge base (3,300
 # phrasings) is far from the budget and trains on MAX_PHRASINGS.
 TRAINING_BUDGET = 140_000_000
@@ -65,7 +73,7 @@ MIN_PHRASINGS = 300
 # each).
 OUT_OF_SCOPE_PER_PHRASING = 1 / 5
 SEED = 13
-# The models are small (11 and 20 features): mild L2 regularisation, the library default.
+# The models are small (11 and 20 features): mild L2 regularisation, scikit-learn's default C.
 REGULARISATION = 1.0
 
 _KK_TO_LATIN = str.maketrans({
@@ -141,8 +149,6 @@ def out_of_scope(text: str, rng: random.Random) -> str:
 
 
 def _fit(x: np.ndarray, y: np.ndarray) -> model_store.Logistic:
-    from sklearn.linear_model import LogisticRegression
-
     mean = x.mean(axis=0) if len(x) else np.zeros(x.shape[1])
     scale = x.std(axis=0) if len(x) else np.ones(x.shape[1])
     scale[scale == 0] = 1.0
@@ -150,9 +156,55 @@ def _fit(x: np.ndarray, y: np.ndarray) -> model_store.Logistic:
         # A knowledge base of one or two entries gives only one kind of example: a constant model.
         share = min(max(float(y.mean()) if len(y) else 0.5, 0.01), 0.99)
         return model_store.Logistic(mean, scale, np.zeros(x.shape[1]), float(np.log(share / (1 - share))))
-    classifier = LogisticRegression(C=REGULARISATION, max_iter=1000)
-    classifier.fit((x - mean) / scale, y)
-    return model_store.Logistic(mean, scale, classifier.coef_[0].astype(float), float(classifier.intercept_[0]))
+    coef, intercept = logistic_regression((x - mean) / scale, y, REGULARISATION)
+    return model_store.Logistic(mean, scale, coef, intercept)
+
+
+# Newton's method stops when no weight (of standardised features) moves by more than this; scikit-learn's
+# lbfgs stopped at a gradient of 1e-4, so both find the same optimum, this one to more digits.
+NEWTON_TOLERANCE = 1e-6
+NEWTON_STEPS = 100
+
+
+def logistic_regression(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression, as scikit-learn's LogisticRegression(C=c) fits it: the
+    minimum of sum(log loss) + |w|^2 / (2c), the intercept not penalised. By Newton's method, since the
+    models have 11 to 21 weights: each step solves one small linear system over all examples, and ten
+    steps or so reach the optimum. scikit-learn took 0.8 s to import and about as long to fit the five
+    models; this takes some 30 ms, and a process that trains never imports it."""
+    n, k = x.shape
+    design = np.hstack([x, np.ones((n, 1))])
+    target = y.astype(np.float64)
+    penalty = np.full(k + 1, 1.0 / c)
+    penalty[-1] = 0.0
+    theta = np.zeros(k + 1)
+    z = np.zeros(n)
+
+    def loss(t: np.ndarray, z: np.ndarray) -> float:
+        # log(1 + e^z) - y z, without overflow.
+        return float(np.sum(np.logaddexp(0.0, z) - target * z) + 0.5 * np.sum(penalty * t * t))
+
+    current = loss(theta, z)
+    for _ in range(NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+        gradient = design.T @ (p - target) + penalty * theta
+        hessian = (design.T * (p * (1 - p))) @ design + np.diag(penalty)
+        # A tiny ridge keeps the system solvable when the examples are separable along the intercept.
+        step = np.linalg.solve(hessian + 1e-10 * np.eye(k + 1), gradient)
+        moved = design @ step
+        # Backtracking: a full Newton step may overshoot far from the optimum.
+        size = 1.0
+        while size > 1e-6:
+            value = loss(theta - size * step, z - size * moved)
+            if value <= current:
+                break
+            size /= 2
+        else:
+            break
+        theta, z, current = theta - size * step, z - size * moved, value
+        if np.max(np.abs(size * step)) < NEWTON_TOLERANCE:
+            break
+    return theta[:-1], float(theta[-1])
 
 
 def sample_size(n_docs: int) -> int:
@@ -168,8 +220,13 @@ def listed_sample(n_listed: int, n_phrasings: int, rng: random.Random) -> list[i
     return sorted(rng.sample(range(n_listed), limit))
 
 
-def train(matcher: Matcher) -> model_store.Model:
+def train(matcher: Matcher, progress=None) -> model_store.Model:
+    """progress(what, share done): called as training goes (engine.Progress)."""
     from bot.core.matching.reading import reading
+
+    def report(what: str, share: float) -> None:
+        if progress is not None:
+            progress(what, share)
 
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -180,28 +237,51 @@ def train(matcher: Matcher) -> model_store.Model:
         docs = sorted(rng.sample(docs, sample))
     group_entry = matcher.group_entry
     doc_group = matcher.corpus.doc_group
-    # (fold, ranking, detection, right entry or None when the question has no right answer)
-    examples: list[tuple[int, object, Detection, int | None]] = []
+    # (fold, words, detection, right entry or None when the question has no right answer, what is left out)
+    questions: list[tuple[int, tuple[str, ...], Detection, int | None, int | None, int | None, int | None]] = []
 
-    def ask(question: str, fold: int, right: int | None, **leave) -> None:
+    def ask(question: str, fold: int, right: int | None, leave_out: int | None = None,
+            leave_out_of_scope: int | None = None) -> None:
         cleaned = clean(question)
         detection = detect(cleaned)
-        ranking = matcher.ranking(reading(cleaned, detection), **leave)
-        if ranking is not None and len(ranking.entries):
-            examples.append((fold, ranking, detection, right))
+        questions.append((fold, reading(cleaned, detection), detection, right, leave_out, None,
+                          leave_out_of_scope))
 
     for doc in docs:
         lang, text = matcher.document(doc)
         entry = group_entry[doc_group[doc]]
-        texts = [(t, entry, None) for t in variants(lang, text, rng)]
-        texts.append((texts[0][0], None, entry))  # the same question, its entry removed
-        texts.append((out_of_scope(text, rng), None, None))
-        for question, right, hidden in texts:
-            ask(question, doc % 2, right, leave_out=doc, hide_entry=hidden)
+        as_written = len(questions)
+        for question in variants(lang, text, rng):
+            ask(question, doc % 2, entry, leave_out=doc)
+        # The same question as written, its entry removed: read once, ranked twice (below).
+        questions.append((*questions[as_written][:3], None, doc, entry, None))
+        ask(out_of_scope(text, rng), doc % 2, None, leave_out=doc)
     for i in listed_sample(len(matcher.out_of_scope_text), len(docs), rng):
         lang, text = matcher.out_of_scope_text[i]
         for question in variants(lang, text, rng):
             ask(question, i % 2, None, leave_out_of_scope=i)
+
+    # Every question read and ranked at once (batch.py): one sparse product per view for a chunk of them.
+    # The shares reported are of the time each step took on the real knowledge base.
+    report("reading the training questions", 0.1)
+    first_reading = {}  # a question asked again with its entry hidden is read once
+    for n, (_, words, _, _, leave_out, hide_entry, listed) in enumerate(questions):
+        if hide_entry is None:
+            first_reading.setdefault((words, leave_out, listed), n)
+    unique = list(first_reading)
+    read = dict(zip(unique, matcher.read_many(unique)))
+    asked: list[tuple[int, Asked, Detection, int | None]] = []
+    for fold, words, detection, right, leave_out, hide_entry, listed in questions:
+        question = read[(words, leave_out, listed)]
+        if question is not None:
+            if hide_entry is not None:
+                question = dataclasses.replace(question, hide_entry=hide_entry)
+            asked.append((fold, question, detection, right))
+    report("ranking the training questions", 0.4)
+    rankings = matcher.rankings([question for _, question, _, _ in asked])
+    report("fitting the models", 0.9)
+    examples = [(fold, ranking, detection, right) for (fold, _, detection, right), ranking in zip(asked, rankings)
+                if len(ranking.entries)]
 
     def pair_data(items):
         x = np.vstack([r.pairs for _, r, _, _ in items])
@@ -217,22 +297,63 @@ def train(matcher: Matcher) -> model_store.Model:
     cross = {f: _fit(*(pair_data(folds[1 - f]) if folds[1 - f] else empty)) for f in (0, 1)}
     reranker = _fit(*(pair_data(rerankable) if rerankable else empty))
 
-    x, y, x_offered, y_offered = [], [], [], []
-    for fold, ranking, detection, right in examples:
-        probabilities = cross[fold].probability(ranking.pairs)
-        order = np.lexsort((np.arange(len(probabilities)), -probabilities))
-        features = model_store.decision_features(ranking, order, probabilities, detection)
-        x.append(features)
-        y.append(int(right is not None and ranking.entries[order[0]] == right))
-        x_offered.append(model_store.suggestion_features(features, order, probabilities))
-        y_offered.append(int(right is not None and right in ranking.entries[order[:model_store.SUGGESTIONS]]))
-    x_arr = np.vstack(x) if x else np.zeros((0, len(model_store.DECISION_FEATURES)))
-    y_arr = np.array(y, dtype=int)
+    x_arr, y_arr, x_offered_arr, y_offered_arr = decision_data(examples, cross)
     decision = _fit(x_arr, y_arr)
-    x_offered_arr = np.vstack(x_offered) if x else np.zeros((0, len(model_store.SUGGESTION_FEATURES)))
-    suggestion = _fit(x_offered_arr, np.array(y_offered, dtype=int))
+    suggestion = _fit(x_offered_arr, y_offered_arr)
     info = {"examples": len(examples), "pairs": int(sum(len(ex[1].entries) for ex in rerankable)),
             "right_share": round(float(y_arr.mean()), 4) if len(y_arr) else None,
             "seconds": round(time.perf_counter() - started, 2)}
     log.info("matcher model trained: %s", info)
     return model_store.Model(reranker, decision, suggestion, info)
+
+
+def decision_data(examples: list, cross: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The decision's and the suggestion's examples: model.decision_features and suggestion_features of
+    every question (its re-ranker probabilities from the fold it was not fitted on), and whether the top
+    candidate, or one of the first SUGGESTIONS, is right. Computed for all questions at once with segment
+    operations (a loop over 8,000 questions was a tenth of training); tests/test_model.py checks it
+    against the per-question functions."""
+    n = len(examples)
+    if not n:
+        return (np.zeros((0, len(model_store.DECISION_FEATURES))), np.zeros(0, int),
+                np.zeros((0, len(model_store.SUGGESTION_FEATURES))), np.zeros(0, int))
+    sizes = np.fromiter((len(r.entries) for _, r, _, _ in examples), np.int64, n)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    owner = np.repeat(np.arange(n), sizes)
+    local = np.arange(len(owner)) - starts[owner]
+    pairs = np.vstack([r.pairs for _, r, _, _ in examples])
+    entries = np.concatenate([r.entries for _, r, _, _ in examples])
+    folds = np.fromiter((fold for fold, _, _, _ in examples), np.int64, n)
+    p = np.where(folds[owner] == 0, cross[0].probability(pairs), cross[1].probability(pairs))
+    # Each question's candidates by probability (ties: first-stage order), as model.apply orders them.
+    order = np.lexsort((local, -p, owner))
+    a, has_b = order[starts], sizes > 1
+    b = order[np.minimum(starts + 1, len(order) - 1)]
+    p_a, p_b = p[a], np.where(has_b, p[b], 0.0)
+    # The best first-stage score among the other candidates: the best, or the second best when the best
+    # is the top candidate itself.
+    by_first = np.lexsort((local, -pairs[:, 2], owner))
+    best, second = by_first[starts], by_first[np.minimum(starts + 1, len(order) - 1)]
+    others = np.where(best != a, pairs[best, 2], np.where(has_b, pairs[second, 2], 0.0))
+    char_first = np.lexsort((local, -pairs[:, 5], owner))[starts]
+    unknown = np.fromiter((r.unknown for _, r, _, _ in examples), np.float64, n)
+    corrected = np.fromiter((r.corrected for _, r, _, _ in examples), np.float64, n)
+    content = np.fromiter((r.content_words for _, r, _, _ in examples), np.float64, n)
+    confident = np.fromiter((d.confident for _, _, d, _ in examples), np.float64, n)
+    latin = np.fromiter((d.script == "latin" for _, _, d, _ in examples), np.float64, n)
+    listed = np.fromiter((r.out_of_scope for _, r, _, _ in examples), np.float64, n)
+    rivals = np.bincount(owner, weights=(p >= p_a[owner] / 2), minlength=n) - 1
+    x = np.column_stack([
+        p_a, p_a - p_b, pairs[a, 2], pairs[a, 2] - others, pairs[a, 5], pairs[a, 4], (local[a] == 0),
+        (char_first == a), unknown, corrected, pairs[a, 8], np.log1p(content), confident, latin, rivals,
+        p_a * pairs[a, 2], p_a * (1 - unknown), listed, listed - pairs[a, 4], np.maximum(0.0, listed - pairs[a, 4]),
+    ]).astype(np.float64)
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order)) - starts[owner[order]]  # each candidate's place in its question
+    offered = rank < model_store.SUGGESTIONS
+    x_offered = np.column_stack([x, np.bincount(owner, weights=p * offered, minlength=n)])
+    right = np.fromiter((-1 if r is None else r for _, _, _, r in examples), np.int64, n)
+    is_right = entries == right[owner]
+    y = is_right[a].astype(int)
+    y_offered = (np.bincount(owner, weights=is_right & offered, minlength=n) > 0).astype(int)
+    return x, y, x_offered, y_offered

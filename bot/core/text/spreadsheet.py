@@ -15,11 +15,15 @@ from collections.abc import Iterable
 
 # What makes a spreadsheet read a cell as a formula (OWASP's list, and the fullwidth forms).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Whitespace a spreadsheet may skip before reading a formula: a cell that starts with a newline (a scrubbed
+# carriage return) or spaces and then "=" is quoted as well.
+LEADING_SPACE = " \t\r\n"
 
 
 def cell(value: object) -> object:
     """`value` as a cell that is never a formula: text starting with a formula character gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS)
+                                   or value.lstrip(LEADING_SPACE).startswith(FORMULA_STARTS)):
         return "'" + value
     return value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core import sessions
-from bot.web.app import COOKIE, console, render, staff_of, t_of
+from bot.web.page import COOKIE, console, render, staff_of, t_of
 
 
 def _safe_next(value: str | None) -> str:

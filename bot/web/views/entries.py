@@ -13,12 +13,13 @@ from aiohttp import web
 
 from bot.core.curation import drafts, editing, review, upstream
 from bot.core.curation.check import retrieval_findings
-from bot.core.curation.clustering import PLACEHOLDER, find
+from bot.core.curation.clustering import find
+from bot.core.curation.features import PLACEHOLDER
 from bot.core.knowledge.render import answer_text
 from bot.core.matching import policy
 from bot.core.matching.ranker import Matcher
 from bot.i18n import LANGUAGES, translator
-from bot.web.app import console, form_of, render, require, t_of
+from bot.web.page import console, form_of, render, require, t_of
 from bot.web.views.gaps import clusters_now, today
 
 # Rows for sources in the form: the entry's own, plus this many empty ones to add new sources.
@@ -117,6 +118,7 @@ async def save(request: web.Request) -> web.Response:
     result = editing.save_entry(state.db, state.directory, kb, draft, editing=editing_id, base_hash=base_hash,
                                 by=staff.key, today=today())
     if isinstance(result, editing.Saved):
+        state.changed()
         raise web.HTTPSeeOther(f"/entries/{result.entry_id}?saved=1")
     if isinstance(result, editing.Conflict):
         mine = drafts.toml_text(draft, result.current, today())
@@ -227,6 +229,7 @@ async def revert(request: web.Request) -> web.Response:
     result = editing.revert(state.db, state.directory, kb, entry_id, version_id,
                             base_hash=str(form.get("base_hash", "")) or None, by=staff.key, today=today())
     if isinstance(result, editing.Saved):
+        state.changed()
         raise web.HTTPSeeOther(f"/entries/{entry_id}?saved=1")
     if isinstance(result, editing.Conflict):
         problems = [t.gettext("The entry was changed since you opened its history. Open the history again.")]
@@ -251,6 +254,7 @@ async def category_add(request: web.Request) -> web.Response:
                                  {lang: values[lang] for lang in LANGUAGES}, by=staff.key)
     if found:
         return render(request, "category_new.html", status=422, findings=found, values=values)
+    state.changed()
     raise web.HTTPSeeOther("/entries")
 
 
@@ -289,4 +293,5 @@ async def upstream_act(request: web.Request) -> web.Response:
         upstream.take(state.db, state.directory, name, by=staff.key)
     else:
         upstream.keep(state.db, name, by=staff.key)
+    state.changed()
     raise web.HTTPSeeOther("/upstream")

@@ -14,7 +14,7 @@ from bot.core.curation import clustering, resolve, review
 from bot.core.curation.stats import disputed
 from bot.storage import gaps as gap_log
 from bot.storage import learning
-from bot.web.app import console, form_of, render, require, t_of
+from bot.web.page import console, form_of, render, require, t_of
 
 DISPUTED_DAYS = 30
 # Clusters per page: a phone scrolls through 20 comfortably, and a page of 20 renders in milliseconds
@@ -95,6 +95,7 @@ async def act(request: web.Request) -> web.Response:
     else:
         raise web.HTTPNotFound()
     state._clusters = None
+    state.changed()
     lines = []
     for lang, text in outcome.added:
         lines.append(t.gettext("Added [{lang}] {text}", lang=lang, text=text) if outcome.entry_id else

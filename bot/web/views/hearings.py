@@ -24,7 +24,7 @@ from bot.core.text.spreadsheet import row
 from bot.i18n import LANGUAGES, translator
 from bot.storage import hearings as stored
 from bot.storage import outbox
-from bot.web.app import Staff, console, form_of, render, require, t_of
+from bot.web.page import Staff, console, form_of, render, require, t_of
 from bot.web.views.people import area_choices
 
 FIELDS = ("area", "starts_at", "duration_minutes", "place", "online_url", "latitude", "longitude")

@@ -8,7 +8,7 @@ from aiohttp import web
 from bot.core import roles
 from bot.storage import audit
 from bot.storage import roles as stored
-from bot.web.app import console, form_of, render, require, t_of
+from bot.web.page import console, form_of, render, require, t_of
 
 
 def _admin(staff) -> bool:

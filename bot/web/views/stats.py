@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.core.curation.chart import chart_png
 from bot.core.curation.stats import report
-from bot.web.app import console, render, require, t_of
+from bot.web.page import console, render, require, t_of
 from bot.web.views.gaps import clusters_now
 
 CHOICES = (7, 28, 90, 365)
