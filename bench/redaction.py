@@ -1061,6 +1061,14 @@ def held_out_2() -> tuple[list[Planted], list[str]]:
     return hand_written(HELD_OUT_ITEMS_2), HELD_OUT_CLEAN_2
 
 
+def held_out_3() -> tuple[list[Planted], list[str]]:
+    """The third held-out set, written blind to the code (bench/redaction_held_out_3.py): the acceptance
+    measurement of issue 32's second round, run once when its rules were final."""
+    from bench.redaction_held_out_3 import HELD_OUT_CLEAN_3, HELD_OUT_ITEMS_3
+
+    return hand_written(HELD_OUT_ITEMS_3), HELD_OUT_CLEAN_3
+
+
 # --- Legal references and figures -------------------------------------------------------------------
 
 LEGAL_REFS = [
@@ -1256,7 +1264,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.redaction", description=__doc__.split("\n")[0])
     parser.add_argument("--without-held-out-2", action="store_true",
                         help="leave out the second held-out set (while developing: it is the acceptance measure)")
-    skip_held_out_2 = parser.parse_args(argv).without_held_out_2
+    parser.add_argument("--without-held-out-3", action="store_true",
+                        help="leave out the third held-out set (while developing: it is the acceptance measure)")
+    args = parser.parse_args(argv)
+    skip_held_out_2, skip_held_out_3 = args.without_held_out_2, args.without_held_out_3
     report = evaluate()
     total = sum(n for _, n in report.redacted.values())
     print(f"planted set: {total} items in questions (kk, ru, en), {report.legal_total} sentences with legal "
@@ -1284,6 +1295,10 @@ def main(argv: list[str] | None = None) -> None:
     if not skip_held_out_2:
         # The acceptance measurement: written blind to the code, run once when the rules were final.
         _print_hand_written("held-out set 2 (written blind, bench/redaction_held_out.py)", *held_out_2(),
+                            targets=True)
+    if not skip_held_out_3:
+        # Issue 32's second round's acceptance measurement: written blind, run once when the rules were final.
+        _print_hand_written("held-out set 3 (written blind, bench/redaction_held_out_3.py)", *held_out_3(),
                             targets=True)
 
     other = [evaluate(seed) for seed in range(100, 110)]
