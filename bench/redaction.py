@@ -24,6 +24,12 @@ identifiers >= 99%, names and addresses >= 95%, no question without personal dat
 missed them: 232/279, identifiers 175/190 (92.1%), names and addresses 51/82 (62.2%), 1/92 clean
 questions changed; docs/privacy.md lists what it found missing.
 
+Issue 32's second round: DEV_ITEMS_4/DEV_CLEAN_4 below, written from the classes held-out set 2 missed
+(so set 2 is no longer blind), then developed against; and HELD_OUT_ITEMS_3/HELD_OUT_CLEAN_3 in
+bench/redaction_held_out_3.py, written blind and run once when the second round's rules were final
+(2026-12-08; `--without-held-out-3` leaves it out while developing). Its one run missed the targets:
+267/307, identifiers 175/192 (91.1%), names and addresses 86/108 (79.6%), 4/106 clean questions changed.
+
 An item is redacted when none of its characteristic parts remain in the output: no four consecutive
 digits of an identifier (through any separator: spaces of every width, every dash, dots, brackets), no
 word of a name, neither the street nor the house or flat number of an address, neither the digits nor
