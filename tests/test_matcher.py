@@ -206,3 +206,12 @@ def test_a_question_near_a_topic_is_referred_and_one_near_the_flat_list_is_not(m
         result = matcher.match(question)
         found = policy.referral(kb, result, policy.decide(result))
         assert (found.id if found else None) == topic, question
+
+
+def test_numbers_alone_get_no_referral(matcher, kb):
+    """Found by fuzzing: "9" was nearest a listed question with a 9 and got the kindergartens' referral."""
+    from bot.core.matching import policy
+
+    for text in ("9", "12 5", "2026"):
+        result = matcher.match(text)
+        assert policy.referral(kb, result, policy.decide(result)) is None, text

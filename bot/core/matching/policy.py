@@ -119,6 +119,10 @@ def referral(kb: KnowledgeBase, result: Result, decision: Decision) -> OutOfScop
     set here: the vote is the matcher's own."""
     if isinstance(decision, Answer) or result.listed_nearer is None:
         return None
+    # A message of numbers alone ("9", a house number) is near whatever listed question has that number:
+    # no word of it says where the resident should go.
+    if not any(any(ch.isalpha() for ch in word) for word in result.query.words):
+        return None
     return kb.topic_of(*result.listed_nearer)
 
 
