@@ -24,6 +24,12 @@ identifiers >= 99%, names and addresses >= 95%, no question without personal dat
 missed them: 232/279, identifiers 175/190 (92.1%), names and addresses 51/82 (62.2%), 1/92 clean
 questions changed; docs/privacy.md lists what it found missing.
 
+Issue 32's second round: DEV_ITEMS_4/DEV_CLEAN_4 below, written from the classes held-out set 2 missed
+(so set 2 is no longer blind), then developed against; and HELD_OUT_ITEMS_3/HELD_OUT_CLEAN_3 in
+bench/redaction_held_out_3.py, written blind and run once when the second round's rules were final
+(2026-12-08; `--without-held-out-3` leaves it out while developing). Its one run missed the targets:
+267/307, identifiers 175/192 (91.1%), names and addresses 86/108 (79.6%), 4/106 clean questions changed.
+
 An item is redacted when none of its characteristic parts remain in the output: no four consecutive
 digits of an identifier (through any separator: spaces of every width, every dash, dots, brackets), no
 word of a name, neither the street nor the house or flat number of an address, neither the digits nor
@@ -799,6 +805,232 @@ DEV_CLEAN_3 = [
 ]
 
 
+# --- Development list 4: written by hand for issue 32's second round, before its rules ----------------
+# The classes held-out set 2 was described as missing (in general terms; its items were not read),
+# written as varied instances of each class: a street with no street type before a house and a flat
+# (a surname or a name in the genitive, a Kazakh nominative, a village street after "ауылы"/"село", a
+# city then a comma), bare "тұйық", "ш.а."/"ш/а"/"микр." before the name, "корпус"/"блок"/"подъезд",
+# microdistricts with a capital letter ("-3Б"); Russian and Kazakh typed in Latin letters (introductions,
+# signatures, "kv", "dom", "ul."); phones split by words or a line break, or grouped oddly; e-mails with
+# a bracketed "[ит]"/"(a)", "собачка" and no dot, transliterated hosts, a login and a host with no @ after
+# a cue; IBANs with Cyrillic "КЗ"/"К"; document numbers spaced one digit at a time; cards grouped with
+# underscores; names in a case, lower-case surnames after a first name, cut-short signatures. And
+# questions without personal data that look like them: a street alone, counts of floors and flats,
+# legal references with dashes, numbered schools and routes, dates, a dog in the yard, Latin questions.
+# The rules were then improved against it: its final figure is a development figure.
+
+DEV_ITEMS_4 = [
+    # A street with no street type, a house and a flat.
+    ("address", "Лифт не работает, Гоголя 45 кв 12, подскажите куда звонить", "Гоголя", "45", "12"),
+    ("address", "Сатпаева 22-14, третий день нет горячей воды", "Сатпаева", "22", "14"),
+    ("address", "Живём на Жандосова 58/3, кв. 71, во дворе не убирают", "Жандосова", "58", "71"),
+    ("address", "Астана, Кенесары 52-108, течёт стояк", "Кенесары", "52", "108"),
+    ("address", "Қостанай қ., Байтұрсынов 61, 14 пәтер, жылу жоқ", "Байтұрсынов", "61", "14"),
+    ("address", "Абылайхана 10, кв. 3 — протекает крыша", "Абылайхана", "10", "3"),
+    ("address", "Пушкина 7 кв 45 мусор не вывозят неделю", "Пушкина", "7", "45"),
+    ("address", "Момышұлы 15/2-33, лифт бұзылған", "Момышұлы", "15", "33"),
+    ("address", "адрес: Есенберлина 200, кв 5", "Есенберлина", "200", "5"),
+    ("address", "по адресу Толе би 58, кв 11 нет отопления", "Толе", "58", "11"),
+    ("address", "Розыбакиева 247А, кв. 31, парковку заняли", "Розыбакиева", "247", "31"),
+    ("address", "Жібек жолы 50-12, Алматы, подвал затопило", "Жібек", "50", "12"),
+    ("address", "Мұқанов 44 үй, 3 пәтер, жарық сөніп қалды", "Мұқанов", "44"),
+    ("address", "Бейбітшілік 8/3, 27 пәтер — мекенжайым осы", "Бейбітшілік", "8", "27"),
+    ("address", "г. Караганда, Ерубаева 36, нет света в подъезде", "Ерубаева", "36"),
+    ("address", "Шымкент, Байтурсынова 12-40, кто отвечает за двор?", "Байтурсынова", "12", "40"),
+    ("address", "Павлодар, Торайгырова 95 кв 18 — плесень в квартире", "Торайгырова", "95", "18"),
+    ("address", "Ақтөбе, Әбілқайыр хан 61-15, су ағып тұр", "Әбілқайыр", "61", "15"),
+    ("address", "Тәуке хан 19, кв 4, отопление еле тёплое", "Тәуке", "19", "4"),
+    ("address", "мекенжай: Қонаев 33, 9 пәтер", "Қонаев", "33", "9"),
+    ("address", "Наурызбай батыра 17-9, соседи шумят ночью", "Наурызбай", "17", "9"),
+    ("address", "Алтынсарина 118 кв 64, нет напора воды", "Алтынсарина", "118", "64"),
+    ("address", "Уалиханова 4/1, кв. 2, двор разрыт", "Уалиханова", "4", "2"),
+    ("address", "Гагарина 311, квартира 90 — когда дадут тепло?", "Гагарина", "311", "90"),
+    # A village street after "ауылы", "село", "с.", "п.".
+    ("address", "Шамалған ауылы, Жастар 17, жарық жоқ", "Жастар", "17"),
+    ("address", "село Кокозек, Садовая 5, дорогу размыло", "Садовая", "5"),
+    ("address", "с. Бесагаш, Центральная 23 — нет газа", "Центральная", "23"),
+    ("address", "Талдыбұлақ ауылы Бірлік 34 үй, су келмейді", "Бірлік", "34"),
+    ("address", "п. Отеген батыр, Луговая 12-2, канава переполнена", "Луговая", "12"),
+    ("address", "Қаскелең, Тәуелсіздік 76-й үй маңында шұңқыр", "Тәуелсіздік", "76"),
+    ("address", "Кемертоған ауылы, Мектеп 8, жарық бағанасы құлаған", "Мектеп", "8"),
+    # Bare "тұйық", "ш.а."/"ш/а", "микр." before the name.
+    ("address", "Ақбұлақ тұйық 3 үй, қоқыс шығарылмайды", "Ақбұлақ", "3"),
+    ("address", "Шұғыла тұйық, 12 үй, жол жоқ", "Шұғыла", "12"),
+    ("address", "ш.а. Көктем-2, 15 үй, 8 пәтер", "Көктем-2", "15", "8"),
+    ("address", "ш/а Нұрсат 12 үй, лифт тоқтап тұр", "Нұрсат", "12"),
+    ("address", "ш.а Самал, 5 үйдің ауласы", "Самал", "5"),
+    ("address", "микр. Восток-3, 45-17, воды нет", "Восток-3", "45", "17"),
+    ("address", "микр Жулдыз 12 кв 4", "Жулдыз", "12", "4"),
+    ("address", "мкрн. Орбита-4, д. 26, кв 3", "Орбита-4", "26", "3"),
+    # "корпус", "блок", "подъезд" with numbers.
+    ("address", "Туран 55 корпус 3, кв. 70, нет отопления", "Туран", "55", "3", "70"),
+    ("address", "Сыганак 18, блок 2, 114 кв", "Сыганак", "18", "2", "114"),
+    ("address", "дом 7 корп. 2 кв. 56 — сосед затопил", "7", "2", "56"),
+    ("address", "Достык 5, подъезд 3, кв 61 — лампочки не горят", "Достык", "5", "3", "61"),
+    ("address", "ЖК Нурлы, блок 4, кв 120, лифт стоит", "4", "120"),
+    ("address", "Кабанбай батыра 40, корпус Б, квартира 19", "Кабанбай", "40", "19"),
+    # A microdistrict with a capital letter after its number.
+    ("address", "мкр Аксай-3Б, 17-88, нет воды", "Аксай-3Б", "17", "88"),
+    ("address", "мкр. Жетысу-2В, дом 14, кв 8", "Жетысу-2В", "14"),
+    ("address", "Самал-1А 9 кв 3, отключили свет", "Самал-1А", "9"),
+    ("address", "Шұғыла-4Б шағын ауданы, 6 үй", "Шұғыла-4Б", "6"),
+    ("address", "Мамыр-7А, 22-15, мусор", "Мамыр-7А", "22", "15"),
+    # Latin letters.
+    ("address", "ul. Abaya 15 kv 7, net sveta", "Abaya", "15", "7"),
+    ("address", "Satpaeva 22 kv 14, kogda dadut vodu?", "Satpaeva", "22", "14"),
+    ("address", "mkr Samal-2 dom 5 kv 18", "Samal-2", "5", "18"),
+    ("address", "zhivu na Auezova 64, kv 9", "Auezova", "64", "9"),
+    ("address", "Tole bi 58, kv 11, lift ne rabotaet", "Tole", "58", "11"),
+    ("address", "adres: Rozybakieva 247, kv. 31", "Rozybakieva", "247", "31"),
+    ("address", "dom 12, kv 6, vo dvore yama", "12", "6"),
+    ("address", "Zhambyl koshesi 14 uy, 3 pater", "Zhambyl", "14"),
+    ("address", "Abay dangyly 48, 17 pater", "Abay", "48", "17"),
+    ("address", "Mangilik El 55-20, su zhok", "Mangilik", "55", "20"),
+    # Names typed in Latin letters.
+    ("name", "salem! men Dauren, jol qashan zhondeledi?", "Dauren"),
+    ("name", "Salem men Aizhan, 4 mkr-dan zhazyp otyrmyn", "Aizhan"),
+    ("name", "menya zovut Sergei, problema s otopleniem", "Sergei"),
+    ("name", "Menya zovut Olga Ivanova, pensionerka", "Olga", "Ivanova"),
+    ("name", "pishet vam Timur iz Kosshy", "Timur"),
+    ("name", "vas bespokoit Gulnara Bekova", "Gulnara", "Bekova"),
+    ("name", "zdravstvuite, ya Ruslan, hochu sprosit pro subsidiyu", "Ruslan"),
+    ("name", "menin atym Erlan, audan akimine jazam", "Erlan"),
+    ("name", "atym Zhanar, suragym bar", "Zhanar"),
+    ("name", "s uvazheniem, Marat Abenov", "Marat", "Abenov"),
+    ("name", "kurmetpen, Aigerim", "Aigerim"),
+    ("name", "Salamatsyz ba, men Nurbol. Su qashan beriledi?", "Nurbol"),
+    ("name", "Dobryi den, menya zovut aliya", "aliya"),
+    ("name", "privet, ya Dasha iz 5 doma", "Dasha"),
+    ("name", "Assalaumagaleikum, men Qairat, auyldan jazamyn", "Qairat"),
+    ("name", "na svyazi Arman, vopros po ocheredi", "Arman"),
+    ("name", "menya Vitaliy zovut, ya s Karagandy", "Vitaliy"),
+    ("name", "men Asem Nurlanqyzy, Taraz qalasynan", "Asem", "Nurlanqyzy"),
+    # Names in a case, lower-case surnames after a first name, cut-short signatures.
+    ("name", "Прошу помочь Петровой Анне с пособием", "Петровой", "Анне"),
+    ("name", "Заявление от Смирновой Елены так и не рассмотрели", "Смирновой", "Елены"),
+    ("name", "Ахметовой Динаре третий месяц не отвечают", "Ахметовой", "Динаре"),
+    ("name", "Жұмабекова Айгүлге көмек керек, жәрдемақы тоқтады", "Жұмабекова", "Айгүлге"),
+    ("name", "Нұрланов Асқарға жауап беріңізші", "Нұрланов", "Асқарға"),
+    ("name", "Оспанова Динараның өтініші қаралмады", "Оспанова", "Динараның"),
+    ("name", "Передайте Кузнецову Сергею, что документы готовы", "Кузнецову", "Сергею"),
+    ("name", "Обращаюсь от имени Ибраевой Гульнары", "Ибраевой", "Гульнары"),
+    ("name", "письмо от Васильевой Марины потерялось?", "Васильевой", "Марины"),
+    ("name", "Айгерим Сейткалиевой не пришла выплата", "Айгерим", "Сейткалиевой"),
+    ("name", "это Саша кузьменко из 12 дома", "Саша", "кузьменко"),
+    ("name", "пишет Марина ткаченко, вопрос про садик", "Марина", "ткаченко"),
+    ("name", "Айгуль сейтказиева, жительница Косшы", "Айгуль", "сейтказиева"),
+    ("name", "с вами Дмитрий лебедев, по поводу двора", "Дмитрий", "лебедев"),
+    ("name", "Добрый день, я Денис морозов", "Денис", "морозов"),
+    ("name", "Ерлан жумабаев спрашивает про очередь на жильё", "Ерлан", "жумабаев"),
+    ("name", "Спасибо за ответ.\nУважением, Жанболат", "Жанболат"),
+    ("name", "Уважением Гульмира", "Гульмира"),
+    ("name", "Когда починят?\nС уважение, Ерик", "Ерик"),
+    ("name", "жду ответа. суважением Бахытжан", "Бахытжан"),
+    ("name", "When will the road be fixed?\nBest, Mira", "Mira"),
+    ("name", "Is the hearing open to all? Cheers, Arman", "Arman"),
+    ("name", "Please reply soon.\nRegards Askar", "Askar"),
+    ("name", "Жауап күтемін. Рахмет, Ботагөз", "Ботагөз"),
+    ("name", "Thx, Dinara", "Dinara"),
+    ("name", "Many thanks,\nYerlan", "Yerlan"),
+    ("name", "Құрметпен Серік Ахметұлы", "Серік", "Ахметұлы"),
+    ("name", "Всего доброго, Людмила", "Людмила"),
+    # Phones split by words or a line break, or grouped oddly.
+    ("phone", "звоните 8 707 потом 412 33 90", "87074123390"),
+    ("phone", "номер 8 777 и дальше 1234567", "87771234567"),
+    ("phone", "мой номер +7 702\n555 66 77", "77025556677"),
+    ("phone", "тел 8 701 339\n20 84, после шести", "87013392084"),
+    ("phone", "8 (747) далее 310 22 81 — звоните", "87473102281"),
+    ("phone", "нөмірім 8 705 сосын 642 18 90", "87056421890"),
+    ("phone", "ватсап 8 771, 234 56 78", "87712345678"),
+    ("phone", "тел: 870 112 345 67", "87011234567"),
+    ("phone", "звоните 8701 1234 567", "87011234567"),
+    ("phone", "моб 87 011 234 567", "87011234567"),
+    ("phone", "номер 8-7011-23-45-67", "87011234567"),
+    ("phone", "тел 8 7 0 2 5 5 5 1 2 3 4", "87025551234"),
+    ("phone", "moi nomer 8 747 555 44 33", "87475554433"),
+    ("phone", "nomer telefona: 8 701 potom 765 43 21", "87017654321"),
+    ("phone", "номер: 8 701\n234\n56\n78", "87012345678"),
+    ("phone", "телефон 8 708 (дальше) 456 12 30", "87084561230"),
+    ("phone", "пишите в вотсап +7 778 ещё 123 4567", "77781234567"),
+    ("phone", "тел.\n8 705\n111 22 33", "87051112233"),
+    # E-mails.
+    ("email", "почта: aruzhan.k [ит] mail.ru", "aruzhan.k"),
+    ("email", "пишите dana_s(a)gmail.com", "dana_s"),
+    ("email", "email: bekzat [a] yandex.kz", "bekzat"),
+    ("email", "ответ на kanat88 собачка mail ru", "kanat88"),
+    ("email", "пошта: zhanna_b собака gmail com", "zhanna_b"),
+    ("email", "nurlan.a собачка гмаил ком", "nurlan.a"),
+    ("email", "мой емейл askar_t@мэйл.ру", "askar_t"),
+    ("email", "почта erlan90 собака мэйл ру", "erlan90"),
+    ("email", "почта: saule.n gmail", "saule.n"),
+    ("email", "email: dias_k mail.ru", "dias_k"),
+    ("email", "e-mail madina88 yandex kz", "madina88"),
+    ("email", "эл. почта: asem.t inbox.ru", "asem.t"),
+    ("email", "pochta: temirlan_b sobaka mail ru", "temirlan_b"),
+    ("email", "mail: olzhas (at) mail ru", "olzhas"),
+    ("email", "ответьте на nursultan.a(ат)mail.ru", "nursultan.a"),
+    ("email", "пишите aidos.b {собака} yandex.ru", "aidos.b"),
+    ("email", "почта ivan.petrov@ gmail com", "ivan.petrov"),
+    ("email", "пишите: aset.k@gmailcom", "aset.k"),
+    ("email", "почтам: gulim_a собачка маил ру", "gulim_a"),
+    ("email", "email dauren.t at gmail com", "dauren.t"),
+    ("email", "поштам: zere.s (а) gmail.com", "zere.s"),
+    ("email", "почта — tima_88 гмайл", "tima_88"),
+    ("email", "e-mail: serik.b яндекс кз", "serik.b"),
+    ("email", "почта: ainur.zh [at] mail ru", "ainur.zh"),
+    # IBAN with Cyrillic look-alikes.
+    ("iban", "ИИК КZ86125KZT5004100100, Халык", "86125KZT5004100100"),
+    ("iban", "счёт КЗ75 125K ZT20 0130 0335", "75125KZT2001300335"),
+    ("iban", "IBAN: КZ12 601A 8710 0034 5678", "12601A871000345678"),
+    ("iban", "реквизиты KЗ49 722S 0000 1234 5678", "49722S000012345678"),
+    ("iban", "шот кз86125kzt5004100100", "86125kzt5004100100"),
+    ("iban", "КZ86 125К ZТ50 0410 0100 — мой счёт", "86125KZT5004100100"),
+    # Document numbers spaced one digit at a time.
+    ("id", "удостоверение 0 4 9 1 2 3 5 8 7, выдано МВД", "049123587"),
+    ("id", "жеке куәлік нөмірі 0 4 1 2 2 3 3 4 5", "041223345"),
+    ("id", "номер документа: 0 4 5 6 7 8 9 1 2", "045678912"),
+    ("id", "№ 0 3 9 8 7 6 5 4 3 удв.", "039876543"),
+    ("id", "уд. лич. 0 4 7-1 1 1-2 2 3", "047111223"),
+    ("iin", "ИИН 9 0 0 1 0 1 3 0 0 1 2 3", "900101300123"),
+    ("iin", "ЖСН: 8 8 0 4 0 5 4 5 0 1 2 3", "880405450123"),
+    # Cards grouped with underscores.
+    ("card", "карта 4400_4301_2345_6789", "4400430123456789"),
+    ("card", "Kaspi 5169_4931_1234_5676", "5169493112345676"),
+    ("card", "перевела на 4405_6398_1122_3344", "4405639811223344"),
+    ("card", "card: 5522_0412_3456_7890 (Halyk)", "5522041234567890"),
+    ("card", "карта 4400 - 4301_2345_6789", "4400430123456789"),
+]
+
+DEV_CLEAN_4 = [
+    "На улице Гоголя нет света третий день", "Абая закрыта на ремонт до 15 мая?", "Сатпаева перекрыли, когда откроют?",
+    "В доме 9 этажей, а лифт один", "В нашем доме 12 подъездов и 5 этажей", "в доме 80 квартир, а парковка на 20 машин",
+    "в каждом доме 4 подъезда, где детская площадка?", "Дом 5-этажный, крыша течёт, кто ремонтирует?",
+    "Статья 15-7 Кодекса об административных правонарушениях", "Глава 3-1 Закона о МГУ", "Пункт 2-1 приказа № 45",
+    "Форма 035-1/у где взять?", "Класс 5-11, сколько учеников?", "Маршрут 12 не ходит с утра", "Школа 15 переполнена",
+    "Гимназия 8 на ремонте?", "Приём 15-16 мая", "Смены с 8-20, перерыв 13-14", "Возраст 18-25 лет для программы",
+    "Корпус 2 университета закрыт?", "Подъезд 3 не убирают неделю", "Блок питания для камеры сломан",
+    "Тәуелсіздік даңғылында жол жабық па?", "Абай көшесінде жарық жоқ", "Жастар саябағы қашан ашылады?",
+    "Ауылымызда 300 үй бар, су жоқ", "Біздің үйде 9 қабат, лифт жоқ", "Тұйық көшеге шам қою керек",
+    "Мкр Аксай-3Б когда подключат газ?", "Шағын аудан Көктем-2 жолы жөнделе ме?", "Самал-1А ЖК-да неше пәтер бар?",
+    "Салем! Jol qashan zhondeledi?", "men de suraiyn, su qashan beriledi", "Men and women have equal rights here?",
+    "men Almatydan jazyp otyrmyn", "salem, men suraq qoigym keledi",
+    "Заявление от 12 марта не рассмотрели", "Обращаюсь от имени жителей дома", "Передайте акиму района спасибо",
+    "dom kultury zakryt?", "kv. m price 300 000 tenge, is it fair?", "Hello, men at work on Abay avenue all week",
+    "kto vyigral match kairata vchera", "kak stat' delegatom na skhod", "menya interesuet byudzhet 2026",
+    "Моя собачка заболела, где ветклиника?", "Почта: как отправить письмо в gmail?", "e-mail акимата какой?",
+    "Пишу с gmail, дошло письмо?", "почта не работает с утра",
+    "Собака лает у входа в Казпочту, mail.ru не открывается", "[a] и [b] варианты",
+    "КЗ 2026 году бюджеті", "Стратегия Казахстан-2050", "Пункты 1, 2, 3 и 4 приказа", "№ 1 2 3 в списке",
+    "file_2024_01_15.pdf не открывается", "8 700 тенге в месяц, 1 250 000 в год", "Закон № 148-II, статья 39-3",
+    "Рахмет, түсінікті", "Спасибо, Акимат!", "Best regards to the team", "Cheers, everyone", "С уважением к вам",
+    "Thanks, Astana", "Уважением пользуется наш аким", "Аллея Абая Кунанбаева ремонтируется?",
+    "Музей Абая Құнанбайұлы жұмыс істей ме?", "Депутат Ахметов не отвечает на звонки", "Аким Жакупов провёл встречу",
+    "Проспект Назарбаева Астана перекрыт?", "Улица Ленина 2026 году переименована?", "Туран 2050 бағдарламасы",
+    "Нурлы жол 2020-2025", "На Абая 150 лет отмечают?", "Ауэзова, Гоголя и Сатпаева ремонтируют?",
+    "Кому памятник на Пушкина?", "Тариф 8 701 тенге, а дальше 339 тенге", "Ветеран 1941-1945 годов, положены льготы?",
+]
+
+
 def hand_written(rows: list[tuple[str, ...]]) -> list[Planted]:
     """Items written by hand as (category, question, part, ...), in HELD_OUT_ITEMS' shape."""
     items = []
@@ -823,12 +1055,24 @@ def dev_3() -> tuple[list[Planted], list[str]]:
     return hand_written(DEV_ITEMS_3), DEV_CLEAN_3
 
 
+def dev_4() -> tuple[list[Planted], list[str]]:
+    return hand_written(DEV_ITEMS_4), DEV_CLEAN_4
+
+
 def held_out_2() -> tuple[list[Planted], list[str]]:
     """The second held-out set, written blind to the code (bench/redaction_held_out.py): the acceptance
     measurement for issue 32, not to be tuned against."""
     from bench.redaction_held_out import HELD_OUT_CLEAN_2, HELD_OUT_ITEMS_2
 
     return hand_written(HELD_OUT_ITEMS_2), HELD_OUT_CLEAN_2
+
+
+def held_out_3() -> tuple[list[Planted], list[str]]:
+    """The third held-out set, written blind to the code (bench/redaction_held_out_3.py): the acceptance
+    measurement of issue 32's second round, run once when its rules were final."""
+    from bench.redaction_held_out_3 import HELD_OUT_CLEAN_3, HELD_OUT_ITEMS_3
+
+    return hand_written(HELD_OUT_ITEMS_3), HELD_OUT_CLEAN_3
 
 
 # --- Legal references and figures -------------------------------------------------------------------
@@ -1026,7 +1270,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.redaction", description=__doc__.split("\n")[0])
     parser.add_argument("--without-held-out-2", action="store_true",
                         help="leave out the second held-out set (while developing: it is the acceptance measure)")
-    skip_held_out_2 = parser.parse_args(argv).without_held_out_2
+    parser.add_argument("--without-held-out-3", action="store_true",
+                        help="leave out the third held-out set (while developing: it is the acceptance measure)")
+    args = parser.parse_args(argv)
+    skip_held_out_2, skip_held_out_3 = args.without_held_out_2, args.without_held_out_3
     report = evaluate()
     total = sum(n for _, n in report.redacted.values())
     print(f"planted set: {total} items in questions (kk, ru, en), {report.legal_total} sentences with legal "
@@ -1050,9 +1297,14 @@ def main(argv: list[str] | None = None) -> None:
 
     _print_hand_written("held-out hand-written questions (2025, frozen)", *held_out())
     _print_hand_written("development list 3 (issue 32)", *dev_3(), targets=True)
+    _print_hand_written("development list 4 (issue 32, second round)", *dev_4(), targets=True)
     if not skip_held_out_2:
         # The acceptance measurement: written blind to the code, run once when the rules were final.
         _print_hand_written("held-out set 2 (written blind, bench/redaction_held_out.py)", *held_out_2(),
+                            targets=True)
+    if not skip_held_out_3:
+        # Issue 32's second round's acceptance measurement: written blind, run once when the rules were final.
+        _print_hand_written("held-out set 3 (written blind, bench/redaction_held_out_3.py)", *held_out_3(),
                             targets=True)
 
     other = [evaluate(seed) for seed in range(100, 110)]

@@ -37,6 +37,27 @@ def matcher(kb):
     return build_matcher(kb)
 
 
+def with_shorts(kb):
+    """The real knowledge base with a short answer in every language of every entry, as the writers are
+    adding them (`short`): here its first paragraph, cut to 400 characters. The matcher does not read
+    answers, so the session's matcher serves it unchanged."""
+    import dataclasses
+
+    def short(answer: str) -> str:
+        first = answer.split("\n")[0].strip()
+        return first if len(first) <= 400 else first[:399] + "…"
+
+    entries = {eid: dataclasses.replace(e, texts={lang: dataclasses.replace(t, short=short(t.answer))
+                                                  for lang, t in e.texts.items()})
+               for eid, e in kb.entries.items()}
+    return dataclasses.replace(kb, entries=entries)
+
+
+@pytest.fixture(scope="session")
+def short_kb(kb):
+    return with_shorts(kb)
+
+
 @pytest.fixture
 def db(tmp_path):
     return open_db(tmp_path / "qogam.db")
@@ -80,11 +101,16 @@ def resident():
 
 
 def find_question(matcher, kind, lang=None):
-    """A dev-set question the live matcher treats as `kind` (Answer, Suggest, NoMatch), so tests follow the KB."""
+    """A dev-set question the live matcher treats as `kind` (Answer, Suggest, NoMatch), so tests follow the KB.
+    A Suggest or NoMatch question is one that gets no out-of-scope topic's referral, so the resident sees
+    "did you mean" or "no answer" (with 🔔)."""
     for case in read_cases(DEV_SET):
         if lang and case.lang != lang:
             continue
-        decision = policy.decide(matcher.match(case.question))
-        if isinstance(decision, kind) and (kind is not policy.Answer or decision.entry_id == case.expected):
+        result = matcher.match(case.question)
+        decision = policy.decide(result)
+        if not isinstance(decision, kind) or (kind is policy.Answer and decision.entry_id != case.expected):
+            continue
+        if kind is policy.Answer or policy.referral(matcher.kb, result, decision) is None:
             return case.question, case.lang, decision
     pytest.skip(f"no dev question gives {kind.__name__} in {lang}")

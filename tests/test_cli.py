@@ -57,11 +57,13 @@ def test_ask_prints_a_readable_reply_in_the_chosen_language(env):
 
 
 def test_piped_chat_answers_and_logs_gaps(env):
-    out = qogam("chat", stdin="Что такое маслихат?\nКакой курс евро сегодня?\n", env=env)
+    stdin = "Что такое маслихат?\nКакой курс евро сегодня?\nРасскажи анекдот про акима\nрахмет\n"
+    out = qogam("chat", stdin=stdin, env=env)
     assert out.returncode == 0, out.stderr
-    assert "Маслихат" in out.stdout and "[1] 👍" in out.stdout
+    assert "Маслихат" in out.stdout and "[1] Подробнее   [2] 👍" in out.stdout
+    assert "Национальный банк" in out.stdout  # the exchange rate: where to ask, not a gap
     gaps = json.loads(qogam("gaps", "--json", env=env).stdout)
-    assert [g["question"] for g in gaps] == ["Какой курс евро сегодня?"]
+    assert [g["question"] for g in gaps] == ["Расскажи анекдот про акима"]  # "рахмет" is not a question
 
 
 def test_chat_numbers_press_buttons(env):
@@ -72,9 +74,9 @@ def test_chat_numbers_press_buttons(env):
 def test_gaps_limit_and_empty(env):
     runner = CliRunner()
     assert "No gaps logged." in runner.invoke(main, ["gaps"]).output
-    qogam("chat", stdin="курс евро\nпогода завтра\nрецепт плова\n", env=env)
+    qogam("chat", stdin="расскажи анекдот\nкогда основали Астану\nрецепт плова\n", env=env)
     rows = json.loads(runner.invoke(main, ["gaps", "--json", "--limit", "2"]).output)
-    assert [r["question"] for r in rows] == ["рецепт плова", "погода завтра"]
+    assert [r["question"] for r in rows] == ["рецепт плова", "когда основали Астану"]
 
 
 def test_kb_dump_contract():

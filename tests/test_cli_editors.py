@@ -7,12 +7,14 @@ import pytest
 
 from tests.test_cli import env, qogam  # noqa: F401 - the fixture
 
-DOLLAR = "какой курс доллара сегодня\nкурс доллара на сегодня\nрецепт плова\n"
+# Near no out-of-scope topic (the flat list's jokes and recipes), so they stay gaps for editors: the exchange
+# rate now gets its topic's referral instead.
+JOKES = "расскажи мне какой-нибудь анекдот про акима\nрасскажи мне смешной анекдот про нашего акима\nрецепт плова\n"
 
 
 @pytest.fixture
 def asked(env):  # noqa: F811
-    out = qogam("chat", stdin=DOLLAR, env=env)
+    out = qogam("chat", stdin=JOKES, env=env)
     assert out.returncode == 0, out.stderr
     return env
 
@@ -31,15 +33,16 @@ def test_gaps_clusters_json_contract(asked):
     # One resident (the terminal's) asked all three: sizes and languages count residents, "questions" rows.
     assert by_size[0]["size"] == 1 and by_size[0]["questions"] == 2
     assert by_size[0]["langs"] == {"kk": 0, "ru": 1, "en": 0}
-    assert set(by_size[0]["samples"]) == {"какой курс доллара сегодня", "курс доллара на сегодня"}
+    assert set(by_size[0]["samples"]) == {"расскажи мне какой-нибудь анекдот про акима",
+                                          "расскажи мне смешной анекдот про нашего акима"}
     assert sum(c["questions"] for c in found) == 3 and sum(c["size"] for c in found) == 2
     text = qogam("gaps", "--clusters", env=asked).stdout
     assert f"#{by_size[0]['id']}" in text and "qogam gaps resolve" in text
 
 
 def test_resolve_ignore_and_new_entry_then_kb_todo(asked):
-    dollar, pilaf = sorted(clusters(asked), key=lambda c: -c["questions"])
-    out = qogam("gaps", "resolve", str(dollar["id"]), "--ignore", "--json", env=asked)
+    jokes, pilaf = sorted(clusters(asked), key=lambda c: -c["questions"])
+    out = qogam("gaps", "resolve", str(jokes["id"]), "--ignore", "--json", env=asked)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["closed"] == 2
     assert qogam("gaps", "resolve", str(pilaf["id"]), "--new-entry", env=asked).returncode == 0
@@ -49,13 +52,13 @@ def test_resolve_ignore_and_new_entry_then_kb_todo(asked):
     audit = json.loads(qogam("audit", "--json", env=asked).stdout)
     assert [a["action"] for a in audit[:2]] == ["gaps_new_entry", "gaps_ignore"]
     # Asked again, the ignored question is not shown to editors again.
-    qogam("chat", stdin="курс доллара какой сегодня\n", env=asked)
+    qogam("chat", stdin="есть у тебя анекдот про акима?\n", env=asked)
     assert clusters(asked) == []
 
 
 def test_resolve_as_a_phrasing_then_kb_learned(asked):
-    dollar = max(clusters(asked), key=lambda c: c["questions"])
-    out = qogam("gaps", "resolve", str(dollar["id"]), "--phrasing-of", "budget.village.revenue", "--json",
+    jokes = max(clusters(asked), key=lambda c: c["questions"])
+    out = qogam("gaps", "resolve", str(jokes["id"]), "--phrasing-of", "budget.village.revenue", "--json",
                 env=asked)
     result = json.loads(out.stdout)
     assert result["action"] == "phrasing" and (result["added"] or result["refused"])
@@ -65,8 +68,8 @@ def test_resolve_as_a_phrasing_then_kb_learned(asked):
 
 
 def test_resolve_as_not_our_topic_then_kb_learned(asked):
-    dollar = max(clusters(asked), key=lambda c: c["questions"])
-    out = qogam("gaps", "resolve", str(dollar["id"]), "--not-our-topic", "--json", env=asked)
+    jokes = max(clusters(asked), key=lambda c: c["questions"])
+    out = qogam("gaps", "resolve", str(jokes["id"]), "--not-our-topic", "--json", env=asked)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["action"] == "not_our_topic" and result["closed"] == 2 and result["added"]
@@ -74,7 +77,7 @@ def test_resolve_as_not_our_topic_then_kb_learned(asked):
     assert [(r["lang"], r["text"]) for r in listed] == [(a["lang"], a["text"]) for a in result["added"]]
     assert "not our topic  [ru]" in qogam("kb", "learned", env=asked).stdout
     assert json.loads(qogam("audit", "--json", env=asked).stdout)[0]["action"] == "gaps_not_our_topic"
-    assert all(c["id"] != dollar["id"] for c in clusters(asked))
+    assert all(c["id"] != jokes["id"] for c in clusters(asked))
 
 
 @pytest.mark.parametrize("args, says", [

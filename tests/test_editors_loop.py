@@ -39,9 +39,12 @@ def ask_all(conversation, questions, key="tg:7"):
     return replies
 
 
-LAND = ["как получить земельный участок под дом", "жер учаскесін қалай алуға болады үй салуға",
-        "how can I get a plot of land to build a house", "kak poluchit zemlyu pod dom"]
-DOLLAR = ["какой курс доллара сегодня", "доллар бағамы қанша бүгін", "dollar exchange rate today"]
+# Needs near no out-of-scope topic (the flat list's jokes and football), so they stay gaps for editors: a
+# land plot or the exchange rate now gets its topic's referral instead.
+FOOTBALL = ["кто выиграл футбольный матч вчера", "кеше футбол матчында кім жеңді",
+            "who won the football match last night", "kto vyigral futbolnyi match vchera"]
+JOKE = ["расскажи мне какой-нибудь анекдот про акима", "әкім туралы әзіл айтып жіберші",
+        "tell me a joke about the akim"]
 
 
 def open_gap_clusters(conversation):
@@ -49,56 +52,57 @@ def open_gap_clusters(conversation):
 
 
 def test_one_need_in_three_languages_and_scripts_is_one_cluster(conversation):
-    replies = ask_all(conversation, LAND + DOLLAR)
+    replies = ask_all(conversation, FOOTBALL + JOKE)
     assert {r.outcome for r in replies} <= {"unanswered", "suggested"}
     clusters = open_gap_clusters(conversation)
     by_question = {g.question: c.id for c in clusters for g in c.gaps}
-    assert len({by_question[q] for q in LAND}) == 1
-    assert len({by_question[q] for q in DOLLAR}) == 1
-    assert by_question[LAND[0]] != by_question[DOLLAR[0]]
+    assert len({by_question[q] for q in FOOTBALL}) == 1
+    assert len({by_question[q] for q in JOKE}) == 1
+    assert by_question[FOOTBALL[0]] != by_question[JOKE[0]]
 
 
 def test_a_cluster_prints_as_the_contract_says(conversation):
-    for n, question in enumerate(DOLLAR):
+    for n, question in enumerate(JOKE):
         ask_all(conversation, [question], key=f"tg:{70 + n}")
     cluster = open_gap_clusters(conversation)[0]
     shown = cluster.as_dict()
     assert set(shown) == {"id", "size", "questions", "langs", "first", "last", "samples", "candidates"}
-    # "dollar exchange rate today" reads as English or as Latin Kazakh: its language is the detector's
+    # "tell me a joke about the akim" reads as English or as Latin Kazakh: its language is the detector's
     assert shown["size"] == 3 and shown["questions"] == 3
     assert shown["langs"]["ru"] == 1 and sum(shown["langs"].values()) == 3
-    assert len(shown["samples"]) == 3 and set(shown["samples"]) == set(DOLLAR)
+    assert len(shown["samples"]) == 3 and set(shown["samples"]) == set(JOKE)
     assert all(set(c) == {"entry", "score"} for c in shown["candidates"])
     assert shown["id"] == min(g.id for g in cluster.gaps)
 
 
 def test_samples_are_at_most_three_and_redacted(conversation):
-    ask_all(conversation, [f"курс доллара сегодня позвоните мне +7 701 234 56 7{i}" for i in range(5)])
+    ask_all(conversation, [f"расскажи мне какой-нибудь анекдот про акима, позвоните мне +7 701 234 56 7{i}"
+                           for i in range(5)])
     cluster = open_gap_clusters(conversation)[0]
     assert cluster.questions == 5 and len(cluster.samples()) <= 3
     assert all("701" not in s and "[PHONE]" in s for s in cluster.samples())
 
 
 def test_a_cluster_counts_residents_not_rows(conversation):
-    # Issue 32: one resident asked about the dollar 25 times; three residents asked about land once each.
-    ask_all(conversation, [f"{DOLLAR[0]} {'а' * (n % 5)} {n}" for n in range(25)], key="tg:7")
-    for n, question in enumerate(LAND[:3]):
+    # Issue 32: one resident asked for a joke 25 times; three residents asked about football once each.
+    ask_all(conversation, [f"{JOKE[0]} {'а' * (n % 5)} {n}" for n in range(25)], key="tg:7")
+    for n, question in enumerate(FOOTBALL[:3]):
         ask_all(conversation, [question], key=f"tg:{80 + n}")
     clusters = open_gap_clusters(conversation)
-    land = clustering.find(clusters, next(g.id for c in clusters for g in c.gaps if g.question == LAND[0]))
-    dollar = clustering.find(clusters, next(g.id for c in clusters for g in c.gaps if g.question.startswith(DOLLAR[0])))
-    assert (land.size, land.questions) == (3, 3) and (dollar.size, dollar.questions) == (1, 25)
-    assert dollar.as_dict()["size"] == 1 and dollar.as_dict()["questions"] == 25
-    assert dollar.langs == {"kk": 0, "ru": 1, "en": 0}
-    assert clusters[0] is land  # three residents come before one resident's 25 questions
+    football = clustering.find(clusters, next(g.id for c in clusters for g in c.gaps if g.question == FOOTBALL[0]))
+    joke = clustering.find(clusters, next(g.id for c in clusters for g in c.gaps if g.question.startswith(JOKE[0])))
+    assert (football.size, football.questions) == (3, 3) and (joke.size, joke.questions) == (1, 25)
+    assert joke.as_dict()["size"] == 1 and joke.as_dict()["questions"] == 25
+    assert joke.langs == {"kk": 0, "ru": 1, "en": 0}
+    assert clusters[0] is football  # three residents come before one resident's 25 questions
 
 
 def test_clusters_asked_most_in_the_last_week_come_first(conversation, wall):
-    ask_all(conversation, DOLLAR)  # three, now a month old
+    ask_all(conversation, JOKE)  # three, now a month old
     wall.advance(days=30)
-    ask_all(conversation, LAND[:2])  # two, this week
+    ask_all(conversation, FOOTBALL[:2])  # two, this week
     first = open_gap_clusters(conversation)[0]
-    assert {g.question for g in first.gaps} == set(LAND[:2])
+    assert {g.question for g in first.gaps} == set(FOOTBALL[:2])
 
 
 def test_adding_a_cluster_as_a_phrasing_answers_it_at_once(conversation, matcher):
@@ -148,31 +152,32 @@ def test_check_phrasing_names_the_entry_that_already_has_it(kb):
 
 
 def test_ignored_questions_never_show_again(conversation):
-    ask_all(conversation, DOLLAR[:2])
+    ask_all(conversation, JOKE[:2])
     cluster = open_gap_clusters(conversation)[0]
     outcome = resolve.ignore(conversation.db, cluster, by="tg:1")
     assert outcome.closed == 2 and open_gap_clusters(conversation) == []
-    ask_all(conversation, ["курс доллара на сегодня какой", "как получить земельный участок под дом"])
+    ask_all(conversation, ["есть у тебя анекдот про акима?", "кто выиграл футбольный матч вчера"])
     shown = [g.question for c in open_gap_clusters(conversation) for g in c.gaps]
-    assert shown == ["как получить земельный участок под дом"]
+    assert shown == ["кто выиграл футбольный матч вчера"]
     assert audit.entries(conversation.db)[0]["action"] == "gaps_ignore"
 
 
 def test_ignored_forms_are_stored_redacted_and_normalised(conversation):
-    ask_all(conversation, ["курс доллара, звоните +7 701 234 56 78, Иванов Иван Иванович"])
+    ask_all(conversation, [("расскажи мне какой-нибудь анекдот про акима, звоните +7 701 234 56 78, "
+                           "Иванов Иван Иванович")])
     resolve.ignore(conversation.db, open_gap_clusters(conversation)[0], by="tg:1")
     (form, lang), = learned.ignored_forms(conversation.db)
-    assert "701" not in form and "иванов" not in form and "курс" in form
+    assert "701" not in form and "иванов" not in form and "анекдот" in form
     assert ("phone" not in form and "пхоне" not in form and lang
             == gaps.latest(conversation.db, 1, (gaps.IGNORED,))[0].lang)
 
 
 def test_needs_a_new_entry_closes_the_cluster_for_writers(conversation):
-    ask_all(conversation, DOLLAR)
+    ask_all(conversation, JOKE)
     cluster = open_gap_clusters(conversation)[0]
     assert resolve.mark_new_entry(conversation.db, cluster, by="tg:1").closed == 3
     todo = gaps.with_status(conversation.db, (gaps.NEW_ENTRY,))
-    assert {g.question for g in todo} == set(DOLLAR) and all(g.resolved_at for g in todo)
+    assert {g.question for g in todo} == set(JOKE) and all(g.resolved_at for g in todo)
     assert open_gap_clusters(conversation) == []
 
 
@@ -263,23 +268,25 @@ def test_learned_phrasings_keep_the_out_of_scope_list(kb):
     assert grown.out_of_scope == kb.out_of_scope and grown.categories == kb.categories
 
 
-MAZHILIS = ["когда выборы в мажилис в этом году", "мажилис сайлауы биыл қашан болады"]
+# Near no out-of-scope topic, so residents' questions reach the editors (the Mazhilis is now the national
+# politics topic, whose questions get its referral and never reach them).
+FILMS = ["какой фильм посмотреть вечером", "кешке қандай фильм көруге болады"]
 
 
 def test_not_our_topic_stops_answering_such_questions_at_once(conversation):
     """Listed, the cluster's questions are not answered, nor are paraphrases nearer them than any
     phrasing; they are stored, audited, and the cluster closes."""
-    ask_all(conversation, MAZHILIS)
+    ask_all(conversation, FILMS)
     cluster = open_gap_clusters(conversation)[0]
-    assert {g.question for g in cluster.gaps} == set(MAZHILIS)
-    paraphrase = "в каком году следующие выборы в мажилис"
+    assert {g.question for g in cluster.gaps} == set(FILMS)
+    paraphrase = "какой фильм посоветуешь посмотреть"
     outcome = resolve.not_our_topic(conversation.db, conversation.kb, conversation.matcher,
                                      conversation.ctx.glossary, cluster, by="tg:1")
-    assert outcome.done and outcome.closed == 2 and sorted(outcome.added) == sorted(zip(("ru", "kk"), MAZHILIS))
-    assert set(MAZHILIS) <= {q for qs in outcome.kb.out_of_scope.values() for q in qs}
+    assert outcome.done and outcome.closed == 2 and sorted(outcome.added) == sorted(zip(("ru", "kk"), FILMS))
+    assert set(FILMS) <= {q for qs in outcome.kb.out_of_scope.values() for q in qs}
     assert outcome.matcher.match(paraphrase).signals["out_of_scope_words"] > \
         conversation.matcher.match(paraphrase).signals["out_of_scope_words"]
-    for question in (*MAZHILIS, paraphrase):
+    for question in (*FILMS, paraphrase):
         assert not isinstance(policy.decide(outcome.matcher.match(question)), policy.Answer), question
     assert [(r["lang"], r["text"], r["entry_id"]) for r in learned.not_our_topic(conversation.db)] == \
         [(lang, text, None) for lang, text in outcome.added]
@@ -288,7 +295,7 @@ def test_not_our_topic_stops_answering_such_questions_at_once(conversation):
     assert open_gap_clusters(conversation) == []
     # A process started later serves them too.
     later = Conversation(load_or_fail(), conversation.matcher, conversation.db)
-    assert set(MAZHILIS) <= {q for qs in later.kb.out_of_scope.values() for q in qs}
+    assert set(FILMS) <= {q for qs in later.kb.out_of_scope.values() for q in qs}
 
 
 def test_an_entrys_phrasing_is_never_listed_as_not_our_topic(conversation, kb):
@@ -326,10 +333,10 @@ def test_the_disputed_answers_count_their_days_in_the_readers_words(conversation
 
 def test_a_clusters_days_are_kazakhstan_days_written_as_dates_are(conversation, wall):
     wall.set_local(dt.datetime(2026, 11, 20, 4, 30))  # 19 November in UTC
-    ask_all(conversation, DOLLAR[:1])
+    ask_all(conversation, JOKE[:1])
     wall.set_local(dt.datetime(2026, 11, 23, 10, 0))
-    ask_all(conversation, DOLLAR[1:], key="tg:8")
-    (cluster,) = [c for c in open_gap_clusters(conversation) if c.size == len(DOLLAR)]
+    ask_all(conversation, JOKE[1:], key="tg:8")
+    (cluster,) = [c for c in open_gap_clusters(conversation) if c.questions == len(JOKE)]
     (screen,) = conversation.press(Person("console:local", "console", "ru"), f"g:o:{cluster.id}")
     assert "Впервые спросили 20 нояб. 2026\u202fг., последний раз — 23 нояб. 2026\u202fг." in screen.text
     assert "последний 23 нояб. 2026\u202fг." in screen.text.split("\n")[0]

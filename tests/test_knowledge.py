@@ -285,3 +285,224 @@ def test_malformed_terms_and_unknown_fields_of_the_out_of_scope_file_are_errors(
     messages = [p.message for p in errors(kbdir)]
     assert "[ru] terms must be a list of words" in messages
     assert "[ru] unknown field 'question'" in messages
+
+
+# ---- out-of-scope topics (out_of_scope.toml's [[topics]]) ----------------------------------------
+def topic(tid="documents", *, titles=None, referrals=None, questions=None, url="https://egov.kz/cms/ru",
+          extra=""):
+    titles = titles or {"kk": "Құжаттар", "ru": "Документы", "en": "Documents"}
+    referrals = referrals or {
+        "kk": "Жеке куәлікті egov.kz арқылы немесе ХҚКО-да ауыстырасыз. Сұрақтар: 1414 тегін байланыс орталығы.",
+        "ru": "Удостоверение меняют на egov.kz или в ЦОНе. Вопросы: бесплатный контакт-центр 1414.",
+        "en": "ID cards are renewed on egov.kz or at a public service centre. Questions: free contact centre 1414.",
+    }
+    questions = questions or {"kk": ["жеке куәлікті қалай ауыстырамын"], "ru": ["как поменять удостоверение"],
+                              "en": ["how do I renew my ID card"]}
+    head = (f'[[topics]]\nid = "{tid}"\nreviewed = 2026-12-07\n{extra}\n'
+            f'[[topics.sources]]\ntitle = "eGov"\ntitle_ru = "eGov"\ntitle_kk = "eGov"\nurl = "{url}"\n')
+    blocks = [head]
+    for lang in ("kk", "ru", "en"):
+        qs = ", ".join(f'"{q}"' for q in questions[lang])
+        blocks.append(f'[topics.{lang}]\ntitle = "{titles[lang]}"\nreferral = """{referrals[lang]}"""\n'
+                      f'questions = [{qs}]\n')
+    return "\n".join(blocks)
+
+
+def test_topics_are_read_and_their_questions_join_the_out_of_scope_list(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text('[ru]\nquestions = ["расскажи анекдот"]\n\n' + topic(),
+                                             encoding="utf-8")
+    kb, problems = check(kbdir)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert list(kb.out_of_scope_topics) == ["documents"]
+    documents = kb.out_of_scope_topics["documents"]
+    assert documents.texts["en"].title == "Documents" and "1414" in documents.texts["ru"].referral
+    assert documents.sources[0].url == "https://egov.kz/cms/ru"
+    # The matcher reads the flat list and the topics alike, flat questions first.
+    assert kb.out_of_scope["ru"] == ("расскажи анекдот", "как поменять удостоверение")
+    assert kb.topic_of("ru", "как поменять удостоверение") is documents
+    assert kb.topic_of("ru", "расскажи анекдот") is None
+
+
+@pytest.mark.parametrize("text, message", [
+    (topic(tid="Documents-1"), "topic id must be a-z"),
+    (topic().split("[topics.en]")[0], "missing language [topics.en]"),
+    (topic(url="ftp://egov.kz"), "source url must start with https://"),
+    (topic().replace('url = "https://egov.kz/cms/ru"\n', ""), "needs a url"),
+    (topic(extra="colour = 1"), "topic: unknown field 'colour'"),
+    (topic().replace('referral = """Удостоверение', 'referal = """Удостоверение'), "[ru] unknown field 'referal'"),
+    (topic() + "\n" + topic(questions={"kk": ["x"], "ru": ["y"], "en": ["z"]}), "duplicate topic id"),
+])
+def test_malformed_topics_are_errors(kbdir, text, message):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text(text, encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert any(message in m for m in messages), messages
+
+
+def test_what_residents_read_of_a_topic_is_held_to_its_limits(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    long = topic(titles={"kk": "Құжаттар", "ru": "Документы, паспорта, права, прописка и справки", "en": "Docs"},
+                 referrals={"kk": "Жеке куәлік: egov.kz. Сұрақтар: 1414 тегін байланыс орталығы.",
+                            "ru": "Удостоверение: egov.kz. " * 20 + "Вопросы: 1414.",
+                            "en": "ID cards: egov.kz. Questions: free contact centre 1415. See /passport."})
+    (kbdir / "out_of_scope.toml").write_text(long, encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert "[ru] title is 46 characters; at most 40" in messages
+    assert any(m.startswith("[ru] referral is ") and m.endswith("at most 400") for m in messages)
+    assert "[en] referral lacks the figure 1414 that the [kk/ru] referral states" in messages
+    assert "[en] referral mentions /passport, which the bot does not have" in messages
+
+
+def test_a_topic_question_may_be_in_one_place_only(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    two = topic() + "\n" + topic(tid="social", questions={"kk": ["зейнетақы қашан көтеріледі"],
+                                                          "ru": ["Как поменять удостоверение?"],
+                                                          "en": ["when will pensions go up"]})
+    (kbdir / "out_of_scope.toml").write_text('[en]\nquestions = ["when will pensions go up"]\n\n' + two,
+                                             encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert "[ru] 'Как поменять удостоверение?' is listed in documents and in social: a question belongs to one " \
+           "topic" in messages
+    assert "[en] 'when will pensions go up' is listed in the flat list and in social: a question belongs to one " \
+           "topic" in messages
+    (kbdir / "out_of_scope.toml").write_text(topic(questions={"kk": ["x"], "ru": ["Кто такой аким?"], "en": ["y"]}),
+                                             encoding="utf-8")
+    assert any(p.entry_id == "documents" and "is listed as out of scope but is a phrasing of test.one" in p.message
+               for p in errors(kbdir))
+
+
+def test_a_plain_http_source_of_a_topic_is_a_warning(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "out_of_scope.toml").write_text(topic(url="http://egov.kz/cms/ru"), encoding="utf-8")
+    _, problems = check(kbdir)
+    assert [(p.severity, p.entry_id) for p in problems if "plain http" in p.message] == [("warning", "documents")]
+
+
+def test_the_real_topics_cover_the_referrals_residents_need(kb):
+    assert {"documents", "social", "taxes_fines", "reference_facts"} <= set(kb.out_of_scope_topics)
+    for t in kb.out_of_scope_topics.values():
+        assert set(t.texts) == {"kk", "ru", "en"} and t.sources, t.id
+        assert all(len(text.referral) <= 400 and len(text.title) <= 40 for text in t.texts.values()), t.id
+
+
+# ---- short answers ---------------------------------------------------------------------------------
+def with_short(text, shorts):
+    for lang, short in shorts.items():
+        text = text.replace(f"[{lang}]\ntitle", f'[{lang}]\nshort = """{short}"""\ntitle')
+    return text
+
+
+def test_a_short_answer_is_read_and_shown_first(kbdir):
+    from bot.core.knowledge.render import answer_text, first_answer_text, short_text
+    from bot.i18n import translator
+
+    shorts = {"kk": "Әкім — жергілікті атқарушы органның басшысы.", "ru": "Аким — глава исполнительного органа.",
+              "en": "An akim heads the local executive body."}
+    (kbdir / "one.toml").write_text(with_short(entry(), shorts), encoding="utf-8")
+    kb, problems = check(kbdir)
+    assert not [p for p in problems if "short" in p.message]
+    one = kb.entries["test.one"]
+    assert one.texts["ru"].short == "Аким — глава исполнительного органа."
+    assert short_text(one, translator("ru")) == "Кто такой аким?\n\nАким — глава исполнительного органа."
+    assert first_answer_text(one, translator("en")) == short_text(one, translator("en"))
+    assert "Sources:" not in short_text(one, translator("en")) and "Sources:" in answer_text(one, translator("en"))
+
+
+def test_a_missing_short_answer_is_a_warning_and_the_full_answer_is_shown(kbdir):
+    from bot.core.knowledge.render import answer_text, first_answer_text
+    from bot.i18n import translator
+
+    (kbdir / "one.toml").write_text(with_short(entry(), {"ru": "Аким — глава исполнительного органа."}),
+                                    encoding="utf-8")
+    kb, problems = check(kbdir)
+    [missing] = [p for p in problems if "no short answer" in p.message]
+    assert missing.severity == "warning" and "kk/en" in missing.message
+    one = kb.entries["test.one"]
+    assert first_answer_text(one, translator("kk")) == answer_text(one, translator("kk"))
+
+
+def test_a_long_short_answer_or_one_whose_figures_drift_is_an_error(kbdir):
+    shorts = {"kk": "Петиция 2 500 дауыс жинаса, әкімдік оны қарайды.", "ru": "Нужно 2 500 голосов. " * 20,
+              "en": "A petition needs 5,000 votes. See /petition."}
+    (kbdir / "one.toml").write_text(with_short(entry(), shorts), encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert any(m.startswith("[ru] short answer length: ") and "at most 400" in m for m in messages), messages
+    assert "[en] short answer lacks the figure 2500 that the [kk/ru] short answer states" in messages
+    assert "[en] short answer mentions /petition, which the bot does not have" in messages
+    (kbdir / "one.toml").write_text(with_short(entry(), {"kk": "Аким", "ru": "", "en": "x"}), encoding="utf-8")
+    assert any("[ru] short must be text when present" in p.message for p in errors(kbdir))
+
+
+def test_an_unknown_field_in_a_language_block_is_an_error(kbdir):
+    (kbdir / "one.toml").write_text(entry().replace("[en]\ntitle", '[en]\nshrot = "typo"\ntitle'), encoding="utf-8")
+    assert any("[en] unknown field 'shrot'" in p.message for p in errors(kbdir))
+
+
+# ---- small talk ------------------------------------------------------------------------------------
+def small_talk(kinds):
+    """kinds: {kind: {lang: [phrases]}}; every reply is one sentence."""
+    blocks = []
+    for kind, langs in kinds.items():
+        blocks.append(f'[[kinds]]\nid = "{kind}"\n')
+        for lang, phrases in langs.items():
+            quoted = ", ".join(f'"{p}"' for p in phrases)
+            blocks.append(f'[kinds.{lang}]\nphrases = [{quoted}]\nreply = "Hello ({lang}). See /topics."\n')
+    return "\n".join(blocks)
+
+
+GREETINGS = {"kk": ["сәлем"], "ru": ["привет"], "en": ["hello"]}
+
+
+def test_small_talk_is_read_and_not_taken_for_an_entry(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "small_talk.toml").write_text(small_talk({"greeting": GREETINGS}), encoding="utf-8")
+    kb, problems = check(kbdir)
+    assert [p for p in problems if p.severity == "error"] == [] and list(kb.entries) == ["test.one"]
+    assert kb.small_talk.kinds["greeting"]["ru"].phrases == ("привет",)
+    assert kb.small_talk.reply("greeting", "en") == "Hello (en). See /topics."
+
+
+@pytest.mark.parametrize("kinds, extra, message", [
+    ({"gossip": GREETINGS}, "", "unknown kind 'gossip'"),
+    ({"greeting": {**GREETINGS, "ru": ["привет", " "]}}, "", "[ru] 1 empty or non-text phrase(s)"),
+    ({"greeting": {"kk": ["сәлем"], "ru": ["привет"]}}, "", "missing language [kinds.en]"),
+    ({"greeting": GREETINGS}, "mood = 1\n", "unknown field 'mood'"),
+])
+def test_malformed_small_talk_is_an_error(kbdir, kinds, extra, message):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    (kbdir / "small_talk.toml").write_text(extra + small_talk(kinds), encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert any(message in m for m in messages), messages
+
+
+def test_a_phrase_in_two_kinds_or_that_is_an_entry_phrasing_is_an_error(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    kinds = {"greeting": {**GREETINGS, "ru": ["привет", "ок"]},
+             "ack": {"kk": ["жарайды"], "ru": ["ок"], "en": ["ok"]},
+             "who": {"kk": ["сен кімсің"], "ru": ["кто такой аким"], "en": ["who are you"]}}
+    (kbdir / "small_talk.toml").write_text(small_talk(kinds), encoding="utf-8")
+    messages = [p.message for p in errors(kbdir)]
+    assert "[ru] phrase 'ок' is also a phrase of greeting: a phrase belongs to one kind" in messages
+    assert "[ru] phrase 'кто такой аким' is a phrasing of test.one" in messages
+
+
+def test_the_real_small_talk_passes_its_checks(kb):
+    from bot.core.curation.check import check_content, check_small_talk_reach
+
+    assert set(kb.small_talk.kinds) == {"greeting", "thanks", "ack", "who", "bye", "insult"}
+    found = [p for p in check_content(kb) + check_small_talk_reach(kb) if p.path == "small_talk.toml"]
+    assert [str(p) for p in found if p.severity == "error"] == []
+
+
+def test_a_phrase_another_kind_takes_is_an_error_of_kb_check(kbdir):
+    (kbdir / "a.toml").write_text(entry(), encoding="utf-8")
+    kinds = {"greeting": {"kk": ["сәлем"], "ru": ["привет"], "en": ["hello", "ok"]},
+             "ack": {"kk": ["жарайды"], "ru": ["понятно"], "en": ["got it"]}}
+    (kbdir / "small_talk.toml").write_text(small_talk(kinds), encoding="utf-8")
+    assert [p.message for p in errors(kbdir) if "recognised as" in p.message] == []
+    # Kazakh "ok" is read as "ок": not the same phrase as English "ok", but the same message.
+    kinds["ack"]["kk"] = ["жарайды", "ok"]
+    (kbdir / "small_talk.toml").write_text(small_talk(kinds), encoding="utf-8")
+    assert [p.message for p in errors(kbdir) if "recognised as" in p.message] == [
+        "[en] phrase 'ok' is recognised as ack, not greeting: another kind's phrase or an entry's words take it"]

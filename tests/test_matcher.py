@@ -181,3 +181,37 @@ def test_question_words_count_for_matching_but_not_for_grouping_gaps():
     assert "кто" in features(("кто", "аким")) and "когда" in features(("когда", "слушания"))
     assert "как" not in features(("как", "аким"))
     assert normal_form("Кто наш аким?", "ru") == "аким"
+
+
+def test_the_nearest_listed_question_is_exposed_when_it_is_nearer_than_any_phrasing(matcher, kb):
+    from bot.core.matching.reading import read_phrasing
+
+    listed = matcher.match("как оплатить налог на машину").listed_nearer
+    assert listed == ("ru", "как оплатить налог на машину")
+    assert kb.topic_of(*listed).id == "taxes_fines"
+    assert matcher.match("Кто избирает акима села?").listed_nearer is None  # nearer its entry's phrasings
+    # The index beside the score, consistent with the score alone (ListedView.best).
+    words = read_phrasing("ru", "курс доллара на сегодня")
+    score, at = matcher.out_of_scope_words.nearest(words)
+    assert score == matcher.out_of_scope_words.best(words) and matcher.out_of_scope_text[at] == (
+        "ru", "курс доллара на сегодня")
+    assert matcher.out_of_scope_words.nearest(["zzzqqq"]) == (0.0, -1)
+
+
+def test_a_question_near_a_topic_is_referred_and_one_near_the_flat_list_is_not(matcher, kb):
+    from bot.core.matching import policy
+
+    for question, topic in (("когда повысят пенсию", "social"), ("расскажи анекдот", None),
+                            ("Кто избирает акима села?", None)):
+        result = matcher.match(question)
+        found = policy.referral(kb, result, policy.decide(result))
+        assert (found.id if found else None) == topic, question
+
+
+def test_numbers_alone_get_no_referral(matcher, kb):
+    """Found by fuzzing: "9" was nearest a listed question with a 9 and got the kindergartens' referral."""
+    from bot.core.matching import policy
+
+    for text in ("9", "12 5", "2026"):
+        result = matcher.match(text)
+        assert policy.referral(kb, result, policy.decide(result)) is None, text

@@ -90,7 +90,11 @@ def test_a_listed_out_of_scope_question_is_not_answered(matcher, kb):
     for lang, questions in kb.out_of_scope.items():
         for question in questions[:10]:
             result = matcher.match(question)
-            assert result.confidence == 0.0 or not result.candidates, (lang, question)
+            # Exactly a listed question: confidence 0. Latin text is also read in the other languages and
+            # the surest reading kept ("translate good morning into Kazakh" as Latin Kazakh), where the
+            # listed words are no longer exact; it is still not answered.
+            assert result.confidence == 0.0 or not result.candidates or result.query.detection.lang != lang, \
+                (lang, question)
             assert isinstance(policy.decide(result), policy.NoMatch)
 
 

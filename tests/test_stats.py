@@ -72,6 +72,27 @@ def test_count_question_refuses_an_unknown_outcome(db, wall):
 
 def test_question_stats_holds_no_user_and_no_text(db):
     assert set(db["question_stats"].columns_dict) == {"day", "lang", "outcome", "entry_id", "n"}
+    assert set(db["not_ours_stats"].columns_dict) == {"day", "lang", "topic", "n"}
+
+
+def test_a_not_ours_question_is_counted_by_topic_too(db, wall):
+    count_question(db, lang="ru", outcome="not_ours", topic="documents")
+    count_question(db, lang="ru", outcome="not_ours", topic="documents")
+    count_question(db, lang="kk", outcome="not_ours", topic="social")
+    assert stats_rows(db) == {("2026-11-23", "ru", "not_ours", ""): 2, ("2026-11-23", "kk", "not_ours", ""): 1}
+    assert [dict(r) for r in db.query("select * from not_ours_stats order by topic")] == [
+        {"day": "2026-11-23", "lang": "ru", "topic": "documents", "n": 2},
+        {"day": "2026-11-23", "lang": "kk", "topic": "social", "n": 1}]
+    r = report(db, days=1)
+    assert (r["questions"], r["not_ours"], r["rates"]["not_ours"]) == (3, 3, 1.0)
+    assert r["not_ours_by_topic"] == [{"topic": "documents", "n": 2}, {"topic": "social", "n": 1}]
+    text = summary_text(r, translator("en"), topics={"documents": "Personal documents and registration"})
+    assert "Not ours, referred elsewhere: 3 (100%)" in text
+    assert "• Personal documents and registration: 2" in text and "• social: 1" in text
+    with pytest.raises(ValueError, match="topic"):
+        count_question(db, lang="ru", outcome="not_ours")
+    with pytest.raises(ValueError, match="topic"):
+        count_question(db, lang="ru", outcome="unanswered", topic="documents")
 
 
 # ---- the report -----------------------------------------------------------------------------------
@@ -103,18 +124,18 @@ def test_report_counts_rates_and_every_day_of_the_window(busy_week):
     assert (r["days"], r["first_day"], r["last_day"]) == (7, "2026-11-18", "2026-11-24")
     assert (r["questions"], r["answered"], r["suggested"], r["unanswered"]) == (14, 9, 2, 3)
     assert r["rates"] == {"answered": round(9 / 14, 4), "suggested": round(2 / 14, 4),
-                          "unanswered": round(3 / 14, 4)}
-    assert r["by_lang"]["kk"] == {"questions": 4, "answered": 3, "suggested": 0, "unanswered": 1,
-                                  "rates": {"answered": 0.75, "suggested": 0.0, "unanswered": 0.25}}
+                          "unanswered": round(3 / 14, 4), "not_ours": 0.0}
+    assert r["by_lang"]["kk"] == {"questions": 4, "answered": 3, "suggested": 0, "unanswered": 1, "not_ours": 0,
+                                  "rates": {"answered": 0.75, "suggested": 0.0, "unanswered": 0.25, "not_ours": 0.0}}
     assert r["by_lang"]["ru"]["questions"] == 6 and r["by_lang"]["ru"]["rates"]["suggested"] == round(2 / 6, 4)
-    assert r["by_lang"]["en"] == {"questions": 4, "answered": 2, "suggested": 0, "unanswered": 2,
-                                  "rates": {"answered": 0.5, "suggested": 0.0, "unanswered": 0.5}}
+    assert r["by_lang"]["en"] == {"questions": 4, "answered": 2, "suggested": 0, "unanswered": 2, "not_ours": 0,
+                                  "rates": {"answered": 0.5, "suggested": 0.0, "unanswered": 0.5, "not_ours": 0.0}}
     assert [d["day"] for d in r["per_day"]] == [f"2026-11-{d}" for d in range(18, 25)]
     by_day = {d["day"]: d for d in r["per_day"]}
     assert by_day["2026-11-19"] == {"day": "2026-11-19", "questions": 0, "answered": 0, "suggested": 0,
-                                    "unanswered": 0}
+                                    "unanswered": 0, "not_ours": 0}
     assert by_day["2026-11-20"] == {"day": "2026-11-20", "questions": 8, "answered": 4, "suggested": 2,
-                                    "unanswered": 2}
+                                    "unanswered": 2, "not_ours": 0}
     assert r["top_entries"] == [{"entry": "maslikhat.role", "answered": 5}, {"entry": "akim.election", "answered": 4}]
 
 
@@ -166,7 +187,9 @@ def test_a_changed_vote_counts_as_it_stands(db, wall):
 
 def test_an_empty_database_reports_zeros_not_errors(db, wall):
     r = report(db, days=3)
-    assert r["questions"] == 0 and r["rates"] == {"answered": 0.0, "suggested": 0.0, "unanswered": 0.0}
+    assert r["questions"] == 0 and r["rates"] == {"answered": 0.0, "suggested": 0.0, "unanswered": 0.0,
+                                                  "not_ours": 0.0}
+    assert r["not_ours_by_topic"] == []
     assert set(r["by_lang"]) == {"kk", "ru", "en"} and [d["questions"] for d in r["per_day"]] == [0, 0, 0]
     assert r["top_entries"] == [] and r["top_clusters"] == []
     assert r["feedback"] == {"up": 0, "down": 0, "up_votes": 0, "down_votes": 0, "by_entry": []}
@@ -257,6 +280,7 @@ def data(tmp_path, monkeypatch, wall):
     db = open_db()
     ask(db, 3, "ru", "answered", "maslikhat.role")
     ask(db, 1, "kk", "unanswered")
+    count_question(db, lang="en", outcome="not_ours", topic="documents")
     for key in KEYS:
         rated(db, key, "maslikhat.role", -1, "outdated")
     db.execute("insert into gaps (created_at, user_key, channel, lang, question, status) values (?, ?, ?, ?, ?, ?)",
@@ -270,13 +294,15 @@ def test_stats_json_contract_and_no_resident_in_it(data):
     out = CliRunner().invoke(main, ["stats", "--json", "--days", "7"])
     assert out.exit_code == 0, out.output
     r = json.loads(out.output)
-    assert {"days", "questions", "answered", "suggested", "unanswered", "rates", "by_lang", "per_day",
-            "top_entries", "top_clusters", "feedback"} <= set(r)
-    assert (r["days"], r["questions"], r["answered"], r["unanswered"]) == (7, 4, 3, 1)
-    assert set(r["by_lang"]) == {"kk", "ru", "en"} and set(r["rates"]) == {"answered", "suggested", "unanswered"}
-    assert {"questions", "answered", "suggested", "unanswered", "rates"} <= set(r["by_lang"]["ru"])
+    assert {"days", "questions", "answered", "suggested", "unanswered", "not_ours", "rates", "by_lang", "per_day",
+            "not_ours_by_topic", "top_entries", "top_clusters", "feedback"} <= set(r)
+    assert (r["days"], r["questions"], r["answered"], r["unanswered"], r["not_ours"]) == (7, 5, 3, 1, 1)
+    assert set(r["by_lang"]) == {"kk", "ru", "en"}
+    assert set(r["rates"]) == {"answered", "suggested", "unanswered", "not_ours"}
+    assert {"questions", "answered", "suggested", "unanswered", "not_ours", "rates"} <= set(r["by_lang"]["ru"])
     assert len(r["per_day"]) == 7 and set(r["per_day"][0]) == {"day", "questions", "answered", "suggested",
-                                                               "unanswered"}
+                                                               "unanswered", "not_ours"}
+    assert r["not_ours_by_topic"] == [{"topic": "documents", "n": 1}]
     assert r["top_entries"] == [{"entry": "maslikhat.role", "answered": 3}]
     assert r["feedback"]["by_entry"] == [{"entry": "maslikhat.role", "up": 0, "down": 3, "up_votes": 0,
                                           "down_votes": 3, "reasons": {"wrong_topic": 0, "outdated": 3, "unclear": 0}}]
@@ -287,7 +313,8 @@ def test_stats_text_and_chart(data, tmp_path):
     chart = tmp_path / "stats.png"
     out = CliRunner().invoke(main, ["stats", "--chart", str(chart)])
     assert out.exit_code == 0, out.output
-    assert "Statistics for the last 30 days" in out.output and "Questions: 4" in out.output
+    assert "Statistics for the last 30 days" in out.output and "Questions: 5" in out.output
+    assert "Not ours, by topic:\n• documents: 1" in out.output
     assert picture(chart.read_bytes()).size == (1200, 700)
     assert not any(key in out.output for key in KEYS)
 
@@ -295,7 +322,7 @@ def test_stats_text_and_chart(data, tmp_path):
 def test_stats_json_stays_json_with_a_chart(data, tmp_path):
     chart = tmp_path / "chart.png"
     out = CliRunner().invoke(main, ["stats", "--json", "--chart", str(chart), "--lang", "kk"])
-    assert out.exit_code == 0 and json.loads(out.stdout)["questions"] == 4 and chart.stat().st_size > 1000
+    assert out.exit_code == 0 and json.loads(out.stdout)["questions"] == 5 and chart.stat().st_size > 1000
 
 
 @pytest.mark.parametrize("days", ["0", "3651", "x"])
@@ -308,7 +335,7 @@ def test_stats_on_a_fresh_data_directory(tmp_path, monkeypatch, wall):
     monkeypatch.setenv("QOGAM_DATA_DIR", str(tmp_path / "fresh"))
     out = CliRunner().invoke(main, ["stats", "--json", "--days", "1"])
     assert out.exit_code == 0 and json.loads(out.output)["per_day"] == [
-        {"day": "2026-11-23", "questions": 0, "answered": 0, "suggested": 0, "unanswered": 0}]
+        {"day": "2026-11-23", "questions": 0, "answered": 0, "suggested": 0, "unanswered": 0, "not_ours": 0}]
 
 
 # ---- the read-only views --------------------------------------------------------------------------
@@ -320,8 +347,12 @@ def test_views_answer_and_show_no_user(data):
         rows = list(db.query(f"select * from [{name}]"))
         assert not any(key in json.dumps(rows, ensure_ascii=False) for key in KEYS), name
     assert list(db.query("select * from questions_per_day order by lang")) == [
-        {"day": "2026-11-23", "lang": "kk", "questions": 1, "answered": 0, "suggested": 0, "unanswered": 1},
-        {"day": "2026-11-23", "lang": "ru", "questions": 3, "answered": 3, "suggested": 0, "unanswered": 0},
+        {"day": "2026-11-23", "lang": "en", "questions": 1, "answered": 0, "suggested": 0, "unanswered": 0,
+         "not_ours": 1},
+        {"day": "2026-11-23", "lang": "kk", "questions": 1, "answered": 0, "suggested": 0, "unanswered": 1,
+         "not_ours": 0},
+        {"day": "2026-11-23", "lang": "ru", "questions": 3, "answered": 3, "suggested": 0, "unanswered": 0,
+         "not_ours": 0},
     ]
     assert list(db.query("select * from feedback_per_entry")) == [
         {"entry_id": "maslikhat.role", "up": 0, "down": 3, "wrong_topic": 0, "outdated": 3, "unclear": 0,

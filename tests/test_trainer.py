@@ -11,7 +11,7 @@ def test_only_the_newest_request_runs_after_the_busy_one(monkeypatch):
     started, release, calls, done = threading.Event(), threading.Event(), [], []
     finished = threading.Event()
 
-    def build(learned, directory=None, model=None):
+    def build(learned, directory=None, *, train=True):
         calls.append(learned)
         started.set()
         release.wait(5)

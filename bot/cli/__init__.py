@@ -1,7 +1,7 @@
 """The `qogam` command line: one click group here, and one module per command group beside it (serve: run,
-chat; answers: ask, eval; kb; gaps; stats; areas: areas, subscribers, qr; roles: roles, audit; hearings:
-hearings, broadcasts, broadcast; ops: backup, restore, doctor; web: the web console). Helpers they
-share are in _common.py, which never imports this module.
+chat; answers: ask, eval, eval-small-talk; kb; gaps; stats; areas: areas, subscribers, qr; roles: roles,
+audit; hearings: hearings, broadcasts, broadcast; ops: backup, restore, doctor; web: the web console).
+Helpers they share are in _common.py, which never imports this module.
 
 Heavy imports stay inside the commands so that `qogam ask` starts fast.
 """
@@ -40,7 +40,8 @@ def main(ctx: click.Context, verbose: bool, log_content: bool) -> None:
 
 
 
-for command in (serve.run, serve.chat, answers.ask, answers.evaluate, kb.kb, gaps.gaps, stats.stats,
-                areas.areas_command, areas.subscribers, areas.qr, roles.roles, roles.audit, hearings.hearings,
-                hearings.broadcasts, hearings.broadcast, ops.backup, ops.restore, ops.doctor, web.web):
+for command in (serve.run, serve.chat, answers.ask, answers.evaluate, answers.evaluate_small_talk, kb.kb,
+                gaps.gaps, stats.stats, areas.areas_command, areas.subscribers, areas.qr, roles.roles, roles.audit,
+                hearings.hearings, hearings.broadcasts, hearings.broadcast, ops.backup, ops.restore, ops.doctor,
+                web.web):
     main.add_command(command)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli._common import Status, build_served, learned_rows
+from bot.cli._common import Status, build_served, learned_rows, load_kb
 
 
 @click.command()
@@ -36,19 +36,21 @@ def ask(lang: str | None, as_json: bool, question: tuple[str, ...]) -> None:
                 "score": candidates[0].score if candidates else 0.0, "suggestions": list(suggestions),
             }, ensure_ascii=False), flush=True)
         else:
-            click.echo(_human_reply(kb, decision, reply_lang))
+            click.echo(_human_reply(kb, decision, reply_lang, policy.referral(kb, result, decision)))
 
 
-def _human_reply(kb, decision, lang: str) -> str:
-    from bot.core.knowledge.render import answer_text, no_match_text, suggestion_text
+def _human_reply(kb, decision, lang: str, topic=None) -> str:
+    from bot.core.knowledge.render import answer_text, no_match_text, referral_text, suggestion_text
     from bot.core.matching import policy
     from bot.i18n import translator
 
     t = translator(lang)
     if isinstance(decision, policy.Answer):
         return answer_text(kb.entries[decision.entry_id], t)
+    if topic is not None:
+        return referral_text(topic, t)
     if isinstance(decision, policy.Suggest):
-        return suggestion_text(decision.entry_ids, kb, t)
+        return suggestion_text(decision.entry_ids, kb, t, numbered=True)
     return no_match_text(t, logged=False)
 
 
@@ -96,6 +98,42 @@ def evaluate(file: Path, as_json: bool, show_errors: bool, split: str | None, sw
             click.echo(f"  {expected:<24} {o.status:<10} {got:<40} [{o.case.lang}→{o.detected}] {o.case.question}")
 
 
+@click.command("eval-small-talk")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures of each file as JSON.")
+def evaluate_small_talk(files: tuple[Path, ...], as_json: bool) -> None:
+    """Measure the small-talk recognizer on labelled TSVs (kind or "question", language, text): small talk
+    recognised with its kind, and questions left alone; every miss is listed."""
+    from bot.core.matching import evaluation
+    from bot.core.matching.small_talk import Recognizer
+
+    recognizer = Recognizer(load_kb())
+    results = {}
+    for file in files:
+        try:
+            cases = evaluation.read_small_talk(file)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        results[str(file)] = evaluation.small_talk_figures(recognizer, cases)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+
+    def pct(x):
+        return "n/a" if x is None else f"{x * 100:.1f}%"
+
+    for file, f in results.items():
+        click.echo(file)
+        if f["small_talk"]:
+            click.echo(f"  small talk {f['small_talk']}: recognised with its kind {pct(f['recognised'])}, "
+                       f"in its language {pct(f['recognised_in_its_language'])}")
+        if f["questions"]:
+            click.echo(f"  questions {f['questions']}: taken for small talk {pct(f['questions_taken_for_small_talk'])}")
+        for miss in f["misses"]:
+            got = miss["got"] or "not small talk"
+            click.echo(f"  miss: {miss['kind']:<9} [{miss['lang']}] {miss['text']}  -> {got}")
+
+
 def _format_summary(s: dict) -> str:
     def pct(x):
         return "n/a" if x is None else f"{x * 100:.1f}%"
@@ -107,6 +145,8 @@ def _format_summary(s: dict) -> str:
         f"suggestion recall        {pct(s['suggestion_recall'])}",
         f"answered or suggested    {pct(s['found_in_answer_or_suggestions'])}",
         f"out-of-scope abstention  {pct(s['out_of_scope_abstention'])}",
+        f"out of scope referred    {pct(s['out_of_scope_referred'])} (a topic's referral, not \"no answer\")",
+        f"in scope referred        {pct(s['in_scope_referred'])} (sent elsewhere by mistake)",
         f"language detection       {pct(s['language_accuracy'])}",
         f"latency p50 / p99        {s['latency_ms']['p50']} / {s['latency_ms']['p99']} ms",
         "by language:",

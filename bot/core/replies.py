@@ -39,11 +39,16 @@ class Reply:
     score: float | None = None
     lang: str = "kk"
     entry_id: str | None = None
+    # The out-of-scope topic whose referral this is (outcome "not_ours"), for the statistics.
+    topic: str | None = None
     # After a button press: `replaces_pressed` puts this reply in place of the message that carried the
     # button (paging through topics, a confirmation); `closes_pressed` only removes that message's buttons
     # (one vote per answer). Transports that cannot edit (the terminal) simply show the reply.
     replaces_pressed: bool = False
     closes_pressed: bool = False
+    # With `closes_pressed`: the buttons left under the pressed message instead of none (a vote under a short
+    # answer keeps its "More").
+    keeps_pressed: tuple[tuple[Button, ...], ...] = ()
     document: Document | None = None
 
 

@@ -321,6 +321,26 @@ def m012_feedback_per_entry_counts_residents(db: Database) -> None:
                "sum(vote > 0) as up_votes, sum(vote < 0) as down_votes "
                "from feedback group by entry_id")
 
+
+@migrations()
+def m013_not_ours(db: Database) -> None:
+    # Questions that got an out-of-scope topic's referral (knowledge/out_of_scope.toml: documents, pensions,
+    # taxes ...) instead of "no answer": counts per day (Kazakhstan's date), language and topic id, as
+    # question_stats counts the other outcomes; no user and no text. question_stats counts them too, as
+    # outcome 'not_ours', so the totals per day and language stay whole.
+    db["not_ours_stats"].create(
+        {"day": str, "lang": str, "topic": str, "n": int},
+        pk=("day", "lang", "topic"), not_null={"n"}, defaults={"n": 0},
+    )
+    db.execute("drop view questions_per_day")
+    db.execute("create view questions_per_day as select day, lang, "
+               "sum(n) as questions, "
+               "sum(case when outcome = 'answered' then n else 0 end) as answered, "
+               "sum(case when outcome = 'suggested' then n else 0 end) as suggested, "
+               "sum(case when outcome = 'unanswered' then n else 0 end) as unanswered, "
+               "sum(case when outcome = 'not_ours' then n else 0 end) as not_ours "
+               "from question_stats group by day, lang")
+
 def data_dir() -> Path:
     return settings.data_dir()
 

@@ -15,6 +15,9 @@ UNANSWERED = "unanswered"
 SUGGESTED = "suggested"
 REJECTED = "rejected"
 RESOLVED = "resolved"
+# Not ours: the resident got an out-of-scope topic's referral. Not an editors' gap; kept (redacted, like
+# every gap) so that "Not what I asked" under the referral can still send it to the editors (then rejected).
+REFERRED = "referred"
 # Closed by an editor's action on their cluster: added as a phrasing of an entry (chosen_entry), waiting
 # for a writer in `qogam kb todo`, listed as not our topic (the bot stops answering such questions), or
 # ignored.

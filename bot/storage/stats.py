@@ -20,7 +20,10 @@ from bot.storage.feedback import REASONS
 ANSWERED = "answered"
 SUGGESTED = "suggested"
 UNANSWERED = "unanswered"
-OUTCOMES = (ANSWERED, SUGGESTED, UNANSWERED)
+# Not ours: answered with an out-of-scope topic's referral (where such questions are answered), counted by
+# topic in not_ours_stats as well.
+NOT_OURS = "not_ours"
+OUTCOMES = (ANSWERED, SUGGESTED, UNANSWERED, NOT_OURS)
 
 
 def today() -> dt.date:
@@ -28,17 +31,28 @@ def today() -> dt.date:
     return now().astimezone(KZ_TIME).date()
 
 
-def count_question(db: Database, *, lang: str, outcome: str, entry_id: str | None = None) -> None:
-    """Add one question to today's count for (lang, outcome, entry). Inside a caller's transaction it
-    commits or rolls back with it (a replayed update is not counted twice)."""
+def count_question(db: Database, *, lang: str, outcome: str, entry_id: str | None = None,
+                   topic: str | None = None) -> None:
+    """Add one question to today's count for (lang, outcome, entry); a "not ours" question also to its
+    topic's count. Inside a caller's transaction it commits or rolls back with it (a replayed update is not
+    counted twice)."""
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(OUTCOMES)}")
+    if (outcome == NOT_OURS) != bool(topic):
+        raise ValueError("a 'not_ours' question is counted with its topic, and only such a question")
+    day = today().isoformat()
     with transaction(db):
         db.execute(
             "insert into question_stats (day, lang, outcome, entry_id, n) values (?, ?, ?, ?, 1) "
             "on conflict (day, lang, outcome, entry_id) do update set n = n + 1",
-            [today().isoformat(), lang, outcome, entry_id or ""],
+            [day, lang, outcome, entry_id or ""],
         )
+        if topic:
+            db.execute(
+                "insert into not_ours_stats (day, lang, topic, n) values (?, ?, ?, 1) "
+                "on conflict (day, lang, topic) do update set n = n + 1",
+                [day, lang, topic],
+            )
 
 
 def counts(db: Database, first: dt.date, last: dt.date) -> list[dict]:
@@ -58,6 +72,15 @@ def top_answered(db: Database, first: dt.date, last: dt.date, limit: int = 10) -
         "where outcome = ? and entry_id != '' and day between ? and ? "
         "group by entry_id order by answered desc, entry_id limit ?",
         [ANSWERED, first.isoformat(), last.isoformat(), limit],
+    ))
+
+
+def not_ours_by_topic(db: Database, first: dt.date, last: dt.date) -> list[dict]:
+    """[{topic, n}]: "not ours" questions per out-of-scope topic in first..last, most first (ties by id)."""
+    return list(db.query(
+        "select topic, sum(n) as n from not_ours_stats where day between ? and ? "
+        "group by topic order by n desc, topic",
+        [first.isoformat(), last.isoformat()],
     ))
 
 

@@ -50,6 +50,7 @@ from bot.i18n import translator
 from bot.storage import inbox
 from bot.storage.db import transaction
 from bot.telegram.keyboards import chunks, markup
+from bot.telegram.keyboards import keyboard as buttons_markup
 from bot.telegram.slow import Worker
 
 log = logging.getLogger("bot.telegram")
@@ -159,8 +160,13 @@ class Handlers:
         replies = await self._answer(update, self.conversation.slow(person, data=query.data or ""),
                                      lambda: self.conversation.press(person, query.data or ""))
         if query.message is None:
-            # A button under a message sent through inline mode: there is no chat of ours, only a toast.
-            await query.answer(text=_toast(replies[0].text), show_alert=True)
+            # A button under a message sent through inline mode: there is no chat of ours. "More" edits that
+            # message in place (every reader of the chat sees the full answer); anything else is a toast.
+            first = replies[0]
+            if first.replaces_pressed and query.inline_message_id and await _edit_inline(query, first, context.bot):
+                await query.answer()
+            else:
+                await query.answer(text=_toast(first.text), show_alert=True)
             _log_update(update, "button", replies, started)
             return
         await query.answer()
@@ -175,7 +181,7 @@ class Handlers:
             unsent = replies[1:]
         else:
             if first.closes_pressed:
-                await _edit_markup(message)
+                await _edit_markup(message, buttons_markup(first.keeps_pressed, context.bot.username))
             unsent = replies
         await self._send(context, message, unsent, quote=False)
         _log_update(update, "button", replies, started)
@@ -203,15 +209,14 @@ class Handlers:
         results = []
         for reply in replies:
             text = self.conversation.kb.entries[reply.entry_id].texts[reply.lang]
-            open_in_bot = InlineKeyboardMarkup([[InlineKeyboardButton(
-                t.gettext("Ask Qogam"), url=f"https://t.me/{username}?start={deep_link_payload(reply.entry_id)}"
-            )]]) if username else None
+            # The short answer, as in the bot's chat, with "More" (which edits the shared message in place)
+            # and a link that opens the answer in the bot.
             results.append(InlineQueryResultArticle(
                 id=reply.entry_id,
                 title=text.title,
-                description=_preview(text.answer),
+                description=_preview(text.short or text.answer),
                 input_message_content=InputTextMessageContent(reply.text),
-                reply_markup=open_in_bot,
+                reply_markup=_inline_markup(reply, username),
             ))
         await query.answer(
             results,
@@ -316,9 +321,35 @@ async def _edit(message: Message, reply: Reply) -> bool:
     return True
 
 
-async def _edit_markup(message: Message) -> None:
+def _inline_markup(reply: Reply, username: str | None) -> InlineKeyboardMarkup | None:
+    """Buttons under a message sent through inline mode: the reply's own ("More"), and "Ask Qogam", a link
+    that opens its entry in the bot."""
+    rows = [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row if b.data] for row in reply.buttons]
+    if username and reply.entry_id:
+        rows.append([InlineKeyboardButton(translator(reply.lang).gettext("Ask Qogam"),
+                                          url=f"https://t.me/{username}?start={deep_link_payload(reply.entry_id)}")])
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _edit_inline(query, reply: Reply, bot) -> bool:
+    """Put the reply in place of a message sent through inline mode; False when it cannot be."""
+    parts = chunks(reply, bot.username)
+    if len(parts) != 1:
+        return False
     try:
-        await message.edit_reply_markup(reply_markup=None)
+        await query.edit_message_text(parts[0][0], reply_markup=_inline_markup(reply, bot.username))
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return True
+        log.info("could not edit an inline message: %s", exc)
+        return False
+    return True
+
+
+async def _edit_markup(message: Message, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=reply_markup)
     except BadRequest as exc:  # already without buttons, or too old to edit
         log.debug("could not remove buttons: %s", exc)
 

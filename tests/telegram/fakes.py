@@ -97,6 +97,8 @@ class FakeBotAPI:
             url = hooks[-1].get("url", "") if hooks else ""
             return 200, {"ok": True, "result": {"url": url, "has_custom_certificate": False,
                                                 "pending_update_count": len(self._updates)}}
+        if method in ("editMessageText", "editMessageReplyMarkup") and params.get("inline_message_id"):
+            return 200, {"ok": True, "result": True}  # a message sent through inline mode: Telegram says only True
         if method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup"):
             return 200, {"ok": True, "result": self._message(params)}
         return 200, {"ok": True, "result": True}

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.core.knowledge.render import answer_text, no_match_text
+from bot.core.knowledge.render import first_answer_text, no_match_text
 from bot.core.matching import policy
 from bot.core.replies import Button, Reply
 from bot.i18n import LANGUAGES, translator
@@ -50,7 +50,7 @@ async def test_language_button_is_saved_and_closes_the_picker(bot, conversation)
 async def test_deep_link_opens_an_entry_and_a_category(bot, kb):
     entry = next(iter(kb.entries.values()))
     [reply] = await bot.replies(fakes.command(f"/start {entry.id.replace('.', '-')}", language_code="en"))
-    assert reply["text"] == answer_text(entry, translator("en"))
+    assert reply["text"] == first_answer_text(entry, translator("en"))
     category = next(c for c in kb.categories.values() if kb.in_category(c.id))
     [reply] = await bot.replies(fakes.command(f"/start {category.id}", language_code="kk"))
     assert reply["text"] == category.names["kk"]
@@ -80,8 +80,8 @@ async def test_a_question_gets_the_answer_in_its_language_with_votes(bot, matche
     question, _, decision = find_question(matcher, policy.Answer, lang)
     other = next(code for code in LANGUAGES if code != lang)
     [reply] = await bot.replies(fakes.message(question, language_code=other))
-    assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
-    assert [b["text"] for b in buttons(reply)] == ["👍", "👎"]
+    assert reply["text"] == first_answer_text(kb.entries[decision.entry_id], translator(lang))
+    assert [b["text"] for b in buttons(reply)] == [translator(lang).gettext("More"), "👍", "👎"]
     assert reply["link_preview_options"] == {"is_disabled": True}
 
 
@@ -91,7 +91,7 @@ async def test_suggestions_then_a_pick_opens_the_entry_and_resolves_the_gap(bot,
     data = [b["callback_data"] for b in buttons(reply)]
     assert len(data) == len(decision.entry_ids) + 1 and data[-1].startswith("x:")
     [picked] = await bot.replies(fakes.button(data[0]))
-    assert picked["text"] == answer_text(kb.entries[decision.entry_ids[0]], translator(lang))
+    assert picked["text"] == first_answer_text(kb.entries[decision.entry_ids[0]], translator(lang))
     gap_id = int(data[0].split(":")[1])
     gap, _ = gaps.get(conversation.db, gap_id)
     assert gap.status == gaps.RESOLVED and gap.chosen_entry == decision.entry_ids[0]
@@ -107,7 +107,7 @@ async def test_none_of_these_logs_the_gap_for_editors(bot, matcher, conversation
 
 
 async def test_out_of_scope_question_is_logged_redacted(bot, conversation):
-    text = "Какая завтра погода в Алматы? Мой телефон +7 701 123 45 67"
+    text = "Расскажи анекдот про акима. Мой телефон +7 701 123 45 67"  # near no topic: a gap, with 🔔
     [reply] = await bot.replies(fakes.message(text))
     assert reply["text"] == no_match_text(translator("ru"), logged=True)
     [gap] = gaps.latest(conversation.db)
@@ -117,9 +117,9 @@ async def test_out_of_scope_question_is_logged_redacted(bot, conversation):
 async def test_thumbs_down_asks_for_a_reason_and_records_it(bot, matcher, conversation):
     question, _, decision = find_question(matcher, policy.Answer, "ru")
     [answer] = await bot.replies(fakes.message(question))
-    down = buttons(answer)[1]["callback_data"]
+    down = buttons(answer)[-1]["callback_data"]  # 👎, after "More"
     calls = await bot.send(fakes.button(down))
-    assert "editMessageReplyMarkup" in [c.method for c in calls]  # one vote per answer
+    assert "editMessageReplyMarkup" in [c.method for c in calls]  # one vote per answer (More stays)
     [reasons] = [c.params for c in calls if c.method == "sendMessage"]
     outdated = next(b["callback_data"] for b in buttons(reasons) if b["callback_data"].endswith(":o"))
     calls = await bot.send(fakes.button(outdated))
@@ -137,7 +137,7 @@ async def test_topics_page_in_place(bot, kb):
     [edit] = [c.params for c in calls if c.method == "editMessageText"]
     entry_data = buttons(edit)[0]["callback_data"]
     [reply] = await bot.replies(fakes.button(entry_data))
-    assert reply["text"] == answer_text(kb.entries[entry_data[2:]], translator("ru"))
+    assert reply["text"] == first_answer_text(kb.entries[entry_data[2:]], translator("ru"))
 
 
 async def test_every_button_the_bot_can_show_fits_telegram(conversation, kb, resident):
@@ -200,7 +200,7 @@ async def test_a_captioned_photo_is_answered_by_its_caption(bot, matcher, kb):
     question, lang, decision = find_question(matcher, policy.Answer, "ru")
     photo = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
     [reply] = await bot.replies(fakes.message(None, photo=photo, caption=question))
-    assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
+    assert reply["text"] == first_answer_text(kb.entries[decision.entry_id], translator(lang))
 
 
 async def test_edited_messages_and_block_notices_are_silent(bot):
@@ -231,12 +231,12 @@ async def test_group_mention_reply_and_command_are_answered_in_thread(bot, match
     update = fakes.message(mention, chat=fakes.group_chat(),
                            entities=[{"type": "mention", "offset": 0, "length": len(fakes.BOT["username"]) + 1}])
     [reply] = await bot.replies(update)
-    assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
+    assert reply["text"] == first_answer_text(kb.entries[decision.entry_id], translator(lang))
     assert reply["reply_parameters"]["message_id"] == update["message"]["message_id"]
 
     to_bot = {"message_id": 1, "date": 0, "chat": fakes.group_chat(), "from": fakes.BOT, "text": "…"}
     [reply] = await bot.replies(fakes.message(question, chat=fakes.group_chat(), reply_to_message=to_bot))
-    assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
+    assert reply["text"] == first_answer_text(kb.entries[decision.entry_id], translator(lang))
 
     for text in ("/help", f"/help@{fakes.BOT['username']}"):
         [reply] = await bot.replies(fakes.command(text, chat=fakes.group_chat(), language_code="en"))
@@ -250,9 +250,11 @@ async def test_inline_query_offers_answers_to_share(bot, matcher, kb):
     [answer] = [c.params for c in calls if c.method == "answerInlineQuery"]
     results = answer["results"]
     assert results[0]["id"] == decision.entry_id
-    assert results[0]["input_message_content"]["message_text"] == answer_text(kb.entries[decision.entry_id],
+    assert results[0]["input_message_content"]["message_text"] == first_answer_text(kb.entries[decision.entry_id],
                                                                                translator(lang))
-    [link] = [b for row in results[0]["reply_markup"]["inline_keyboard"] for b in row]
+    # "More" (the full answer, edited into the shared message) and the link to ask the bot oneself.
+    more, link = [b for row in results[0]["reply_markup"]["inline_keyboard"] for b in row]
+    assert more["callback_data"] == f"m:{decision.entry_id}:{lang}"
     assert link["url"].endswith("?start=" + decision.entry_id.replace(".", "-"))
 
 
@@ -394,7 +396,7 @@ async def test_a_button_on_a_message_too_old_to_edit_replies_anew(bot, kb):
     update["callback_query"]["message"] = {"chat": fakes.private_chat(), "message_id": 5, "date": 0}
     calls = await bot.send(update)
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
-    assert calls[1].params["text"] == answer_text(kb.entries[entry], translator("en"))
+    assert calls[1].params["text"] == first_answer_text(kb.entries[entry], translator("en"))
     update = fakes.button("t:0", language_code="en")  # paging would edit; an old message is answered anew
     update["callback_query"]["message"] = {"chat": fakes.private_chat(), "message_id": 5, "date": 0}
     assert [c.method for c in await bot.send(update)] == ["answerCallbackQuery", "sendMessage"]
@@ -403,7 +405,7 @@ async def test_a_button_on_a_message_too_old_to_edit_replies_anew(bot, kb):
 async def test_command_argument_after_a_line_break(bot, kb):
     entry = next(iter(kb.entries))
     [reply] = await bot.replies(fakes.command(f"/start\n{entry.replace('.', '-')}", language_code="en"))
-    assert reply["text"] == answer_text(kb.entries[entry], translator("en"))
+    assert reply["text"] == first_answer_text(kb.entries[entry], translator("en"))
 
 
 async def test_descriptions_fit_telegram_limits(bot):

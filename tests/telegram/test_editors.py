@@ -69,7 +69,7 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
     bot.clock.advance(2)
     [answer] = await bot.replies(fakes.message(QUESTION, user_id=77))
     assert "e-Otinish" in answer["text"] or "gov.kz" in answer["text"]
-    assert next(d for _, d in keyboard(answer)).startswith("v:")
+    assert any(d.startswith("v:") for _, d in keyboard(answer))
     # The resident who pressed 🔔 gets the answer once, in Russian.
     bot.api.clear()
     await bot.sender.drain()
@@ -81,7 +81,8 @@ async def test_an_editor_turns_a_cluster_into_a_phrasing_and_the_resident_is_tol
 
 
 async def test_ignore_and_new_entry_from_telegram(bot, conversation, editor):
-    for user_id, question in ((42, "какой курс доллара сегодня"), (43, "what is the weather tomorrow")):
+    # Near no out-of-scope topic (the flat list's jokes and football), so they are gaps for editors.
+    for user_id, question in ((42, "расскажи анекдот про акима"), (43, "who won the football match last night")):
         await bot.replies(fakes.message(question, user_id=user_id))
         bot.clock.advance(2)
     [first, second] = gaps.latest(conversation.db)
@@ -115,7 +116,7 @@ async def test_not_our_topic_from_telegram_stops_answering_such_questions(bot, c
 
 
 async def test_residents_do_not_see_the_editors_commands_or_buttons(bot, conversation):
-    await bot.replies(fakes.message("какой курс доллара сегодня", user_id=42))
+    await bot.replies(fakes.message("расскажи анекдот про акима", user_id=42))
     gap = gaps.latest(conversation.db)[0]
     for text in ("/gaps", "/stats", "/reload"):
         bot.clock.advance(2)
@@ -175,7 +176,7 @@ async def test_the_watch_reloads_what_another_process_learned(bot, conversation,
     stopping.set()
     await watch
     [answer] = await bot.replies(fakes.message(QUESTION, user_id=77))
-    assert next(d for _, d in keyboard(answer)).startswith("v:")
+    assert any(d.startswith("v:") for _, d in keyboard(answer))
 
 
 async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monkeypatch, tmp_path):
@@ -187,7 +188,7 @@ async def test_a_refused_reload_keeps_the_old_knowledge(bot, conversation, monke
 
 async def test_disputed_answers_show_the_entry_and_the_reasons(bot, conversation, editor):
     [answer] = await bot.replies(fakes.message("Что такое маслихат?", user_id=42))
-    thumbs_down = next(d for _, d in keyboard(answer) if d.endswith(":d"))
+    thumbs_down = next(d for _, d in keyboard(answer) if d.startswith("v:") and d.split(":")[2] == "d")
     bot.clock.advance(2)
     [why] = await bot.replies(fakes.button(thumbs_down, user_id=42))
     bot.clock.advance(2)

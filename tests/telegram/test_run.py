@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from bot.core.knowledge.render import answer_text, no_match_text
+from bot.core.knowledge.render import first_answer_text, no_match_text
 from bot.core.matching import policy
 from bot.i18n import translator
 from bot.storage import inbox
@@ -66,16 +66,16 @@ def test_a_conversation_through_qogam_run(tmp_path, matcher, kb):
             for lang in ("kk", "ru", "en"):
                 question, _, decision = find_question(matcher, policy.Answer, lang)
                 [reply] = say(fakes.message(question))
-                assert reply["text"] == answer_text(kb.entries[decision.entry_id], translator(lang))
+                assert reply["text"] == first_answer_text(kb.entries[decision.entry_id], translator(lang))
                 answers[lang] = reply
 
             question, lang, decision = find_question(matcher, policy.Suggest, "ru")
             [suggestions] = say(fakes.message(question))
             first = suggestions["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
             [picked] = say(fakes.button(first))
-            assert picked["text"] == answer_text(kb.entries[decision.entry_ids[0]], translator(lang))
+            assert picked["text"] == first_answer_text(kb.entries[decision.entry_ids[0]], translator(lang))
 
-            thumbs_up = answers["ru"]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+            thumbs_up = answers["ru"]["reply_markup"]["inline_keyboard"][0][-2]["callback_data"]  # after "More"
             [thanks] = say(fakes.button(thumbs_up))
             assert thanks["text"] == translator("ru").gettext("Thank you!")
 
@@ -497,7 +497,7 @@ def test_a_fresh_data_directory_answers_at_once_and_trains_its_model_meanwhile(t
     question without waiting for training (by the ranking alone: "did you mean", never an answer), trains
     the model in a thread, caches it, and then answers the same question."""
     question, lang, decision = find_question(matcher, policy.Answer, "ru")
-    answer = answer_text(kb.entries[decision.entry_id], translator(lang))
+    answer = first_answer_text(kb.entries[decision.entry_id], translator(lang))
     cache = tmp_path / "models"
     api = FakeBotAPI()
     with FakeBotAPIServer(api) as server:

@@ -21,8 +21,9 @@ FONT_SIZE = 16
 # Over this many days a bar per day gets thinner than a few pixels: bars per week, then per month.
 DAILY_UP_TO = 92
 WEEKLY_UP_TO = 731
-# Colour-blind-safe (Okabe-Ito): answered green, suggestions shown yellow, unanswered vermilion.
-COLOURS = {"answered": "#009E73", "suggested": "#E69F00", "unanswered": "#D55E00"}
+# Colour-blind-safe (Okabe-Ito): answered green, suggestions shown yellow, unanswered vermilion, not ours
+# (referred elsewhere) blue.
+COLOURS = {"answered": "#009E73", "suggested": "#E69F00", "unanswered": "#D55E00", "not_ours": "#0072B2"}
 # At most this many date labels on the x axis, so they never overlap.
 MAX_LABELS = 12
 
@@ -43,6 +44,7 @@ def chart_png(report: Mapping, t: Translator) -> bytes:
         "answered": t.gettext("Answered"),
         "suggested": t.gettext("Suggestions shown"),
         "unanswered": t.gettext("Unanswered"),
+        "not_ours": t.gettext("Not ours"),
     }
     bottom = [0] * len(buckets)
     for outcome, colour in COLOURS.items():
@@ -70,7 +72,7 @@ def chart_png(report: Mapping, t: Translator) -> bytes:
         axes.text(0.5, 0.5, t.gettext("No questions in this period."), transform=axes.transAxes,
                   ha="center", va="center", fontsize=FONT_SIZE + 2, color="#555555")
     # Under the dates rather than over the bars, where it would hide the tallest ones.
-    figure.legend(fontsize=FONT_SIZE - 1, loc="outside lower center", frameon=False, ncols=3)
+    figure.legend(fontsize=FONT_SIZE - 1, loc="outside lower center", frameon=False, ncols=4)
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
@@ -88,9 +90,9 @@ def _buckets(per_day: list[Mapping], t: Translator) -> tuple[list[dict], str]:
         key, label, title = (lambda d: d.replace(day=1)), t.month, t.gettext("Questions per month")
     buckets: dict[dt.date, dict] = {}
     for day, counts in days:
-        bucket = buckets.setdefault(key(day), {"answered": 0, "suggested": 0, "unanswered": 0})
-        for outcome in ("answered", "suggested", "unanswered"):
-            bucket[outcome] += counts[outcome]
+        bucket = buckets.setdefault(key(day), dict.fromkeys(COLOURS, 0))
+        for outcome in COLOURS:
+            bucket[outcome] += counts.get(outcome, 0)
     if days:
         first, last = t.date(days[0][0], "medium"), t.date(days[-1][0], "medium")
         title = f"{title}, {first}" if first == last else f"{title}, {first} – {last}"

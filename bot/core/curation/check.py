@@ -9,11 +9,25 @@ percentage) that one language's answer gives and another's lacks, editors' worki
 answer ("Verified:", "we did not find"), and a slash command the bot does not have.
 Warnings: thin entries (few phrasings, very short or very long answers), sources without a Kazakh or
 Russian title, and entries whose phrasing is only suggested, not answered, by the matcher.
+
+Short answers (`short`, what residents see first): a missing one is a warning (the full answer is shown
+instead); one over SHORT_MAX_CHARS, or whose figures differ across the languages, is an error, and so are
+the answers' other errors (editors' notes, unknown commands, a review mark without a review_note).
+
+Out-of-scope topics (out_of_scope.toml's [[topics]]): a title over 40 characters or a referral over 400,
+figures that differ across the languages, a question in two topics or also an entry's phrasing, an unknown
+command, Kazakh without Kazakh letters are errors; a source by plain http:// is a warning.
+
+Small talk (small_talk.toml): a phrase in two kinds, a phrase that is an entry's phrasing or an
+out-of-scope question, an unknown command in a reply are errors (also on reload); in `kb check` only, a
+phrase the recognizer does not give its own kind is an error and an entry's phrasing it takes for small
+talk a warning.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,11 +35,19 @@ from bot.core import commands
 from bot.core.curation.review import check_law_changes, load_law_changes
 from bot.core.knowledge.areas import load_areas
 from bot.core.knowledge.glossary import load_glossary
-from bot.core.knowledge.loader import OUT_OF_SCOPE_FILE, Entry, KnowledgeBase, Problem, load
-from bot.core.knowledge.render import TELEGRAM_MESSAGE_LIMIT, answer_text, utf16_length
+from bot.core.knowledge.loader import OUT_OF_SCOPE_FILE, SMALL_TALK_FILE, Entry, KnowledgeBase, Problem, load
+from bot.core.knowledge.render import (
+    REVIEW_MARKS,
+    SHORT_MAX_CHARS,
+    TELEGRAM_MESSAGE_LIMIT,
+    answer_text,
+    utf16_length,
+)
 from bot.core.matching import policy
 from bot.core.matching.engine import build_matcher
 from bot.core.matching.ranker import Matcher
+from bot.core.matching.reading import read_phrasing
+from bot.core.matching.small_talk import Recognizer
 from bot.core.text.figures import figures
 from bot.core.text.normalize import clean, has_kazakh_letters, tokens
 from bot.i18n import Translator, translator
@@ -45,10 +67,9 @@ EDITOR_MARKERS = re.compile("|".join((  # noqa: FLY002 - one alternative per lin
     r"\b(?:тексерілді|тексерілмеген)\s*:", r"\b(?:таппадық|тексермедік|анықтай алмадық)\b",
     r"\bтексеру керек\)",
 )), re.IGNORECASE)
-# The footer tells residents that the point awaiting legal review is "marked in the text": this is the
-# mark, and an entry with a review_note carries it in every language (and only such an entry does).
-REVIEW_MARKS = {"kk": "заңгерлік тексеруге белгіленген", "ru": "отмечено для юридической проверки",
-                "en": "marked for legal review"}
+# An out-of-scope topic's name and referral (out_of_scope.toml): a line, and a few sentences on a phone.
+TOPIC_TITLE_CHARS = 40
+REFERRAL_CHARS = 400
 # "/topics" in an answer is a promise; a slash inside a word or an address ("аудан/район") is not.
 COMMAND_MENTION = re.compile(r"(?<![\w/.:])/([A-Za-z_]+)\b")
 
@@ -63,6 +84,7 @@ def check(directory=None, progress=None) -> tuple[KnowledgeBase, list[Problem]]:
     if progress is not None:
         progress("asking every phrasing", None)
     problems += check_retrieval(kb, matcher)
+    problems += check_small_talk_reach(kb)
     problems += check_scope_terms(matcher)
     problems += load_areas(directory)[1]
     problems += load_glossary(directory)[1]
@@ -114,6 +136,7 @@ def entry_findings(entry: Entry, owners: Mapping[str, str] | None = None) -> lis
                                     "English name"), {"title": source.title[:60], "missing": " / title_".join(missing)},
                                  "warning", field="sources"))
     found += figure_findings(entry)
+    found += short_findings(entry)
     seen: dict[str, str] = {}
     for lang, text in entry.texts.items():
         for marker in EDITOR_MARKERS.finditer(text.answer):
@@ -170,9 +193,147 @@ def check_content(kb: KnowledgeBase) -> list[Problem]:
             # The matcher would learn that this entry's own question has no answer.
             other = owners.get(_phrasing_key(question))
             if other:
-                problems.append(Problem(OUT_OF_SCOPE_FILE, None,
+                topic = kb.topic_of(lang, question)
+                problems.append(Problem(OUT_OF_SCOPE_FILE, topic.id if topic else None,
                                         f"[{lang}] {question!r} is listed as out of scope but is a phrasing of "
                                         f"{other}"))
+    problems += check_topics(kb)
+    problems += check_small_talk(kb, owners)
+    return problems
+
+
+def short_findings(entry: Entry) -> list[Finding]:
+    """The short answers (LocalText.short) of an entry; see the module's docstring."""
+    found: list[Finding] = []
+    for lang, text in entry.texts.items():
+        if not text.short:
+            continue
+        if len(text.short) > SHORT_MAX_CHARS:
+            found.append(Finding(N_("short answer length: {length}; at most {limit}: the direct answer and the "
+                                    "one step to take"), {"length": len(text.short), "limit": SHORT_MAX_CHARS},
+                                 lang=lang, field="short"))
+        if lang == "kk" and not has_kazakh_letters(text.short):
+            found.append(Finding(N_("{field} has no Kazakh letters (ә ғ қ ң ө ұ ү һ і): is it Russian pasted "
+                                    "by mistake?"), {"field": "short"}, lang="kk", field="short"))
+        found += [Finding(N_("short answer contains an editors' note ({marker}): move it to review_note"),
+                          {"marker": repr(marker.group())}, lang=lang, field="short")
+                  for marker in EDITOR_MARKERS.finditer(text.short)]
+        if REVIEW_MARKS[lang] in text.short and not entry.review_note:
+            found.append(Finding(N_("the short answer says {mark} but the entry has no review_note naming the "
+                                    "fact"), {"mark": repr(REVIEW_MARKS[lang])}, lang=lang, field="review_note"))
+        found += [Finding(N_("short answer mentions /{command}, which the bot does not have"), {"command": command},
+                          lang=lang, field="short")
+                  for command in COMMAND_MENTION.findall(text.short)
+                  if command.lower() not in commands.PUBLIC + commands.UNLISTED]
+    found += figure_findings(entry, "short")
+    missing = [lang for lang, text in entry.texts.items() if not text.short]
+    if missing:
+        found.append(Finding(N_("no short answer in {langs}: residents see the full answer first (write the "
+                                "direct answer and the one step to take)"), {"langs": "/".join(missing)},
+                             "warning", field="short"))
+    return found
+
+
+def check_topics(kb: KnowledgeBase) -> list[Problem]:
+    """The out-of-scope topics: what residents read (title, referral) and where their questions go."""
+    problems = []
+    in_topics = [(topic.id, lang, question) for topic in kb.out_of_scope_topics.values()
+                 for lang, text in topic.texts.items() for question in text.questions]
+    # kb.out_of_scope holds the flat lists and then the topics' questions: what is left is the flat lists.
+    flat = Counter((lang, q) for lang, questions in kb.out_of_scope.items() for q in questions)
+    flat.subtract(Counter((lang, q) for _, lang, q in in_topics))
+    owner: dict[tuple[str, str], str | None] = {}
+    for topic_id, lang, question in [(None, lang, q) for (lang, q), n in flat.items() for _ in range(n)] + in_topics:
+        key = (lang, _phrasing_key(question))
+        if key in owner:
+            first, second = owner[key] or "the flat list", topic_id or "the flat list"
+            where = f"twice in {first}" if first == second else f"in {first} and in {second}"
+            problems.append(Problem(OUT_OF_SCOPE_FILE, topic_id,
+                                    f"[{lang}] {question!r} is listed {where}: a question belongs to one topic"))
+        owner.setdefault(key, topic_id)
+    for topic in kb.out_of_scope_topics.values():
+        def add(message: str, severity: str = "error") -> None:
+            problems.append(Problem(OUT_OF_SCOPE_FILE, topic.id, message, severity))  # noqa: B023 - this iteration only
+
+        for lang, text in topic.texts.items():
+            if len(text.title) > TOPIC_TITLE_CHARS:
+                add(f"[{lang}] title is {len(text.title)} characters; at most {TOPIC_TITLE_CHARS}")
+            if len(text.referral) > REFERRAL_CHARS:
+                add(f"[{lang}] referral is {len(text.referral)} characters; at most {REFERRAL_CHARS}")
+            if lang == "kk" and not has_kazakh_letters(text.referral):
+                add("[kk] referral has no Kazakh letters (ә ғ қ ң ө ұ ү һ і): is it Russian pasted by mistake?")
+            for marker in EDITOR_MARKERS.finditer(text.referral):
+                add(f"[{lang}] referral contains an editors' note ({marker.group()!r})")
+            for command in COMMAND_MENTION.findall(text.referral):
+                if command.lower() not in commands.PUBLIC:
+                    add(f"[{lang}] referral mentions /{command}, which the bot does not have")
+        for message in _figure_gaps({lang: text.referral for lang, text in topic.texts.items()}, "referral"):
+            add(message)
+        for source in topic.sources:
+            missing = [lang for lang in ("kk", "ru") if source.title_in(lang) == source.title]
+            if missing:
+                add(f"source \"{source.title[:60]}\" has no title_{' / title_'.join(missing)}", "warning")
+            if source.url and source.url.startswith("http://"):
+                add(f"source url {source.url} is plain http: use https:// where the site has it", "warning")
+    return problems
+
+
+def check_small_talk(kb: KnowledgeBase, entry_phrasings: dict[str, str]) -> list[Problem]:
+    """small_talk.toml against itself, the entries and the out-of-scope list (what the recognizer makes of
+    it is check_small_talk_reach's)."""
+    if kb.small_talk is None:
+        return []
+    problems = []
+
+    def add(kind: str | None, message: str, severity: str = "error") -> None:
+        problems.append(Problem(SMALL_TALK_FILE, kind, message, severity))
+
+    listed = {_phrasing_key(q) for questions in kb.out_of_scope.values() for q in questions}
+    kinds_of: dict[str, str] = {}
+    for kind, texts in kb.small_talk.kinds.items():
+        for lang, text in texts.items():
+            for phrase in text.phrases:
+                key = " ".join(read_phrasing(lang, phrase))
+                other = kinds_of.setdefault(key, kind)
+                if other != kind:
+                    add(kind, f"[{lang}] phrase {phrase!r} is also a phrase of {other}: a phrase belongs to one kind")
+                if _phrasing_key(phrase) in entry_phrasings:
+                    add(kind, f"[{lang}] phrase {phrase!r} is a phrasing of {entry_phrasings[_phrasing_key(phrase)]}")
+                if _phrasing_key(phrase) in listed:
+                    add(kind, f"[{lang}] phrase {phrase!r} is listed in {OUT_OF_SCOPE_FILE}")
+            for command in COMMAND_MENTION.findall(text.reply):
+                if command.lower() not in commands.PUBLIC:
+                    add(kind, f"[{lang}] reply mentions /{command}, which the bot does not have")
+    return problems
+
+
+def check_small_talk_reach(kb: KnowledgeBase) -> list[Problem]:
+    """The recognizer on the content: every phrase must give its own kind (an error), and a phrasing of an
+    entry that it takes for small talk is a warning. Part of `kb check`, as the matcher's self-retrieval
+    is, not of a reload, which it would slow by most of a second."""
+    if kb.small_talk is None:
+        return []
+    recognizer = Recognizer(kb)
+    problems = []
+    for kind, texts in kb.small_talk.kinds.items():
+        for lang, text in texts.items():
+            for phrase in text.phrases:
+                found = recognizer.recognise(phrase)
+                if found is None or found.kind != kind:
+                    problems.append(Problem(
+                        SMALL_TALK_FILE, kind, f"[{lang}] phrase {phrase!r} is recognised as "
+                        f"{found.kind if found else 'a question'}, not {kind}: another kind's phrase or an entry's "
+                        "words take it"))
+    for entry in kb.entries.values():
+        for lang, text in entry.texts.items():
+            for phrasing in (text.title, *text.questions):
+                found = recognizer.recognise(phrasing)
+                if found is not None:
+                    problems.append(Problem(
+                        SMALL_TALK_FILE, found.kind,
+                        f"[{lang}] {phrasing!r}, a phrasing of {entry.id}, reads as small talk ({found.kind}): the "
+                        "bot answers it from the entry, but a typo of it would get the small-talk reply; reword "
+                        "the phrase or the phrasing", "warning"))
     return problems
 
 
@@ -189,18 +350,33 @@ def _phrasing_key(question: str) -> str:
     return " ".join(tokens(clean(question)))
 
 
-def figure_findings(entry) -> list[Finding]:
-    """A figure stated in one language's answer must be stated in the other two."""
-    found = {lang: figures(text.answer) for lang, text in entry.texts.items()}
+def figure_findings(entry, field: str = "answer") -> list[Finding]:
+    """A figure stated in one language's answer (field "answer") or short answer ("short") must be stated in
+    the other two; languages without a short answer are left out."""
+    texts = {lang: getattr(text, field) for lang, text in entry.texts.items() if getattr(text, field)}
+    found = {lang: figures(text) for lang, text in texts.items()}
     every = set().union(*found.values())
-    return [Finding(N_("answer lacks the figure {figure} that the [{having}] answer states"),
-                    {"figure": figure, "having": "/".join(other for other in found if figure in found[other])},
-                    lang=lang, field="answer")
+    msgid = (N_("answer lacks the figure {figure} that the [{having}] answer states") if field == "answer" else
+             N_("short answer lacks the figure {figure} that the [{having}] short answer states"))
+    return [Finding(msgid, {"figure": figure, "having": "/".join(other for other in found if figure in found[other])},
+                    lang=lang, field=field)
             for lang, own in found.items() for figure in sorted(every - own)]
 
 
-def check_figures(entry) -> list[str]:
-    return [f.english() for f in figure_findings(entry)]
+def check_figures(entry, field: str = "answer") -> list[str]:
+    return [f.english() for f in figure_findings(entry, field)]
+
+
+def _figure_gaps(texts: dict[str, str], name: str) -> list[str]:
+    """Figures one language's `name` (a referral) states and another's lacks, as kb check prints them."""
+    found = {lang: figures(text) for lang, text in texts.items()}
+    every = set().union(*found.values())
+    messages = []
+    for lang, own in found.items():
+        for figure in sorted(every - own):
+            having = "/".join(other for other in found if figure in found[other])
+            messages.append(f"[{lang}] {name} lacks the figure {figure} that the [{having}] {name} states")
+    return messages
 
 
 def _retrieval(entries: list[Entry], matcher: Matcher) -> list[tuple[Entry, Finding]]:

@@ -24,6 +24,7 @@ TOP_CLUSTERS = 5
 SUMMARY_ENTRIES = 5
 SUMMARY_CLUSTERS = 3
 SUMMARY_DISPUTED = 3
+SUMMARY_TOPICS = 5
 SAMPLE_LENGTH = 80
 # Keys a cluster from the clustering module might carry that could name a resident: never reported.
 _PRIVATE_KEYS = ("user_key", "user_keys", "users")
@@ -50,6 +51,7 @@ def report(db: Database, *, days: int = 30, clusters: Iterable = (), today: dt.d
     votes = stored.feedback_per_entry(db, first, last)
     raters = stored.feedback_totals(db, first, last)
     return {
+        "not_ours_by_topic": stored.not_ours_by_topic(db, first, last),
         "days": days,
         "first_day": first.isoformat(),
         "last_day": last.isoformat(),
@@ -80,11 +82,14 @@ def _cluster(cluster) -> dict:
     return {k: v for k, v in data.items() if k not in _PRIVATE_KEYS}
 
 
-def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | None = None) -> str:
-    """The report as an editor reads it in a chat: totals and rates, per language, the most answered
-    entries, the first clusters of unanswered questions, 👍 / 👎 and the most disputed entries.
-    `titles` maps entry ids to titles in the editor's language; ids are shown without it."""
+def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | None = None,
+                 topics: Mapping[str, str] | None = None) -> str:
+    """The report as an editor reads it in a chat: totals and rates, per language, "not ours" by topic, the
+    most answered entries, the first clusters of unanswered questions, 👍 / 👎 and the most disputed entries.
+    `titles` maps entry ids to titles in the editor's language, `topics` the out-of-scope topics' ids to
+    theirs; ids are shown without them."""
     titles = titles or {}
+    topics = topics or {}
 
     def name(entry: str) -> str:
         return titles.get(entry) or entry
@@ -103,6 +108,8 @@ def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | Non
             t.gettext("Suggestions shown: {count} ({rate})", count=report["suggested"],
                       rate=pct(rates["suggested"])),
             t.gettext("Unanswered: {count} ({rate})", count=report["unanswered"], rate=pct(rates["unanswered"])),
+            t.gettext("Not ours, referred elsewhere: {count} ({rate})", count=report["not_ours"],
+                      rate=pct(rates["not_ours"])),
             "",
             t.gettext("By language:"),
         ]
@@ -112,6 +119,10 @@ def summary_text(report: Mapping, t: Translator, titles: Mapping[str, str] | Non
                     "{language}: {count}, answered {answered}, unanswered {unanswered}",
                     language=LANGUAGE_NAMES.get(lang, lang), count=counts["questions"],
                     answered=pct(counts["rates"]["answered"]), unanswered=pct(counts["rates"]["unanswered"])))
+    if report["not_ours_by_topic"]:
+        lines += ["", t.gettext("Not ours, by topic:")]
+        lines += [f"• {topics.get(row['topic']) or row['topic']}: {row['n']}"
+                  for row in report["not_ours_by_topic"][:SUMMARY_TOPICS]]
     if report["top_entries"]:
         lines += ["", t.gettext("Answered most often:")]
         lines += [f"• {name(e['entry'])}: {e['answered']}" for e in report["top_entries"][:SUMMARY_ENTRIES]]

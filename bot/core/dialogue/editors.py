@@ -275,7 +275,8 @@ class Editors:
                          clusters=[c.as_dict() for c in self._clusters()[:TOP_CLUSTERS]])
         picture = Document("qogam-stats.png", chart_png(figures, t), "image/png")
         titles = {e.id: e.texts[t.lang].title for e in self.ctx.kb.entries.values()}
-        return [Reply(summary_text(figures, t, titles), (), "command", lang=t.lang),
+        topics = {topic.id: topic.texts[t.lang].title for topic in self.ctx.kb.out_of_scope_topics.values()}
+        return [Reply(summary_text(figures, t, titles, topics), (), "command", lang=t.lang),
                 Reply(t.ngettext("Questions per day, last {n} day", "Questions per day, last {n} days", STATS_DAYS),
                       (), "command", lang=t.lang, document=picture)]
 

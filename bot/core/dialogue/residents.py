@@ -2,13 +2,23 @@
 
 Buttons it owns (the prefix names the module; see base.py):
     e:<entry>            open an entry                 l:<lang>           set the language
-    s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these"
-    v:<answer>:u|d       👍 / 👎 on an answer shown      r:<feedback>:w|o|u reason for a 👎
+    s:<gap>:<entry>      pick a suggestion             x:<gap>            "none of these" / "not what I asked"
+    v:<answer>:u|d[:m]   👍 / 👎 on an answer shown      r:<feedback>:w|o|u reason for a 👎
+                         (":m" under a short answer: the vote keeps its "More")
     t:<page>             categories                    c:<category>:<page> entries of a category
     n:<gap>              🔔 tell me when there is an answer (under "I don't have an answer")
+    m:<entry>:<lang>[:<answer>]  "More": the full answer with its sources in place of the short one (the
+                         answer id, when the short one had 👍 / 👎, keeps them under the full one)
     forget               confirm deleting my data
 Ids that do not exist or belong to someone else get a polite "expired" reply; so do votes from before
 answers were recorded (v:<entry>:u, an entry id where the answer id now is).
+
+What a typed message gets, in this order: an entry's answer when the matcher is sure (its short answer
+first, with "More"); else the kind's reply when the whole message is small talk ("рахмет", "ок", "кто
+ты?": bot/core/matching/small_talk.py), never logged; else, when it is nearest a question of an
+out-of-scope topic, that topic's referral (where such questions are answered: no 🔔, no gap for editors,
+and "Not what I asked" to send it to them after all; policy.referral); else "did you mean"; else "no
+answer yet", logged for the editors, with 🔔.
 
 /mydata, /forget and the "forget" button show or touch one resident's data: where others read along
 (a group), they answer only with a link to the private chat.
@@ -18,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -34,9 +44,10 @@ from bot.core.dialogue.base import (
     unknown_command,
 )
 from bot.core.dialogue.base import page as button_page
-from bot.core.knowledge.render import answer_text, no_match_text, suggestion_text
+from bot.core.knowledge.render import answer_text, no_match_text, referral_text, short_text, suggestion_text
 from bot.core.matching import policy
 from bot.core.matching.result import Query
+from bot.core.matching.small_talk import Recognised, Recognizer
 from bot.core.privacy import STORED
 from bot.core.replies import Button, Person, Reply
 from bot.core.text.hygiene import scrub
@@ -55,14 +66,23 @@ REASON_CODES = {"w": "wrong_topic", "o": "outdated", "u": "unclear"}
 @dataclass
 class Residents:
     ctx: Context
+    # (the knowledge base it was built for, the small-talk recognizer)
+    _small_talk: tuple | None = field(default=None, init=False, repr=False)
 
     # The slash commands, in the order menus show them.
     COMMANDS = ("start", "topics", "language", "help", "about", "mydata", "forget", "whoami")
-    PREFIXES = ("e", "l", "s", "x", "v", "r", "t", "c", "n", "forget")
+    PREFIXES = ("e", "l", "s", "x", "v", "r", "t", "c", "n", "m", "forget")
 
     @property
     def kb(self):
         return self.ctx.kb
+
+    @property
+    def small_talk(self) -> Recognizer:
+        """The recognizer of the knowledge base served now (rebuilt after a reload: the phrases are content)."""
+        if self._small_talk is None or self._small_talk[0] is not self.ctx.kb:
+            self._small_talk = (self.ctx.kb, Recognizer(self.ctx.kb))
+        return self._small_talk[1]
 
     @property
     def matcher(self):
@@ -272,17 +292,32 @@ class Residents:
         top = [(c.entry_id, c.score) for c in candidates[:policy.MAX_SUGGESTIONS]]
         if isinstance(decision, policy.Answer):
             return self._entry_reply(person, decision.entry_id, lang=lang, score=decision.score)
+        # The knowledge base first ("что умеет этот бот" is bot.about's phrasing); small talk only where it
+        # would have offered "did you mean" or said it has no answer.
+        chat = self.small_talk.recognise(text)
+        if chat is not None:
+            return self._small_talk_reply(chat, saved, query)
+        topic = policy.referral(self.kb, result, decision)
         if not quotas.allows(self.db, person.key, quotas.Kind.GAPS):
             # Answered as well as the bot can, and not stored: suggestions open their entries directly.
             log.info("quota reached: %s", quotas.Kind.GAPS.value)
             note = t.gettext("You have asked many questions today that I could not answer, so I am not passing "
                              "more of them to the editors until tomorrow.")
+            if topic is not None:  # where to go instead, without "Not what I asked", which would store it
+                return [Reply(referral_text(topic, t), (), "not_ours", decision.score, lang, topic=topic.id)]
             if isinstance(decision, policy.Suggest):
                 rows = tuple((Button(self.kb.entries[eid].texts[lang].title, f"e:{eid}"),)
                              for eid in decision.entry_ids)
                 return [Reply(suggestion_text(decision.entry_ids, self.kb, t) + "\n\n" + note, rows, "suggested",
                               decision.score, lang)]
             return [Reply(no_match_text(t, logged=False) + "\n\n" + note, (), "unanswered", decision.score, lang)]
+        if topic is not None:
+            # Not ours: where such questions are answered, and no promise that editors will answer it. Kept
+            # (redacted) only so that "Not what I asked" can still pass it to them.
+            gap_id = gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
+                                 question=redact(query.text), status=gaps.REFERRED, candidates=top)
+            wrong = ((Button(t.gettext("Not what I asked"), f"x:{gap_id}"),),)
+            return [Reply(referral_text(topic, t), wrong, "not_ours", decision.score, lang, topic=topic.id)]
         if isinstance(decision, policy.Suggest):
             gap_id = gaps.record(self.db, user_key=person.key, channel=person.channel, lang=lang,
                                  question=redact(query.text), status=gaps.SUGGESTED, candidates=top)
@@ -295,6 +330,17 @@ class Residents:
                              question=redact(query.text), status=gaps.UNANSWERED, candidates=top)
         return [Reply(no_match_text(t, logged=True), self._notify_button(person, gap_id, t), "unanswered",
                       decision.score, lang)]
+
+    def _small_talk_reply(self, chat: Recognised, saved: str, query: Query) -> list[Reply]:
+        """The kind's reply, in the resident's language when the phrase is one of it ("ок" is Kazakh and
+        Russian alike), else in the language the message is clearly written in, else the phrase's."""
+        if saved in chat.langs:
+            lang = saved
+        elif query.detection.confident and query.detection.lang in chat.langs:
+            lang = query.detection.lang
+        else:
+            lang = chat.langs[0]
+        return [Reply(self.kb.small_talk.reply(chat.kind, lang), (), "small_talk", lang=lang)]
 
     def shareable(self, person: Person, text: str, limit: int = 5) -> list[Reply]:
         """Entries worth offering for a half-typed question (Telegram's inline mode), best first.
@@ -359,8 +405,10 @@ class Residents:
             if kind == "x" and len(args) == 1:
                 return after_press(self._reject_suggestions(person, int(args[0]), t), closes_pressed=True)
             # An answer id is digits; a button from before answers were recorded carries an entry id: expired.
-            if kind == "v" and len(args) == 2 and args[1] in ("u", "d") and args[0].isascii() and args[0].isdigit():
-                return after_press(self._vote(person, int(args[0]), args[1] == "u", t), closes_pressed=True)
+            if kind == "v" and len(args) in (2, 3) and args[1] in ("u", "d") and args[0].isascii() \
+                    and args[0].isdigit() and args[2:] in ([], ["m"]):
+                return after_press(self._vote(person, int(args[0]), args[1] == "u", t, keep_more=len(args) == 3),
+                                   closes_pressed=True)
             if kind == "r" and len(args) == 2 and args[1] in REASON_CODES:
                 if feedback.set_reason(self.db, int(args[0]), person.key, REASON_CODES[args[1]]):
                     return [Reply(t.gettext("Thank you, the editors will look at this answer."), (), "feedback",
@@ -372,6 +420,10 @@ class Residents:
                 return after_press(self.category(person, args[0], int(args[1])), replaces_pressed=True)
             if kind == "n" and len(args) == 1 and args[0].isascii() and args[0].isdigit():
                 return after_press(self._notify_me(person, int(args[0]), t), closes_pressed=True)
+            if kind == "m" and len(args) in (2, 3) and args[1] in LANGUAGES:
+                answer_id = int(args[2]) if len(args) == 3 and args[2].isascii() and args[2].isdigit() else None
+                if len(args) == 2 or answer_id is not None:
+                    return after_press(self._more(args[0], args[1], answer_id, t), replaces_pressed=True)
             if kind == "forget" and not args:
                 if not person.private:  # an old confirmation in a group: whoever pressed it, not here
                     return private_only(t, "forget")
@@ -400,6 +452,22 @@ class Residents:
         return [Reply(no_match_text(lt, logged=True), self._notify_button(person, gap_id, lt), "unanswered",
                       lang=lt.lang)]
 
+    def _more(self, entry_id: str, lang: str, answer_id: int | None, t: Translator) -> list[Reply]:
+        """The full answer with its sources, in place of the short one; the same 👍 / 👎 under it. Anyone who
+        sees the message may open it (in a group, a neighbour): it is the knowledge base's text. An answer id
+        must be a showing of this entry, so a forged one reveals nothing."""
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return expired(t)
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if answer_id is not None:
+            shown = feedback.answer_of(self.db, answer_id)
+            if shown is None or shown["entry_id"] != entry_id:
+                return expired(t)
+            buttons = _votes(answer_id)
+        lt = translator(lang)
+        return [Reply(answer_text(entry, lt), buttons, "more", lang=lt.lang, entry_id=entry.id)]
+
     def _notify_me(self, person: Person, gap_id: int, t: Translator) -> list[Reply]:
         """🔔 under an unanswered question: only its asker may press it, and pressing again is harmless."""
         found = gaps.get(self.db, gap_id)
@@ -419,23 +487,30 @@ class Residents:
         return [Reply(lt.gettext("I will write to you once when the editors add an answer. /forget deletes this too."),
                       (), "command", lang=lt.lang)]
 
-    def _vote(self, person: Person, answer_id: int, up: bool, t: Translator) -> list[Reply]:
+    def _vote(self, person: Person, answer_id: int, up: bool, t: Translator, *, keep_more: bool = False
+              ) -> list[Reply]:
         """One vote per answer shown to this resident: pressing again changes it; someone else's answer
-        (a button in a group, forged data) is expired."""
+        (a button in a group, forged data) is expired. Under a short answer (`keep_more`) its "More" stays."""
         answer = feedback.answer_of(self.db, answer_id)
         if answer is None or answer["user_key"] != person.key:
             log.info("vote on an answer not shown to this %s user: expired", person.channel)
             return expired(t)
         feedback_id = feedback.vote(self.db, answer_id=answer_id, user_key=person.key, entry_id=answer["entry_id"],
                                     lang=answer["lang"] or t.lang, vote=1 if up else -1)
+        keeps: tuple[tuple[Button, ...], ...] = ()
+        shown_in = answer["lang"] if answer["lang"] in LANGUAGES else t.lang
+        if keep_more and answer["entry_id"] in self.kb.entries:
+            keeps = ((Button(translator(shown_in).gettext("More"),
+                             f"m:{answer['entry_id']}:{shown_in}:{answer_id}"),),)
         if up:
-            return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang)]
+            return [Reply(t.gettext("Thank you!"), (), "feedback", lang=t.lang, keeps_pressed=keeps)]
         reasons = (
             (Button(t.gettext("Wrong topic"), f"r:{feedback_id}:w"),),
             (Button(t.gettext("Outdated"), f"r:{feedback_id}:o"),),
             (Button(t.gettext("Unclear"), f"r:{feedback_id}:u"),),
         )
-        return [Reply(t.gettext("What was wrong with the answer?"), reasons, "feedback", lang=t.lang)]
+        return [Reply(t.gettext("What was wrong with the answer?"), reasons, "feedback", lang=t.lang,
+                      keeps_pressed=keeps)]
 
     def _forget_confirmed(self, person: Person) -> list[Reply]:
         t = self._t(person)
@@ -451,11 +526,15 @@ class Residents:
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return expired(t)
-        buttons = ()
-        if votes:
-            answer_id = feedback.show_answer(self.db, user_key=person.key, entry_id=entry.id, lang=t.lang)
-            buttons = ((Button("👍", f"v:{answer_id}:u"), Button("👎", f"v:{answer_id}:d")),)
-        return [Reply(answer_text(entry, t), buttons, outcome, score, t.lang, entry_id=entry.id)]
+        answer_id = feedback.show_answer(self.db, user_key=person.key, entry_id=entry.id, lang=t.lang) \
+            if votes else None
+        short = short_text(entry, t)
+        if short is None:  # no short answer yet: the full one, as before
+            buttons = _votes(answer_id) if answer_id is not None else ()
+            return [Reply(answer_text(entry, t), buttons, outcome, score, t.lang, entry_id=entry.id)]
+        more = Button(t.gettext("More"), f"m:{entry.id}:{t.lang}" + (f":{answer_id}" if answer_id else ""))
+        row = (more, *_votes(answer_id, under_short=True)[0]) if answer_id is not None else (more,)
+        return [Reply(short, (row,), outcome, score, t.lang, entry_id=entry.id)]
 
     def _notify_button(self, person: Person, gap_id: int, t: Translator) -> tuple[tuple[Button, ...], ...]:
         # Only in the private chat: that is where the notification goes, and Telegram lets the bot write
@@ -475,6 +554,11 @@ class Residents:
 
     def _language_row(self) -> tuple[Button, ...]:
         return tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES)
+
+
+def _votes(answer_id: int, *, under_short: bool = False) -> tuple[tuple[Button, ...], ...]:
+    tail = ":m" if under_short else ""
+    return ((Button("👍", f"v:{answer_id}:u{tail}"), Button("👎", f"v:{answer_id}:d{tail}")),)
 
 
 def _reply_language(query: Query, saved: str) -> str:

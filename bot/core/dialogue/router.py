@@ -161,10 +161,11 @@ class Conversation:
                 return self._no_longer_allowed(person, module, waiting)
         text = text[:MAX_QUESTION_CHARS]
         replies = self.residents.ask(person, text)
-        if replies and replies[0].outcome in ("answered", "suggested", "unanswered"):
-            # Counts for editors' statistics: day, language, outcome, entry; never who asked.
+        if replies and replies[0].outcome in stats.OUTCOMES:
+            # Counts for editors' statistics: day, language, outcome, entry or out-of-scope topic; never who
+            # asked. Small talk is not a question and is not counted.
             stats.count_question(self.db, lang=replies[0].lang, outcome=replies[0].outcome,
-                                 entry_id=replies[0].entry_id)
+                                 entry_id=replies[0].entry_id, topic=replies[0].topic)
         return replies
 
     # The residents' commands by name, for callers that show one screen directly (tests, transports).

@@ -60,8 +60,9 @@ def group_questions(questions: list[dict], key: str = "question", glossary: Glos
     if not questions:
         return []
     # Scrubbed again for the staff who read them (bot/core/text/hygiene.py): rows stored before scrubbing
-    # existed.
-    questions = [{**question, key: scrub(question[key])} for question in questions]
+    # existed. A row scrubbing leaves as it is stays the same object (callers may key by it).
+    questions = [question if scrub(question[key]) == question[key] else {**question, key: scrub(question[key])}
+                 for question in questions]
     read = Reader(None, glossary if glossary is not None else load_glossary()[0])
     labels = group([read(q[key], q.get("lang") or "ru") for q in questions], DISTANCE)
     groups: dict[int, Group] = {}

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.knowledge.small_talk import SmallTalk
+from bot.core.knowledge.small_talk import parse as parse_small_talk
 from bot.core.text.language import LANGUAGES
 from bot.settings import knowledge_dir as knowledge_dir_setting
 
@@ -27,9 +29,13 @@ OUT_OF_SCOPE_FILE = "out_of_scope.toml"
 # Changes of the law that entries may rest on (bot/core/curation/review.py): kb check flags an entry that
 # cites a changed act and states the law as of a day before the change.
 LAW_CHANGES_FILE = "law_changes.toml"
-NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE, OUT_OF_SCOPE_FILE, LAW_CHANGES_FILE}
+# Messages that are not questions ("привет", "рахмет", "ок"): bot/core/knowledge/small_talk.py reads it.
+SMALL_TALK_FILE = "small_talk.toml"
+NOT_ENTRIES = {CATEGORIES_FILE, "areas.toml", GLOSSARY_FILE, OUT_OF_SCOPE_FILE, LAW_CHANGES_FILE, SMALL_TALK_FILE}
 # Ids travel in callback data and /start deep links, so they stay short and ASCII.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+# Out-of-scope topics' ids name them in the statistics: a-z, digits and underscore.
+TOPIC_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_ID_LENGTH = 40
 
 
@@ -48,7 +54,9 @@ class Source:
 
 @dataclass(frozen=True)
 class LocalText:
-    """An entry in one language."""
+    """An entry in one language. `short`: the direct answer and the one step to take (at most
+    SHORT_MAX_CHARS), which residents see first; None when the entry has none yet (the full answer is
+    shown instead)."""
 
     title: str
     answer: str
@@ -77,6 +85,27 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Referral:
+    """An out-of-scope topic in one language: its name, where residents should go instead, and the
+    questions of this topic that the matcher learns are not ours."""
+
+    title: str
+    referral: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutOfScopeTopic:
+    """A group of questions the knowledge base does not answer ([[topics]] of out_of_scope.toml: documents,
+    pensions, taxes ...), with a sourced referral per language."""
+
+    id: str
+    reviewed: dt.date
+    sources: tuple[Source, ...]
+    texts: dict[str, Referral]
+
+
+@dataclass(frozen=True)
 class Category:
     id: str
     names: dict[str, str]
@@ -100,14 +129,30 @@ class Problem:
 class KnowledgeBase:
     categories: dict[str, Category] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
-    # Language -> questions the knowledge base does not answer (OUT_OF_SCOPE_FILE; optional).
+    # Language -> questions the knowledge base does not answer (OUT_OF_SCOPE_FILE; optional): the flat lists,
+    # then every topic's questions, in the file's order. The matcher learns from all of them alike.
     out_of_scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The same file's [[topics]], by id in the file's order: the questions above grouped by subject, each
+    # topic with a referral that tells residents where such questions are answered.
+    out_of_scope_topics: dict[str, OutOfScopeTopic] = field(default_factory=dict)
     # Language -> words that mark a question as out of scope (the same file's `terms`;
     # bot/core/matching/scope_terms.py).
     out_of_scope_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    # Messages that are not questions, by kind (SMALL_TALK_FILE; optional; bot/core/knowledge/small_talk.py).
+    small_talk: SmallTalk | None = None
+
     def in_category(self, category_id: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.category == category_id]
+
+    def topic_of(self, lang: str, question: str) -> OutOfScopeTopic | None:
+        """The out-of-scope topic a listed question (as kb.out_of_scope holds it) belongs to; None for a
+        question of the flat lists or one an editor marked not our topic."""
+        for topic in self.out_of_scope_topics.values():
+            text = topic.texts.get(lang)
+            if text is not None and question in text.questions:
+                return topic
+        return None
 
 
 class KnowledgeError(Exception):
@@ -129,6 +174,7 @@ def load(directory: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
         return kb, [Problem(str(directory), None, "knowledge directory not found")]
     _load_categories(directory / CATEGORIES_FILE, kb, problems)
     _load_out_of_scope(directory / OUT_OF_SCOPE_FILE, kb, problems)
+    _load_small_talk(directory / SMALL_TALK_FILE, kb, problems)
     for path in sorted(directory.rglob("*.toml")):
         if path.name in NOT_ENTRIES:
             continue
@@ -195,29 +241,123 @@ def _load_out_of_scope(path: Path, kb: KnowledgeBase, problems: list[Problem]) -
     data = _read_toml(path, directory, problems)
     if data is None:
         return
-    for lang in sorted(set(data) - set(LANGUAGES)):
-        problems.append(Problem(_rel(path, directory), None, f"unknown language [{lang}]; use kk, ru or en"))
-    def texts(value) -> bool:
-        return isinstance(value, list) and all(isinstance(t, str) and t.strip() for t in value)
+    rel = _rel(path, directory)
+    for key in sorted(set(data) - {*LANGUAGES, "topics"}):
+        problems.append(Problem(rel, None, f"unknown language [{key}]; use kk, ru or en (and [[topics]])"))
 
+    listed: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
     for lang in LANGUAGES:
         block = data.get(lang, {})
         if not isinstance(block, dict):
-            problems.append(Problem(_rel(path, directory), None, f"[{lang}] questions must be a list of phrasings"))
+            problems.append(Problem(rel, None, f"[{lang}] questions must be a list of phrasings"))
             continue
         for key in sorted(set(block) - {"questions", "terms"}):
-            problems.append(Problem(_rel(path, directory), None, f"[{lang}] unknown field {key!r}"))
+            problems.append(Problem(rel, None, f"[{lang}] unknown field {key!r}"))
         questions = block.get("questions", [])
-        if not texts(questions):
-            problems.append(Problem(_rel(path, directory), None, f"[{lang}] questions must be a list of phrasings"))
-            continue
-        if questions:
-            kb.out_of_scope[lang] = tuple(q.strip() for q in questions)
+        if not _texts(questions):
+            problems.append(Problem(rel, None, f"[{lang}] questions must be a list of phrasings"))
+        else:
+            listed[lang] += [q.strip() for q in questions]
         terms = block.get("terms", [])
-        if not texts(terms):
-            problems.append(Problem(_rel(path, directory), None, f"[{lang}] terms must be a list of words"))
+        if not _texts(terms):
+            problems.append(Problem(rel, None, f"[{lang}] terms must be a list of words"))
         elif terms:
             kb.out_of_scope_terms[lang] = tuple(t.strip() for t in terms)
+    topics = data.get("topics", [])
+    if not isinstance(topics, list) or not all(isinstance(t, dict) for t in topics):
+        problems.append(Problem(rel, None, "[[topics]] must be tables, each with an id"))
+        topics = []
+    for raw in topics:
+        topic = _load_topic(raw, rel, problems)
+        if topic is None:
+            continue
+        if topic.id in kb.out_of_scope_topics:
+            problems.append(Problem(rel, topic.id, "duplicate topic id"))
+            continue
+        kb.out_of_scope_topics[topic.id] = topic
+        for lang, text in topic.texts.items():
+            listed[lang] += text.questions
+    kb.out_of_scope.update({lang: tuple(questions) for lang, questions in listed.items() if questions})
+
+
+def _load_small_talk(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> None:
+    if not path.exists():
+        return
+    data = _read_toml(path, path.parent, problems)
+    if data is None:
+        return
+    small_talk, found = parse_small_talk(data)
+    problems += [Problem(_rel(path, path.parent), kind, message) for kind, message in found]
+    kb.small_talk = small_talk
+
+
+def _texts(value) -> bool:
+    return isinstance(value, list) and all(isinstance(t, str) and t.strip() for t in value)
+
+
+def _load_topic(data: dict, rel: str, problems: list[Problem]) -> OutOfScopeTopic | None:
+    """One [[topics]] table of out_of_scope.toml; None when it has errors (all of them are reported)."""
+    tid = data.get("id")
+    before = len(problems)
+
+    def bad(message: str) -> None:
+        problems.append(Problem(rel, tid if isinstance(tid, str) else None, message))
+
+    for key in sorted(set(data) - {"id", "reviewed", "sources", *LANGUAGES}):
+        bad(f"topic: unknown field {key!r}")
+    if not isinstance(tid, str) or not TOPIC_ID_PATTERN.match(tid) or len(tid) > MAX_ID_LENGTH:
+        bad(f"topic id must be a-z, digits and underscore, at most {MAX_ID_LENGTH} characters ({tid!r})")
+    reviewed = data.get("reviewed")
+    if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
+        bad("topic: reviewed must be a date like 2026-12-07")
+    sources = _sources(data.get("sources"), bad, what="topic")
+    texts: dict[str, Referral] = {}
+    for lang in LANGUAGES:
+        block = data.get(lang)
+        if not isinstance(block, dict):
+            bad(f"topic: missing language [topics.{lang}]")
+            continue
+        for key in sorted(set(block) - {"title", "referral", "questions"}):
+            bad(f"[{lang}] unknown field {key!r}")
+        title, referral, questions = block.get("title"), block.get("referral"), block.get("questions")
+        if not isinstance(title, str) or not title.strip():
+            bad(f"[{lang}] title is missing")
+        if not isinstance(referral, str) or not referral.strip():
+            bad(f"[{lang}] referral is missing")
+        if not isinstance(questions, list) or not questions or not _texts(questions):
+            bad(f"[{lang}] questions must be a non-empty list of phrasings")
+        if len(problems) == before:
+            texts[lang] = Referral(title.strip(), referral.strip(), tuple(q.strip() for q in questions))
+    if len(problems) != before:
+        return None
+    return OutOfScopeTopic(tid, reviewed, tuple(sources), texts)
+
+
+def _sources(raw_sources, bad, *, what: str = "entry") -> list[Source]:
+    """[[sources]] of an entry or a topic: a title in English, optional title_kk and title_ru, a web address."""
+    sources: list[Source] = []
+    if not isinstance(raw_sources, list) or not raw_sources:
+        bad(f"{'topic: ' if what == 'topic' else ''}at least one [[sources]] with a title is required")
+        return sources
+    for src in raw_sources:
+        title, url = (src.get("title"), src.get("url")) if isinstance(src, dict) else (None, None)
+        if not isinstance(title, str) or not title.strip():
+            bad("every source needs a title")
+        elif url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))):
+            bad(f"source url must start with https:// ({url!r})")
+        elif what == "topic" and not isinstance(url, str):
+            bad(f"source \"{title.strip()[:60]}\" needs a url: residents are sent there")
+        else:
+            local = {lang: src.get(f"title_{lang}") for lang in LANGUAGES if lang != "en"}
+            unknown = set(src) - {"title", "url", *(f"title_{lang}" for lang in local)}
+            if unknown:
+                bad(f"unknown source field(s): {', '.join(sorted(unknown))}")
+            for lang, value in local.items():
+                if value is not None and (not isinstance(value, str) or not value.strip()):
+                    bad(f"source title_{lang} must be text when present")
+            titles = tuple((lang, v.strip()) for lang, v in local.items() if isinstance(v, str) and v.strip())
+            sources.append(Source(title.strip(), url, titles))
+    return sources
 
 
 def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[Problem]) -> Entry | None:
@@ -251,38 +391,23 @@ def _load_entry(path: Path, directory: Path, kb: KnowledgeBase, problems: list[P
     for key, value in notes.items():
         if value is not None and (not isinstance(value, str) or not value.strip()):
             bad(f"{key} must be text when present")
-    sources = []
-    raw_sources = data.get("sources")
-    if not isinstance(raw_sources, list) or not raw_sources:
-        bad("at least one [[sources]] with a title is required")
-    else:
-        for src in raw_sources:
-            title, url = (src.get("title"), src.get("url")) if isinstance(src, dict) else (None, None)
-            if not isinstance(title, str) or not title.strip():
-                bad("every source needs a title")
-            elif url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))):
-                bad(f"source url must start with https:// ({url!r})")
-            else:
-                local = {lang: src.get(f"title_{lang}") for lang in LANGUAGES if lang != "en"}
-                unknown = set(src) - {"title", "url", *(f"title_{lang}" for lang in local)}
-                if unknown:
-                    bad(f"unknown source field(s): {', '.join(sorted(unknown))}")
-                for lang, value in local.items():
-                    if value is not None and (not isinstance(value, str) or not value.strip()):
-                        bad(f"source title_{lang} must be text when present")
-                titles = tuple((lang, v.strip()) for lang, v in local.items() if isinstance(v, str) and v.strip())
-                sources.append(Source(title.strip(), url, titles))
+    sources = _sources(data.get("sources"), bad)
     texts: dict[str, LocalText] = {}
     for lang in LANGUAGES:
         block = data.get(lang)
         if not isinstance(block, dict):
             bad(f"missing language [{lang}]")
             continue
+        for key in sorted(set(block) - {"title", "answer", "short", "questions"}):
+            bad(f"[{lang}] unknown field {key!r}")
         title, answer, questions = block.get("title"), block.get("answer"), block.get("questions")
+        short = block.get("short")
         if not isinstance(title, str) or not title.strip():
             bad(f"[{lang}] title is missing")
         if not isinstance(answer, str) or not answer.strip():
             bad(f"[{lang}] answer is missing")
+        if short is not None and (not isinstance(short, str) or not short.strip()):
+            bad(f"[{lang}] short must be text when present (or leave it out: the full answer is shown)")
         if not isinstance(questions, list) or not questions or not all(
             isinstance(q, str) and q.strip() for q in questions
         ):

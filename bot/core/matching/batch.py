@@ -408,10 +408,13 @@ class Tables:
                 chars[row, asked[i].leave_listed] = 0.0
                 words[row, asked[i].leave_listed] = 0.0
         if chars.shape[1]:
-            best_chars, best_words = chars.max(axis=1), words.max(axis=1)
+            best_chars, nearest = chars.max(axis=1), words.argmax(axis=1)
+            best_words = words[np.arange(len(wanted)), nearest]
             for row, i in enumerate(wanted):
                 out[i].out_of_scope = float(best_chars[row])
                 out[i].out_of_scope_words = float(best_words[row])
+                # Which listed question is nearest by words (-1 for none), as Matcher.ranking gives it.
+                out[i].out_of_scope_nearest = int(nearest[row]) if best_words[row] > 0 else -1
 
 
 def _best(values: np.ndarray, k: int) -> list[np.ndarray]:

@@ -8,6 +8,9 @@ things, the other entries that answer one of them; answering with one of those i
   questions;
 - suggestion recall: in-scope questions where the expected entry is among the suggestions offered;
 - out-of-scope abstention: out-of-scope questions not answered (suggested or unanswered);
+- referrals: out-of-scope questions that get an out-of-scope topic's referral (where such questions are
+  answered) instead of "no answer", and in-scope questions that get one (wrongly: the resident is sent
+  elsewhere; policy.referral);
 - language detection accuracy; breakdowns per language and per kind (original, typo, no Kazakh
   letters, Latin); latency p50/p99 of match + decide;
 - a baseline: plain TF-IDF over character 2-5-grams of the phrasings (scikit-learn), answering when its
@@ -54,6 +57,7 @@ class Outcome:
     top: str | None = None
     offered: float = 0.0  # P(the entry asked for is among the candidates offered)
     offerable: tuple[str, ...] = ()  # the candidates "did you mean" would offer
+    referral: str | None = None  # the out-of-scope topic whose referral the question gets, if any
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -84,8 +88,12 @@ def run(matcher: Matcher, cases: list[Case], progress=None) -> list[Outcome]:
         elapsed = time.perf_counter() - started
         status, entry, suggestions = policy.describe(decision)
         top = result.candidates[0].entry_id if result.candidates else None
+        topic = policy.referral(matcher.kb, result, decision)
+        if topic is not None:  # what the resident gets: the referral, without "did you mean"
+            status, suggestions = "referred", ()
         outcomes.append(Outcome(case, status, entry, suggestions, result.query.detection.lang, elapsed,
-                                result.confidence, top, result.offered, policy.offerable(result)))
+                                result.confidence, top, result.offered, policy.offerable(result),
+                                topic.id if topic else None))
     return outcomes
 
 
@@ -112,6 +120,8 @@ def summarize(outcomes: list[Outcome]) -> dict:
                 sum(o.case.accepts(o.entry) or any(map(o.case.accepts, o.suggestions)) for o in in_scope),
                 len(in_scope)),
             "out_of_scope_abstention": _ratio(sum(o.status != "answered" for o in out_scope), len(out_scope)),
+            "out_of_scope_referred": _ratio(sum(o.referral is not None for o in out_scope), len(out_scope)),
+            "in_scope_referred": _ratio(sum(o.referral is not None for o in in_scope), len(in_scope)),
             "language_accuracy": _ratio(sum(o.detected == o.case.lang for o in items), len(items)),
         }
 
@@ -197,3 +207,62 @@ def errors(outcomes: list[Outcome]) -> list[Outcome]:
     """Questions not answered with the expected entry (or out-of-scope ones answered)."""
     return [o for o in outcomes if not o.case.accepts(o.entry) and not
             (o.case.expected == OUT_OF_SCOPE and o.status != "answered")]
+
+
+# ---- small talk ---------------------------------------------------------------------------------------
+
+QUESTION = "question"
+
+
+@dataclass(frozen=True)
+class SmallTalkCase:
+    """A line of eval/small_talk.tsv or eval/small_talk_not.tsv: kind (greeting ... insult, or "question" for a
+    message that must not be small talk), language, text."""
+
+    kind: str
+    lang: str
+    text: str
+
+
+def read_small_talk(path: Path) -> list[SmallTalkCase]:
+    cases = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"expected 3 tab-separated columns (kind, language, text): {line!r}")
+        cases.append(SmallTalkCase(*(p.strip() for p in parts)))
+    return cases
+
+
+def small_talk_figures(recognizer, cases: list[SmallTalkCase]) -> dict:
+    """How the recognizer (bot/core/matching/small_talk.py) reads labelled messages: small talk recognised
+    with its kind, and in a language of the line (the reply's language is chosen among them), and questions
+    left alone; with every miss."""
+    talk = [c for c in cases if c.kind != QUESTION]
+    questions = [c for c in cases if c.kind == QUESTION]
+    misses = []
+    right = in_language = 0
+    for case in talk:
+        found = recognizer.recognise(case.text)
+        if found is not None and found.kind == case.kind:
+            right += 1
+            in_language += case.lang in found.langs
+        else:
+            misses.append({"kind": case.kind, "lang": case.lang, "text": case.text,
+                           "got": found.kind if found else None})
+    taken = 0
+    for case in questions:
+        found = recognizer.recognise(case.text)
+        if found is not None:
+            taken += 1
+            misses.append({"kind": case.kind, "lang": case.lang, "text": case.text, "got": found.kind})
+    return {
+        "small_talk": len(talk),
+        "recognised": _ratio(right, len(talk)),
+        "recognised_in_its_language": _ratio(in_language, len(talk)),
+        "questions": len(questions),
+        "questions_taken_for_small_talk": _ratio(taken, len(questions)),
+        "misses": misses,
+    }

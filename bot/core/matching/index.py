@@ -425,13 +425,19 @@ class ListedView:
 
     def best(self, words: Iterable[str], leave_out: int | None = None) -> float:
         """The highest cosine of the words with one listed question (leave_out: one asked as if unlisted)."""
+        return self.nearest(words, leave_out)[0]
+
+    def nearest(self, words: Iterable[str], leave_out: int | None = None) -> tuple[float, int]:
+        """The highest cosine of the words with one listed question, and which question that is (its index
+        among the listed documents; -1 when none shares a feature)."""
         v = self.vector(words)
         if not self.n_docs or not (len(v.cols) or v.unknown):
-            return 0.0
+            return 0.0, -1
         scores = rows_dot(self.docs_t, v.cols, v.weights)
         if leave_out is not None:
             scores[leave_out] = 0.0
-        return float(scores.max())
+        at = int(np.argmax(scores))
+        return float(scores[at]), (at if scores[at] > 0 else -1)
 
 
 class CharView:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.core.knowledge.loader import KnowledgeBase, OutOfScopeTopic
 from bot.core.matching.model import SUGGESTIONS
 from bot.core.matching.result import Result
 
@@ -105,6 +106,24 @@ def decide(result: Result) -> Decision:
         [(c.entry_id, c.score) for c in candidates[:MAX_SUGGESTIONS]],
     )
     return decision
+
+
+def referral(kb: KnowledgeBase, result: Result, decision: Decision) -> OutOfScopeTopic | None:
+    """The out-of-scope topic whose referral a question gets instead of "did you mean" or "no answer": when
+    it is not answered and is nearer one of the topic's listed questions than any phrasing of its candidates
+    (Result.listed_nearer, the vote model.listed_nearer makes; it already holds such a question back from an
+    answer). It replaces "did you mean" too: on the tuning split the two questions that had both were out of
+    scope (a Mazhilis election, a deputy's pay) and were offered maslikhat entries, and "потерял
+    удостоверение личности" was offered the akim's reception hours. A question nearest a question of the
+    flat lists, or one an editor marked not our topic, has no topic and keeps today's reply. No number is
+    set here: the vote is the matcher's own."""
+    if isinstance(decision, Answer) or result.listed_nearer is None:
+        return None
+    # A message of numbers alone ("9", a house number) is near whatever listed question has that number:
+    # no word of it says where the resident should go.
+    if not any(any(ch.isalpha() for ch in word) for word in result.query.words):
+        return None
+    return kb.topic_of(*result.listed_nearer)
 
 
 def describe(decision: Decision) -> tuple[str, str | None, tuple[str, ...]]:

@@ -297,12 +297,13 @@ class Matcher:
             return Ranking(top, np.zeros((0, len(model_store.PAIR_FEATURES))), asked.unknown, asked.corrected,
                            asked.content_words)
         out_of_scope = self._out_of_scope_similarity(asked.oq, asked.leave_listed)
-        out_of_scope_words = 0.0
+        out_of_scope_words, nearest = 0.0, -1
         if self.out_of_scope_words is not None and asked.listed is not None and len(asked.listed.cols):
             scores = rows_dot(self.out_of_scope_words.docs_t, asked.listed.cols, asked.listed.weights)
             if asked.leave_listed is not None:
                 scores[asked.leave_listed] = 0.0
-            out_of_scope_words = float(scores.max())
+            at = int(np.argmax(scores))
+            out_of_scope_words, nearest = float(scores[at]), (at if scores[at] > 0 else -1)
         first = score[top]
         char_phrase, bayes = self._phrasing_scores(top, cq, leave_out)
         squared = q.weights * q.weights
@@ -319,7 +320,7 @@ class Matcher:
             bayes - bayes.max(),
         ])
         return Ranking(top, pairs, asked.unknown, asked.corrected, asked.content_words, out_of_scope,
-                       out_of_scope_words)
+                       out_of_scope_words, nearest)
 
     def _coverage(self, top: np.ndarray, cols: np.ndarray, squared: np.ndarray) -> np.ndarray:
         """Per candidate, the share of the question's weight on features the entry has in any language.
@@ -455,5 +456,7 @@ class Matcher:
         applied = model_store.apply(self.model, ranking, query.detection, self.scope_terms.found(query.words))
         candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(applied.probabilities[i]), 4))
                       for i in applied.order[:limit]]
+        listed = (self.out_of_scope_text[ranking.out_of_scope_nearest]
+                  if ranking.out_of_scope_nearest >= 0 and model_store.listed_nearer(ranking) else None)
         return Result(query, candidates, round(ranking.unknown, 4), round(applied.confidence, 4), applied.signals,
-                      round(applied.offered, 4))
+                      round(applied.offered, 4), listed)

@@ -41,6 +41,10 @@ class Result:
     confidence: float = 0.0
     signals: dict[str, float] = field(default_factory=dict, compare=False)
     offered: float = 0.0
+    # The listed question (knowledge/out_of_scope.toml, as kb.out_of_scope holds it: language and text) that
+    # is nearest the question by the first stage's word cosine, when it is nearer than any phrasing of the
+    # candidates (model.listed_nearer); None otherwise. The dialogue refers a resident to its topic.
+    listed_nearer: tuple[str, str] | None = None
 
 
 @dataclass
@@ -54,3 +58,4 @@ class Ranking:
     content_words: int
     out_of_scope: float = 0.0    # best character cosine with a question the knowledge base does not answer
     out_of_scope_words: float = 0.0  # best word cosine with one, weighed as the first stage weighs words
+    out_of_scope_nearest: int = -1  # which one (an index into Matcher.out_of_scope_text), -1 for none

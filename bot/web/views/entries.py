@@ -15,7 +15,7 @@ from bot.core.curation import drafts, editing, review, upstream
 from bot.core.curation.check import retrieval_findings
 from bot.core.curation.clustering import find
 from bot.core.curation.features import PLACEHOLDER
-from bot.core.knowledge.render import answer_text
+from bot.core.knowledge.render import answer_text, short_text
 from bot.core.matching import policy
 from bot.core.matching.ranker import Matcher
 from bot.i18n import LANGUAGES, translator
@@ -71,8 +71,17 @@ def _previews(draft: drafts.Draft, kb, editing_id: str | None, directory) -> dic
     """Each language's answer as a resident's phone shows it, as far as the draft goes (a field with a problem
     elsewhere does not hide the preview)."""
     entry = drafts.to_entry(draft, directory / "draft.toml", today())
-    return {lang: answer_text(entry, translator(lang)) for lang in LANGUAGES
+    return {lang: _phone(entry, translator(lang)) for lang in LANGUAGES
             if entry.texts[lang].title and entry.texts[lang].answer}
+
+
+def _phone(entry, t) -> str:
+    """The short answer residents get first and, under its "More" button, the full one; the full one alone
+    for an entry without a short answer."""
+    short = short_text(entry, t)
+    if short is None:
+        return answer_text(entry, t)
+    return f"{short}\n\n[ {t.gettext('More')} ]\n\n{answer_text(entry, t)}"
 
 
 async def edit(request: web.Request) -> web.Response:
