@@ -24,6 +24,10 @@ def best(matcher, text, hint=None):
         ("What does the maslikhat do?", "maslikhat.role"),
         ("Ауыл бюджетін кім бекітеді?", "budget.village"),
         ("auyl budjetin kim bekitedi", "budget.village"),  # informal Latin
+        ("Aýyl ákimderiniń saılaýy qashan ótedi?", "akim.elections.rural"),  # 2018 Latin (acute accents)
+        ("Awıl äkimderiniñ saylawı qaşan ötedi?", "akim.elections.rural"),  # 2021 Latin
+        ("Auyl akimderinin sailauy qashan otedi?", "akim.elections.rural"),  # informal Latin
+        ("Máslıhat ne isteıdi?", "maslikhat.role"),  # 2018 Latin
         ("акимат ответ на обращение сколько дней", "appeals.deadlines"),
         ("How long does the akimat have to answer my appeal?", "appeals.deadlines"),
         ("Әкімдікке өтінішті қалай беремін?", "appeals.file"),
@@ -31,6 +35,14 @@ def best(matcher, text, hint=None):
 )
 def test_questions_find_their_entry(matcher, text, entry):
     assert best(matcher, text) == entry
+
+
+@pytest.mark.parametrize("text", [
+    "Aýyl ákimderiniń saılaýy qashan ótedi?", "Awıl äkimderiniñ saylawı qaşan ötedi?",
+    "Auyl akimderinin sailauy qashan otedi?", "Ауыл әкімдерінің сайлауы қашан өтеді?"])
+def test_every_latin_kazakh_alphabet_is_answered_alike(matcher, text):
+    result = matcher.match(text)
+    assert policy.decide(result) == policy.Answer("akim.elections.rural", result.confidence)
 
 
 def test_a_typo_in_the_middle_of_a_word_is_corrected(matcher):
