@@ -22,6 +22,7 @@ def best(matcher, text, hint=None):
         ("маслихат не истейди", "maslikhat.role"),  # without Kazakh letters
         ("mäslihat ne isteidi", "maslikhat.role"),  # 2021 Latin
         ("What does the maslikhat do?", "maslikhat.role"),
+        ("what does maslihat do", "maslikhat.role"),  # х romanised as h, not kh
         ("Ауыл бюджетін кім бекітеді?", "budget.village"),
         ("auyl budjetin kim bekitedi", "budget.village"),  # informal Latin
         ("Aýyl ákimderiniń saılaýy qashan ótedi?", "akim.elections.rural"),  # 2018 Latin (acute accents)
@@ -43,6 +44,12 @@ def test_questions_find_their_entry(matcher, text, entry):
 def test_every_latin_kazakh_alphabet_is_answered_alike(matcher, text):
     result = matcher.match(text)
     assert policy.decide(result) == policy.Answer("akim.elections.rural", result.confidence)
+
+
+def test_maslikhat_romanised_with_h_is_answered(matcher):
+    # Issue 30: "what does maslihat do" got neither an answer nor a suggestion ("maslihat" was unknown).
+    result = matcher.match("what does maslihat do")
+    assert policy.decide(result) == policy.Answer("maslikhat.role", result.confidence)
 
 
 def test_a_typo_in_the_middle_of_a_word_is_corrected(matcher):

@@ -63,3 +63,7 @@ def test_fold_is_idempotent():
 )
 def test_every_latin_kazakh_alphabet_reads_as_the_cyrillic(latin, cyrillic):
     assert tokens(clean(latin), latin_kazakh=True) == tokens(clean(cyrillic))
+
+
+def test_kh_and_h_are_one_letter_in_words_left_in_latin():
+    assert tokens(clean("maslihat Kazahstan")) == tokens(clean("Maslikhat Kazakhstan"))

@@ -124,8 +124,10 @@ def casefold(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Casefold and fold Kazakh letters so that text typed without a Kazakh keyboard matches."""
-    return casefold(text).translate(_FOLD)
+    """Casefold and fold Kazakh letters so that text typed without a Kazakh keyboard matches. In words left
+    in Latin letters (English text) "kh" is "h": Kazakh and Russian х is romanised either way ("maslikhat",
+    "maslihat"; "Kazakhstan", "Kazahstan")."""
+    return casefold(text).translate(_FOLD).replace("kh", "h")
 
 
 def tokens(text: str, *, latin_kazakh: bool = False, latin_russian: bool = False) -> list[str]:
