@@ -63,9 +63,26 @@ def db(tmp_path):
     return open_db(tmp_path / "qogam.db")
 
 
+def without_shorts(kb):
+    """The real knowledge base with no short answers: the writers add them entry by entry (`short`), and
+    the tests of the full answer (its sources, its votes) ask about entries that now have one. Short
+    answers are tested on with_shorts."""
+    import dataclasses
+
+    entries = {eid: dataclasses.replace(e, texts={lang: dataclasses.replace(t, short=None)
+                                                  for lang, t in e.texts.items()})
+               for eid, e in kb.entries.items()}
+    return dataclasses.replace(kb, entries=entries)
+
+
+@pytest.fixture(scope="session")
+def full_kb(kb):
+    return without_shorts(kb)
+
+
 @pytest.fixture
-def conversation(kb, matcher, db):
-    return Conversation(kb, matcher, db)
+def conversation(full_kb, matcher, db):
+    return Conversation(full_kb, matcher, db)
 
 
 class WallClock:

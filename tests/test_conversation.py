@@ -158,11 +158,13 @@ def test_an_out_of_scope_question_near_a_topic_gets_its_referral_and_is_no_gap(c
 
 
 def test_a_question_is_logged_without_escape_control_or_bidi_characters(conversation, resident, db):
-    (reply,) = conversation.ask(resident, "\x1b[31mКакая завтра погода\x1b[0m в Алматы?\x00 \u202eМой телефон "
+    # A question near no out-of-scope topic, so that it is a gap (the weather it asked about now gets the
+    # reference_facts topic's referral, which editors never see).
+    (reply,) = conversation.ask(resident, "\x1b[31mРасскажи анекдот\x1b[0m про акима?\x00 \u202eМой телефон "
                                           "+7 701\u200b123 45 67\u202c\x1b]0;title\x07")
     assert reply.outcome == "unanswered"
     (gap,) = gaps.latest(db)
-    assert gap.question == "Какая завтра погода в Алматы? Мой телефон [PHONE]"
+    assert gap.question == "Расскажи анекдот про акима? Мой телефон [PHONE]"
 
 
 def test_someone_elses_suggestion_button_is_refused(conversation, resident, db, monkeypatch):

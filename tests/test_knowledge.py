@@ -427,7 +427,7 @@ def test_a_long_short_answer_or_one_whose_figures_drift_is_an_error(kbdir):
               "en": "A petition needs 5,000 votes. See /petition."}
     (kbdir / "one.toml").write_text(with_short(entry(), shorts), encoding="utf-8")
     messages = [p.message for p in errors(kbdir)]
-    assert any(m.startswith("[ru] short answer is ") and "at most 400" in m for m in messages), messages
+    assert any(m.startswith("[ru] short answer length: ") and "at most 400" in m for m in messages), messages
     assert "[en] short answer lacks the figure 2500 that the [kk/ru] short answer states" in messages
     assert "[en] short answer mentions /petition, which the bot does not have" in messages
     (kbdir / "one.toml").write_text(with_short(entry(), {"kk": "Аким", "ru": "", "en": "x"}), encoding="utf-8")
