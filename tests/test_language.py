@@ -42,3 +42,13 @@ def test_text_wins_over_the_hint_when_it_is_clear():
 def test_no_letters_falls_back_to_the_hint():
     assert detect(clean("123 ???"), hint="en").lang == "en"
     assert detect(clean("😀"), hint=None).lang == "kk"
+
+
+@pytest.mark.parametrize("text", [
+    "Aýyl ákimderiniń saılaýy qashan ótedi?",  # 2018 alphabet
+    "Respýblıkalyq referendýmǵa shyǵarylatyn máseleler tizimi",  # a Kazinform headline, 2018 alphabet
+    "Awıl äkimderiniñ saylawı qaşan ötedi?",  # 2021 alphabet
+    "Auyl akimderinin sailauy qashan otedi?",  # informal
+])
+def test_every_latin_kazakh_alphabet_is_read_as_kazakh(text):
+    assert detect(clean(text)).latin_kazakh

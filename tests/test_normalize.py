@@ -1,3 +1,5 @@
+import pytest
+
 from bot.core.text.normalize import clean, fold, latin_to_cyrillic, tokens
 
 
@@ -37,3 +39,31 @@ def test_digraphs_transliterate_before_single_letters():
 def test_fold_is_idempotent():
     text = "Ауылдық округ әкімінің сайлауы"
     assert fold(fold(text)) == fold(text)
+
+
+# Headlines and phrases of Kazakh Latin-edition text (Kazinform's and zanorda.kz's 2018-alphabet pages,
+# with the Cyrillic look-alike і the latter really carries), the same words in the 2021 alphabet and
+# informal Latin, each against the Cyrillic.
+@pytest.mark.parametrize(
+    "latin, cyrillic",
+    [
+        ("Respýblıkalyq referendýmǵa shyǵarylatyn máseleler tizimi",
+         "Республикалық референдумға шығарылатын мәселелер тізімі"),
+        ("Respublikalyq referendumğa şyğarylatyn mäseleler tızımı",
+         "Республикалық референдумға шығарылатын мәселелер тізімі"),
+        ("Qaratal aýyldyq okrýgіnіń memlekettіk organy", "Қаратал ауылдық округінің мемлекеттік органы"),
+        ("Qaratal auyldyq okrugınıñ memlekettık organy", "Қаратал ауылдық округінің мемлекеттік органы"),
+        ("konstıtýtsııalyq reforma aıasynda", "конституциялық реформа аясында"),
+        ("Aýyl ákimderiniń saılaýy qashan ótedi?", "Ауыл әкімдерінің сайлауы қашан өтеді?"),
+        ("Awıl äkimderiniñ saylawı qaşan ötedi?", "Ауыл әкімдерінің сайлауы қашан өтеді?"),
+        ("Auyl akimderinin sailauy qashan otedi?", "Ауыл әкімдерінің сайлауы қашан өтеді?"),
+        ("A'kimnin' s'agymy", "Әкімнің шағымы"),  # the 2017 apostrophe alphabet
+        ("İLİM JÄNE ĞYLYM", "ІЛІМ ЖӘНЕ ҒЫЛЫМ"),  # capital İ of 2021 stays one letter
+    ],
+)
+def test_every_latin_kazakh_alphabet_reads_as_the_cyrillic(latin, cyrillic):
+    assert tokens(clean(latin), latin_kazakh=True) == tokens(clean(cyrillic))
+
+
+def test_kh_and_h_are_one_letter_in_words_left_in_latin():
+    assert tokens(clean("maslihat Kazahstan")) == tokens(clean("Maslikhat Kazakhstan"))

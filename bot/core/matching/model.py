@@ -18,7 +18,7 @@ import hashlib
 import logging
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 # Bump when features, training data or the candidates change: old cache files are then ignored, and no
 # longer serve even as the last good model while a new one trains (engine.build_matcher).
 # 6: trained in bulk from the index's tables, fitted by Newton's method (the same features).
-MODEL_VERSION = 6
+# 7: English words read "kh" as "h" (normalize.fold): the training questions' readings changed.
+MODEL_VERSION = 7
 
 # Candidates offered as "did you mean" at most (policy.MAX_SUGGESTIONS): a phone screen shows three
 # buttons without scrolling.
@@ -149,8 +150,10 @@ class Applied:
 
 
 def apply(model: Model | None, ranking: Ranking, detection: Detection,
-          out_of_scope_term: str | None = None) -> Applied:
-    """out_of_scope_term: a word of the question that marks it as not ours (scope_terms), if any."""
+          out_of_scope_term: str | None = None, contrast: Callable[[int], object] | None = None) -> Applied:
+    """out_of_scope_term: a word of the question that marks it as not ours (scope_terms), if any.
+    contrast: given an entry index, whether the question names a level beside a word that the entry's
+    phrasings put beside another level (contrast.py); such an entry is never answered, at most offered."""
     if model is None:
         return _ranking_only(ranking, out_of_scope_term)
     probabilities = model.reranker.probability(ranking.pairs)
@@ -178,10 +181,16 @@ def apply(model: Model | None, ranking: Ranking, detection: Detection,
             # re-ranker ("Мәжіліс сайлауы қашан" shares "сайлау" with maslikhat elections and was
             # answered at 0.76).
             confidence = 0.0
+    contrasted = not exact[order[0]] and contrast is not None and bool(contrast(int(ranking.entries[order[0]])))
+    if contrasted:
+        # "кто утверждает бюджет района" has every word of the village budget's "кто утверждает бюджет села"
+        # but the level: the re-ranker, which weighs words, not what they modify, was sure of it (0.93).
+        confidence = 0.0
     signals = {name: round(float(v), 4) for name, v in zip(SUGGESTION_FEATURES, x_offered)}
     signals["exact"] = float(exact[order[0]])
     signals["out_of_scope_words"] = round(ranking.out_of_scope_words, 4)
     signals["out_of_scope_term"] = float(out_of_scope_term is not None)
+    signals["contrast"] = float(contrasted)
     return Applied(order, probabilities, confidence, offered, signals)
 
 

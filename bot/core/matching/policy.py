@@ -57,10 +57,12 @@ ANSWER_MIN = 0.50
 # candidates) is at least SUGGEST_CONFIDENCE_MIN, with the candidates the re-ranker gives at least
 # SUGGEST_MIN; otherwise the question is a gap for editors. That probability, not P(the first is right),
 # because two likely neighbours make the first a coin toss but the pair a good offer ("как подать жалобу
-# на акима": filing an appeal or challenging a refusal, 0.72 and 0.68; it still stays just under the cut,
-# at 0.23). On the tuning split (`--sweep`), of the questions not answered, 0.25 offers suggestions to 6
-# of 56 out of scope and finds the entry for 17 of 23 in scope (0.20: 9 and 17; 0.35: 4 and 15; 0.10: 16
-# and 18): the highest cut that still finds 17.
+# на акима": filing an appeal or challenging a refusal, 0.75 and 0.64, offered at 0.26). On the tuning
+# split (`--sweep`), of the questions not answered, 0.25 offers suggestions to 6 of 56 out of scope and
+# finds the entry for 17 of 23 in scope (0.20: 9 and 17; 0.35: 4 and 15; 0.10: 16 and 18): the highest cut
+# that still finds 17. Re-swept 2026-12-08 (issue 30, "offer what it found"; MODEL_VERSION 7): 0.25 offers
+# to 5 of 56 out of scope and finds 18 of 23 (0.20: 7 and 18; 0.15: 10 and 19; 0.30: 4 and 15), so it
+# stays. Tried and dropped: the runner-up's own match as suggestion features (0.25: 5 and 16 of 22).
 SUGGEST_CONFIDENCE_MIN = 0.25
 SUGGEST_MIN = 0.20
 MAX_SUGGESTIONS = SUGGESTIONS

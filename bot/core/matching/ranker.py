@@ -37,6 +37,7 @@ from scipy import sparse
 from bot.core.knowledge.loader import KnowledgeBase
 from bot.core.matching import model as model_store
 from bot.core.matching.batch import TABLE_MAX_DOCUMENTS, Asked, Tables
+from bot.core.matching.contrast import Contrasts
 from bot.core.matching.index import (
     WORD_MEMO,
     CharView,
@@ -144,6 +145,9 @@ class Matcher:
                             for_training=for_training)
             self.tables = tables if tables.usable else None
         self.scope_terms = ScopeTerms(kb.out_of_scope_terms, self.corpus.words, read_phrasing)
+        self.contrasts = Contrasts(((e, lang, phrasing) for e, entry in enumerate(kb.entries.values())
+                                    for lang, text in entry.texts.items()
+                                    for phrasing in (text.title, *text.questions)), read_phrasing)
         self.content_hash = model_store.content_hash(
             itertools.chain(map(self.document, range(self.n_documents)),
                             ((f"out_of_scope:{lang}", q) for lang, q in self.out_of_scope_text)), self.entry_ids)
@@ -453,7 +457,8 @@ class Matcher:
             unknown = ranking.unknown if ranking else (1.0 if query.words else 0.0)
             return Result(query, [], round(unknown, 4), 0.0, {})
         # Found here, not in ranking(): training asks some 8,000 questions and the model never sees it.
-        applied = model_store.apply(self.model, ranking, query.detection, self.scope_terms.found(query.words))
+        applied = model_store.apply(self.model, ranking, query.detection, self.scope_terms.found(query.words),
+                                    lambda entry: self.contrasts.contrast(query.words, entry, query.detection.lang))
         candidates = [Candidate(self.entry_ids[ranking.entries[i]], round(float(applied.probabilities[i]), 4))
                       for i in applied.order[:limit]]
         listed = (self.out_of_scope_text[ranking.out_of_scope_nearest]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.text.normalize import CYRILLIC, LATIN, fold, has_kazakh_letters
+from bot.core.text.normalize import CYRILLIC, LATIN, casefold, fold, has_kazakh_letters
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -51,7 +51,9 @@ _EN_WORDS = {
     "in", "on", "for", "with", "and", "or", "about", "there", "it", "this", "that", "should", "will",
     "would", "have", "has", "get", "if", "long", "much", "many",
 }
-_KK_LATIN_LETTERS = set("äöüışğñūq")
+# Letters of the 2021 (ä ö ü ı ş ğ ñ ū) and 2018 (á ó ú ý ǵ ń) alphabets, and informal ə ŋ, which no
+# English or Russian-in-Latin question has.
+_KK_LATIN_LETTERS = set("äöüışğñūqáóúýǵńəŋ")
 # Kazakh in form: grammar words and inflected nouns. Terms English text uses too (akim, akimat,
 # maslikhat, oblys, e-Otinish) are no evidence, nor are "me", "be", "men", which are English words.
 _KK_LATIN_WORDS = {
@@ -80,7 +82,8 @@ _RU_LATIN_SUFFIX = re.compile(
     r"(?:ogo|ego|aya|yaya|iye|oye|yye|ykh|ikh|tsya|tsa|at'|yat'|it'|nie|niye|ost'|ovat|uyu|yut|ishь)$")
 # Only endings that English words practically never have: "-ge", "-ty", "-der" would make "village",
 # "party" and "leader" Kazakh.
-_KK_LATIN_SUFFIX = re.compile(r"(?:nyn|nyñ|niñ|dyn|dyñ|tyn|tyñ|dyq|tyq|lyq|ğa|ğe|qa|dağy|degi|ndağy)$")
+_KK_LATIN_SUFFIX = re.compile(
+    r"(?:nyn|ny[ñń]|ni[ñń]|dyn|dy[ñń]|tyn|ty[ñń]|dyq|tyq|lyq|[ğǵ]a|[ğǵ]e|qa|da[ğǵ]y|degi|nda[ğǵ]y)$")
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def detect(text: str, hint: str | None = None) -> Detection:
 def _detect_cyrillic(text: str, hint: str | None) -> Detection:
     if has_kazakh_letters(text):
         return Detection("kk", True)
-    words = re.findall(r"[^\W\d_]+", text.casefold())
+    words = re.findall(r"[^\W\d_]+", casefold(text))
     kk = ru = 0.0
     for word in words:
         folded = fold(word)
@@ -134,7 +137,7 @@ def _detect_cyrillic(text: str, hint: str | None) -> Detection:
 
 
 def _detect_latin(text: str, hint: str | None) -> Detection:
-    words = re.findall(r"[^\W\d_]+'?", text.casefold())
+    words = re.findall(r"[^\W\d_]+'?", casefold(text))
     score = {"kk": 0.0, "ru": 0.0, "en": 0.0}
     for word in words:
         bare = word.rstrip("'")

@@ -36,17 +36,30 @@ _FOLD = str.maketrans(
     }
 )
 
-# Latin-script Kazakh (2021 alphabet and informal Latin) to Cyrillic. Digraphs first.
+# Latin-script Kazakh to Cyrillic, digraphs first. Three official alphabets and informal Latin meet here:
+# - 2017 (apostrophes): a' g' n' o' u' s' c' i' y' for ә ғ ң ө ү ш ч й ұ;
+# - 2018 (acute accents, the Latin editions of Egemen Qazaqstan and Kazinform): á ǵ ń ó ú for ә ғ ң ө ү,
+#   ý for у, u for ұ, ı for и/й, y for ы, sh ch for ш ч, ıa ıý for я ю ("aıasynda", "bıýdjet");
+# - 2021 (Turkic letters): ä ğ ñ ö ü ū ş, ı for ы, i for і, y for й, u for у, ia iu for я ю;
+# - informal: q/k, gh, zh/j, kh/h, w, ya/yu, ə ŋ.
+# Where they disagree (ı and y swap between 2018 and 2021) the letters are ones that fold() makes one
+# (ы, й, і and и all fold to и), so one table serves every alphabet.
 _LATIN_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("gh", "ғ"), ("kh", "х"), ("ng", "ң"),
-                   ("ts", "ц"), ("ya", "я"), ("yu", "ю"))
+                   ("ts", "ц"), ("ya", "я"), ("yu", "ю"), ("ıa", "я"), ("ıý", "ю"), ("ıu", "ю"),
+                   ("a'", "ә"), ("g'", "ғ"), ("n'", "ң"), ("o'", "ө"), ("u'", "ү"), ("s'", "ш"), ("c'", "ч"),
+                   ("i'", "й"), ("y'", "ұ"))
 _LATIN_SINGLE = str.maketrans(
     {
-        "a": "а", "ä": "ә", "b": "б", "c": "с", "ç": "ч", "d": "д", "e": "е", "f": "ф", "g": "г",
-        "ğ": "ғ", "h": "х", "ı": "ы", "i": "і", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н",
-        "ñ": "ң", "o": "о", "ö": "ө", "p": "п", "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т",
-        "u": "у", "ū": "ұ", "ü": "ү", "v": "в", "w": "у", "x": "х", "y": "ы", "z": "з",
+        "a": "а", "ä": "ә", "á": "ә", "ə": "ә", "b": "б", "c": "с", "ç": "ч", "d": "д", "e": "е", "f": "ф",
+        "g": "г", "ğ": "ғ", "ǵ": "ғ", "h": "х", "ı": "ы", "i": "і", "j": "ж", "k": "к", "l": "л", "m": "м",
+        "n": "н", "ñ": "ң", "ń": "ң", "ŋ": "ң", "o": "о", "ö": "ө", "ó": "ө", "p": "п", "q": "қ", "r": "р",
+        "s": "с", "ş": "ш", "t": "т", "u": "у", "ū": "ұ", "ü": "ү", "ú": "ү", "v": "в", "w": "у", "ý": "у",
+        "x": "х", "y": "ы", "z": "з",
     }
 )
+# The 2017 alphabet's apostrophe (typed as ' ’ ʼ or `) belongs to the letter before it.
+_APOSTROPHE_LETTER = re.compile(r"(?<=[agnousciy])[’ʼ`´]")
+_LATIN_KAZAKH_WORD = re.compile(r"[^\W_]+(?:'[^\W_]*)*")
 
 # Russian typed in Latin letters by residents without a Cyrillic keyboard ("kak podat zhalobu na akima"):
 # the common informal transliteration, longest digraphs first. "y" is ы inside a word and й after a vowel
@@ -91,6 +104,7 @@ def _fix_mixed_script(match: re.Match[str]) -> str:
 
 def latin_to_cyrillic(text: str) -> str:
     """Transliterate Latin-script Kazakh (already casefolded) to Cyrillic."""
+    text = _APOSTROPHE_LETTER.sub("'", text)
     for latin, cyrillic in _LATIN_DIGRAPHS:
         text = text.replace(latin, cyrillic)
     return text.translate(_LATIN_SINGLE)
@@ -103,9 +117,17 @@ def russian_latin_to_cyrillic(text: str) -> str:
     return text.translate(_RUSSIAN_SINGLE)
 
 
+def casefold(text: str) -> str:
+    """str.casefold, except that the 2021 alphabet's capital İ folds to i (casefold gives i and a combining
+    dot, which splits the word in two)."""
+    return text.replace("İ", "i").casefold()
+
+
 def fold(text: str) -> str:
-    """Casefold and fold Kazakh letters so that text typed without a Kazakh keyboard matches."""
-    return text.casefold().translate(_FOLD)
+    """Casefold and fold Kazakh letters so that text typed without a Kazakh keyboard matches. In words left
+    in Latin letters (English text) "kh" is "h": Kazakh and Russian х is romanised either way ("maslikhat",
+    "maslihat"; "Kazakhstan", "Kazahstan")."""
+    return casefold(text).translate(_FOLD).replace("kh", "h")
 
 
 def tokens(text: str, *, latin_kazakh: bool = False, latin_russian: bool = False) -> list[str]:
@@ -115,11 +137,13 @@ def tokens(text: str, *, latin_kazakh: bool = False, latin_russian: bool = False
     Cyrillic so that they meet the Cyrillic phrasings of the knowledge base.
     latin_russian: the same for Russian typed in Latin letters (apostrophes kept as soft signs).
     """
-    text = text.casefold()
+    text = casefold(text)
     if latin_russian:
         text = re.sub(r"[a-z']+", lambda m: russian_latin_to_cyrillic(m.group(0)).strip("ь") or " ", text)
     elif latin_kazakh and LATIN.search(text):
-        text = _WORD.sub(lambda m: latin_to_cyrillic(m.group(0)) if LATIN.search(m.group(0)) else m.group(0), text)
+        text = _APOSTROPHE_LETTER.sub("'", text)
+        text = _LATIN_KAZAKH_WORD.sub(
+            lambda m: latin_to_cyrillic(m.group(0)) if LATIN.search(m.group(0)) else m.group(0), text)
     return _WORD.findall(fold(text))
 
 
