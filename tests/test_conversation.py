@@ -294,6 +294,9 @@ def test_unknown_command_and_empty_input_get_help(conversation, resident):
     assert "/help" in texts(conversation.command(resident, "weather"))
     assert conversation.ask(resident, "")[0].outcome == "empty"
     assert conversation.ask(resident, "🙂🙂 ?!")[0].outcome == "empty"
+    # Numbers alone are no question: asked to write in words, and nothing is passed to the editors.
+    assert [conversation.ask(resident, text)[0].outcome for text in ("9", "12 / 5", "87011234567")] == ["empty"] * 3
+    assert gaps.for_user(conversation.db, resident.key) == []
 
 
 def test_a_very_long_message_is_handled_and_stored_cut(conversation, resident, db):

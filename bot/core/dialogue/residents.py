@@ -278,7 +278,9 @@ class Residents:
         saved = self.language(person)
         result = self.matcher.match(text, hint=saved)
         query, candidates = result.query, result.candidates
-        if not query.words:
+        # Numbers alone ("9", a flat number sent by mistake) are no question either: nothing to answer, and
+        # nothing for the editors.
+        if not any(any(ch.isalpha() for ch in word) for word in query.words):
             t = translator(saved)
             return [Reply(t.gettext(
                 "Please write your question in words, for example: \"What does the maslikhat do?\""),
