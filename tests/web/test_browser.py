@@ -106,9 +106,20 @@ def page_for(world, user: int, width: int = 390):
     return page
 
 
+# Elements wider than the window: on a phone they make the whole page scroll sideways (a div.scroll scrolls
+# on its own, and its table may be wider).
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('div.scroll'))
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' +
+              Math.round(e.getBoundingClientRect().right))"""
+
+
 def shoot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    # Nothing wider than the phone: a page that scrolls sideways hides its right edge (figures, buttons).
+    assert page.evaluate(OVERFLOWING) == [], f"{name}: wider than the window: {page.evaluate(OVERFLOWING)[:8]}"
 
 
 def ask_bot(world, text: str, user: int) -> str:
@@ -191,6 +202,13 @@ def test_an_editor_writes_a_new_entry_fixes_an_error_saves_and_restores_it(world
     page.get_by_role("button", name=re.compile("Восстановить")).first.click()
     page.wait_for_url(re.compile(r"\?saved=1"))
     assert page.input_value("#en-title") == texts["en"][0]
+    # The same entry, its list and its history on a phone: an editor often opens a link from Telegram.
+    phone = page_for(world, EDITOR)
+    for path, name in (("/entries/village.wells?lang=kk", "entry-phone"), ("/entries?lang=kk", "entries-phone"),
+                       ("/entries/village.wells/history?lang=kk", "entry-history-phone"), ("/stats?lang=kk",
+                                                                                           "stats-phone")):
+        phone.goto(world["url"] + path)
+        shoot(phone, name)
 
 
 def test_a_broadcaster_announces_a_hearing_and_watches_it_go_out(world):

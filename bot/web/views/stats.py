@@ -38,7 +38,8 @@ async def page(request: web.Request) -> web.Response:
             _charts.clear()
         _charts[key] = chart
     kb = (await state.knowledge()).kb
-    return render(request, "stats.html", figures=figures, days=days, choices=CHOICES, kb=kb,
+    topics = {topic.id: topic.texts[t.lang].title for topic in kb.out_of_scope_topics.values()}
+    return render(request, "stats.html", figures=figures, days=days, choices=CHOICES, kb=kb, topics=topics,
                   chart=base64.b64encode(chart).decode("ascii"))
 
 
