@@ -15,6 +15,7 @@ Web addresses are left out: "7152.kz" is a name, not a figure.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -57,6 +58,13 @@ def _month_number(word: str) -> int:
 
 def figures(text: str) -> set[str]:
     """Every figure in `text`, in one canonical spelling: '2500', '62.79', '2024-04-04', '2025-11', '--01-15'."""
+    return set(_figures(text))
+
+
+# Remembered per text: every reload checks every answer's figures again (250 entries: 0.67 s), and the
+# texts rarely change between two reloads.
+@functools.lru_cache(maxsize=4096)
+def _figures(text: str) -> frozenset[str]:
     text = _URL.sub(" ", text)
     found: set[str] = set()
     for kind, pattern in _PATTERNS:
@@ -80,7 +88,7 @@ def figures(text: str) -> set[str]:
             word = scale.group(1).lower()
             value = value.scaleb(next(exp for key, exp in _SCALES.items() if word.startswith(key)))
         found.add(_plain(value))
-    return found
+    return frozenset(found)
 
 
 def _plain(value: Decimal) -> str:
