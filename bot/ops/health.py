@@ -81,11 +81,19 @@ async def serve(health: Health, *, listen: str, port: int, stopping: asyncio.Eve
     """A server with only these routes (polling mode's --metrics-port), until `stopping` is set."""
     app = web.Application()
     add_routes(app, health)
+    await serve_until(app, listen, port, stopping, ready,
+                      f"health and metrics on http://{listen}:{port} (/healthz /readyz /metrics)")
+
+
+async def serve_until(app: web.Application, listen: str, port: int, stopping: asyncio.Event,
+                      ready: asyncio.Event | None, started: str) -> None:
+    """Serve `app` on listen:port until `stopping` is set; log `started` and set `ready` once it listens.
+    No access log: its lines would be noisy, and the webhook's would carry nothing worth keeping."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, listen, port).start()
-        log.info("health and metrics on http://%s:%d (/healthz /readyz /metrics)", listen, port)
+        log.info("%s", started)
         if ready is not None:
             ready.set()
         await stopping.wait()

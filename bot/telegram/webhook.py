@@ -22,7 +22,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.ops.health import Health, add_routes
+from bot.ops.health import Health, add_routes, serve_until
 from bot.storage.inbox import update_id_of
 from bot.telegram.inbox import Inbox
 
@@ -134,14 +134,5 @@ async def serve(inbox: Inbox, *, path: str, listen: str, port: int, secret: str,
     app.router.add_post("/" + path.lstrip("/"), endpoint(inbox, secret, stopping))
     if health is not None:  # /healthz, /readyz, /metrics beside the hook (the reverse proxy forwards the hook only)
         add_routes(app, health)
-    runner = web.AppRunner(app, access_log=None)  # the access log would hold chat-free but noisy lines
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, listen, port).start()
-        log.info("webhook listening on %s:%d", listen, port)
-        if ready is not None:
-            ready.set()
-        await stopping.wait()
-    finally:
-        await runner.cleanup()
+    await serve_until(app, listen, port, stopping, ready, f"webhook listening on {listen}:{port}")
 

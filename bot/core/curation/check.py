@@ -350,17 +350,22 @@ def _phrasing_key(question: str) -> str:
     return " ".join(tokens(clean(question)))
 
 
+def _missing_figures(texts: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(language, figure, the languages that state it) for each figure one language's text lacks."""
+    found = {lang: figures(text) for lang, text in texts.items()}
+    every = set().union(*found.values())
+    return [(lang, figure, "/".join(other for other in found if figure in found[other]))
+            for lang, own in found.items() for figure in sorted(every - own)]
+
+
 def figure_findings(entry, field: str = "answer") -> list[Finding]:
     """A figure stated in one language's answer (field "answer") or short answer ("short") must be stated in
     the other two; languages without a short answer are left out."""
     texts = {lang: getattr(text, field) for lang, text in entry.texts.items() if getattr(text, field)}
-    found = {lang: figures(text) for lang, text in texts.items()}
-    every = set().union(*found.values())
     msgid = (N_("answer lacks the figure {figure} that the [{having}] answer states") if field == "answer" else
              N_("short answer lacks the figure {figure} that the [{having}] short answer states"))
-    return [Finding(msgid, {"figure": figure, "having": "/".join(other for other in found if figure in found[other])},
-                    lang=lang, field=field)
-            for lang, own in found.items() for figure in sorted(every - own)]
+    return [Finding(msgid, {"figure": figure, "having": having}, lang=lang, field=field)
+            for lang, figure, having in _missing_figures(texts)]
 
 
 def check_figures(entry, field: str = "answer") -> list[str]:
@@ -369,14 +374,8 @@ def check_figures(entry, field: str = "answer") -> list[str]:
 
 def _figure_gaps(texts: dict[str, str], name: str) -> list[str]:
     """Figures one language's `name` (a referral) states and another's lacks, as kb check prints them."""
-    found = {lang: figures(text) for lang, text in texts.items()}
-    every = set().union(*found.values())
-    messages = []
-    for lang, own in found.items():
-        for figure in sorted(every - own):
-            having = "/".join(other for other in found if figure in found[other])
-            messages.append(f"[{lang}] {name} lacks the figure {figure} that the [{having}] {name} states")
-    return messages
+    return [f"[{lang}] {name} lacks the figure {figure} that the [{having}] {name} states"
+            for lang, figure, having in _missing_figures(texts)]
 
 
 def _retrieval(entries: list[Entry], matcher: Matcher) -> list[tuple[Entry, Finding]]:

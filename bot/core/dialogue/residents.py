@@ -280,7 +280,7 @@ class Residents:
         query, candidates = result.query, result.candidates
         # Numbers alone ("9", a flat number sent by mistake) are no question either: nothing to answer, and
         # nothing for the editors.
-        if not any(any(ch.isalpha() for ch in word) for word in query.words):
+        if not query.has_letters:
             t = translator(saved)
             return [Reply(t.gettext(
                 "Please write your question in words, for example: \"What does the maslikhat do?\""),

@@ -61,11 +61,15 @@ def group_questions(questions: list[dict], key: str = "question", glossary: Glos
         return []
     # Scrubbed again for the staff who read them (bot/core/text/hygiene.py): rows stored before scrubbing
     # existed. A row scrubbing leaves as it is stays the same object (callers may key by it).
-    questions = [question if scrub(question[key]) == question[key] else {**question, key: scrub(question[key])}
-                 for question in questions]
+    questions = [_scrubbed(question, key) for question in questions]
     read = Reader(None, glossary if glossary is not None else load_glossary()[0])
     labels = group([read(q[key], q.get("lang") or "ru") for q in questions], DISTANCE)
     groups: dict[int, Group] = {}
     for question, label in zip(questions, labels):
         groups.setdefault(label, Group([])).questions.append(question)
     return sorted(groups.values(), key=lambda g: -g.count)
+
+
+def _scrubbed(question: dict, key: str) -> dict:
+    text = scrub(question[key])
+    return question if text == question[key] else {**question, key: text}

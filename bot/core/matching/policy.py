@@ -123,7 +123,7 @@ def referral(kb: KnowledgeBase, result: Result, decision: Decision) -> OutOfScop
         return None
     # A message of numbers alone ("9", a house number) is near whatever listed question has that number:
     # no word of it says where the resident should go.
-    if not any(any(ch.isalpha() for ch in word) for word in result.query.words):
+    if not result.query.has_letters:
         return None
     return kb.topic_of(*result.listed_nearer)
 

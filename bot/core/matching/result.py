@@ -27,6 +27,11 @@ class Query:
     detection: Detection
     words: tuple[str, ...]
 
+    @property
+    def has_letters(self) -> bool:
+        """Whether a word of it has a letter: numbers alone ("9", a flat number) ask nothing."""
+        return any(any(ch.isalpha() for ch in word) for word in self.words)
+
 
 @dataclass(frozen=True)
 class Result:

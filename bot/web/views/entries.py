@@ -120,9 +120,7 @@ async def save(request: web.Request) -> web.Response:
     kb = await state.kb()
     if editing_id is not None and editing_id not in kb.entries:
         raise web.HTTPNotFound()
-    draft = drafts.from_form(form)
-    if editing_id is not None:
-        draft.id = editing_id
+    draft = _draft_of(form, editing_id)
     base_hash = str(form.get("base_hash", "")) or None
     result = editing.save_entry(state.db, state.directory, kb, draft, editing=editing_id, base_hash=base_hash,
                                 by=staff.key, today=today())
@@ -147,9 +145,7 @@ async def check(request: web.Request) -> web.Response:
     form = await form_of(request)
     kb = await state.kb()
     editing_id = str(form.get("editing", "")) or None
-    draft = drafts.from_form(form)
-    if editing_id is not None:
-        draft.id = editing_id
+    draft = _draft_of(form, editing_id)
     path = kb.entries[editing_id].path if editing_id in kb.entries else state.directory / "draft.toml"
     found = drafts.findings(draft, kb, editing=editing_id, path=path, today=today())
     errors = sum(f.severity == "error" for f in found)
@@ -161,6 +157,14 @@ async def check(request: web.Request) -> web.Response:
         "previews": _previews(draft, kb, editing_id, state.directory),
         "ms": round((time.perf_counter() - started) * 1000, 1),
     })
+
+
+def _draft_of(form, editing_id: str | None) -> drafts.Draft:
+    """The editor's form as a draft; an entry being edited keeps its id whatever the form says."""
+    draft = drafts.from_form(form)
+    if editing_id is not None:
+        draft.id = editing_id
+    return draft
 
 
 def _finding(f, t) -> dict:
@@ -177,9 +181,7 @@ async def try_question(request: web.Request) -> web.Response:
     served = await state.knowledge()
     editing_id = str(form.get("editing", "")) or None
     question = str(form.get("question", "")).strip()[:1000]
-    draft = drafts.from_form(form)
-    if editing_id is not None:
-        draft.id = editing_id
+    draft = _draft_of(form, editing_id)
     errors = [f for f in drafts.field_findings(draft, served.kb, editing=editing_id) if f.severity == "error"]
     if errors:
         return web.json_response({"problem": t.gettext("Fix the fields marked in red first."), "reply": None})
